@@ -1,0 +1,348 @@
+//! Folding patches back into an array of the input's shape.
+
+use crate::element::FloatElement;
+use crate::error::{Result, bail};
+use crate::layout::c_strides;
+use crate::materialize::alloc;
+use crate::plan::Plan;
+use crate::spec::AxisRole;
+use crate::walk::{PatchOrder, RunWeights, Sink, Walk};
+
+/// Per-position window weights for a weighted fold.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
+pub enum WindowFn {
+    /// A Hann window sampled at the centres of the window's cells:
+    /// `w[i] = sin²(π (i + ½) / n)`. Unlike the textbook Hann it is never
+    /// zero, so border elements keep a weight, and at 50% overlap
+    /// (`step = size / 2`) the weights of overlapping windows sum to a constant.
+    Hann,
+    /// A Gaussian centred on the window, `σ = sigma_scale * size`
+    /// (MONAI's sliding-window inference uses `sigma_scale = 0.125`).
+    Gaussian {
+        /// Standard deviation as a fraction of the window size.
+        sigma_scale: f64,
+    },
+    /// Your own weights: one list per window axis (in input order), each of
+    /// that window's size; all finite and `>= 0`.
+    PerAxis(Vec<Vec<f64>>),
+}
+
+impl WindowFn {
+    /// The Gaussian with MONAI's default `sigma_scale = 0.125`.
+    pub fn gaussian() -> Self {
+        WindowFn::Gaussian { sigma_scale: 0.125 }
+    }
+
+    /// The weights of a window of `n` samples (for `Hann` and `Gaussian`).
+    ///
+    /// ```
+    /// use patch_core::WindowFn;
+    ///
+    /// let w = WindowFn::Hann.weights(4);
+    /// // Half-overlapping windows sum to one: w[i] + w[i + 2] == 1.
+    /// assert!((w[0] + w[2] - 1.0).abs() < 1e-12 && (w[1] + w[3] - 1.0).abs() < 1e-12);
+    /// ```
+    pub fn weights(&self, n: usize) -> Vec<f64> {
+        match self {
+            WindowFn::Hann => (0..n)
+                .map(|i| {
+                    let s = (std::f64::consts::PI * (i as f64 + 0.5) / n as f64).sin();
+                    s * s
+                })
+                .collect(),
+            WindowFn::Gaussian { sigma_scale } => {
+                let sigma = sigma_scale * n as f64;
+                let centre = (n as f64 - 1.0) / 2.0;
+                (0..n)
+                    .map(|i| {
+                        let z = (i as f64 - centre) / sigma;
+                        (-0.5 * z * z).exp()
+                    })
+                    .collect()
+            }
+            WindowFn::PerAxis(_) => vec![1.0; n],
+        }
+    }
+}
+
+/// How overlapping patch elements combine when folded back.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    serde(rename_all = "lowercase", tag = "reduce", content = "window")
+)]
+pub enum Reduce {
+    /// Add them up (torch's `F.fold`, `tf.signal.overlap_and_add`).
+    Sum,
+    /// Average over the windows covering each element. Computed as a running
+    /// mean, so equal contributions give back exactly that value.
+    Mean,
+    /// Weighted average with a weight per window position (the product of
+    /// the per-axis weights), normalized by the summed weights; a running
+    /// weighted mean, exact for equal contributions.
+    Weighted(WindowFn),
+    /// The patch with the highest index that covers an element wins.
+    Overwrite,
+}
+
+/// Accumulates the pieces of a walk over the patches into the target.
+struct FoldSink<'a, T> {
+    patches: &'a [T],
+    out: &'a mut [T],
+    /// Running count (Mean) or summed weight (Weighted) per element.
+    norm: Vec<T>,
+    /// Patch index + 1 of the current winner per element (Overwrite).
+    winner: Vec<usize>,
+    mode: Mode,
+    block: usize,
+    order: PatchOrder,
+    patch_len: usize,
+    num_patches: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Sum,
+    Mean,
+    Weighted,
+    Overwrite,
+}
+
+impl<T: FloatElement> FoldSink<'_, T> {
+    #[inline]
+    fn patch_of(&self, pos: usize) -> usize {
+        match self.order {
+            PatchOrder::PatchMajor => pos / self.patch_len,
+            PatchOrder::FeatureMajor => pos % self.num_patches,
+        }
+    }
+
+    #[inline]
+    fn block(&mut self, out: usize, dst: usize, weight: f64) {
+        let b = self.block;
+        let src = &self.patches[out..out + b];
+        match self.mode {
+            Mode::Sum => {
+                for (d, &v) in self.out[dst..dst + b].iter_mut().zip(src) {
+                    *d += v;
+                }
+            }
+            Mode::Mean => {
+                let norm = &mut self.norm[dst..dst + b];
+                for ((d, c), &v) in self.out[dst..dst + b].iter_mut().zip(norm).zip(src) {
+                    *c += T::ONE;
+                    *d += (v - *d) / *c;
+                }
+            }
+            Mode::Weighted => {
+                let w = T::from_weight(weight);
+                if w.partial_cmp(&T::ZERO) != Some(std::cmp::Ordering::Greater) {
+                    return;
+                }
+                let norm = &mut self.norm[dst..dst + b];
+                for ((d, c), &v) in self.out[dst..dst + b].iter_mut().zip(norm).zip(src) {
+                    *c += w;
+                    *d += (v - *d) * (w / *c);
+                }
+            }
+            Mode::Overwrite => {
+                for (i, &v) in src.iter().enumerate() {
+                    let k = self.patch_of(out + i) + 1;
+                    if k >= self.winner[dst + i] {
+                        self.winner[dst + i] = k;
+                        self.out[dst + i] = v;
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<T: FloatElement> Sink for FoldSink<'_, T> {
+    #[inline]
+    fn interior(
+        &mut self,
+        out: usize,
+        src: usize,
+        step: isize,
+        n: usize,
+        real: bool,
+        w: RunWeights<'_>,
+    ) {
+        if !real {
+            return;
+        }
+        let mut at = src as isize;
+        for t in 0..n {
+            self.block(out + t * self.block, at as usize, w.at(t));
+            at += step;
+        }
+    }
+
+    fn remapped(&mut self, _out: usize, _src: usize) {}
+
+    fn constant(&mut self, _out: usize, _n: usize) {}
+}
+
+impl Plan {
+    /// Folds `patches` (as [`materialize`](Plan::materialize) lays them out
+    /// in `order`) back into a new C-contiguous array of the input's shape.
+    ///
+    /// Patch elements that lie in padding are dropped, as torch's `F.fold`
+    /// crops them; elements no window covers are 0.
+    ///
+    /// ```
+    /// use patch_core::{Layout, PatchOrder, PatchSpec, Plan, Reduce, Padding, WindowFn};
+    ///
+    /// // Sliding-window inference on a 100x100 image: 32x32 tiles, step 24,
+    /// // the last tile shifted back to the border (Cover), outputs blended
+    /// // with Gaussian weights.
+    /// let image: Vec<f32> = (0..100 * 100).map(|v| (v % 97) as f32).collect();
+    /// let layout = Layout::of::<f32>(&[100, 100]).unwrap();
+    /// let spec = PatchSpec::sliding(&[32, 32], &[24, 24], &[1, 1]).unwrap();
+    /// let plan = Plan::new(&layout, &spec, &Padding::cover()).unwrap();
+    /// assert_eq!(plan.grid(), vec![4, 4]);
+    /// let tiles = plan.materialize(&image, PatchOrder::PatchMajor).unwrap();
+    /// // ... run a model on each tile; here the identity ...
+    /// let blended = plan
+    ///     .fold(tiles.data(), PatchOrder::PatchMajor, &Reduce::Weighted(WindowFn::gaussian()))
+    ///     .unwrap();
+    /// // Equal contributions blend back to exactly the input.
+    /// assert_eq!(blended, image);
+    /// ```
+    pub fn fold<T: FloatElement>(
+        &self,
+        patches: &[T],
+        order: PatchOrder,
+        reduce: &Reduce,
+    ) -> Result<Vec<T>> {
+        let mut out = alloc::<T>(self.layout().num_elements())?;
+        self.fold_into(patches, &mut out, order, reduce)?;
+        Ok(out)
+    }
+
+    /// Folds `patches` into `out` (C-contiguous, the input's shape), which
+    /// is overwritten.
+    pub fn fold_into<T: FloatElement>(
+        &self,
+        patches: &[T],
+        out: &mut [T],
+        order: PatchOrder,
+        reduce: &Reduce,
+    ) -> Result<()> {
+        if patches.len() != self.copy_len() {
+            bail!(
+                BufferTooSmall,
+                "{} patch elements given but {} patches of {} elements need {}",
+                patches.len(),
+                self.num_patches(),
+                self.patch_len(),
+                self.copy_len()
+            );
+        }
+        let n = self.layout().num_elements();
+        if out.len() != n {
+            bail!(
+                BufferTooSmall,
+                "the fold output holds {} elements but shape {:?} needs {n}",
+                out.len(),
+                self.layout().shape()
+            );
+        }
+        let weights = match reduce {
+            Reduce::Weighted(f) => Some(self.window_weights(f)?),
+            _ => None,
+        };
+        let mode = match reduce {
+            Reduce::Sum => Mode::Sum,
+            Reduce::Mean => Mode::Mean,
+            Reduce::Weighted(_) => Mode::Weighted,
+            Reduce::Overwrite => Mode::Overwrite,
+        };
+        out.fill(T::ZERO);
+        if n == 0 || self.copy_len() == 0 {
+            return Ok(());
+        }
+        let strides = c_strides(self.layout().shape())?;
+        let walk = Walk::new(self, &strides, 0, order, weights.as_deref());
+        let mut sink = FoldSink {
+            patches,
+            out,
+            norm: if matches!(mode, Mode::Mean | Mode::Weighted) {
+                alloc(n)?
+            } else {
+                Vec::new()
+            },
+            winner: if mode == Mode::Overwrite {
+                alloc(n)?
+            } else {
+                Vec::new()
+            },
+            mode,
+            block: walk.block(),
+            order,
+            patch_len: self.patch_len(),
+            num_patches: self.num_patches(),
+        };
+        walk.run(&mut sink);
+        Ok(())
+    }
+
+    /// The weights of `f` for every input axis (empty for non-window axes).
+    pub(crate) fn window_weights(&self, f: &WindowFn) -> Result<Vec<Vec<f64>>> {
+        let windows: Vec<usize> = self
+            .axes()
+            .iter()
+            .filter_map(|a| a.window().map(|w| w.size))
+            .collect();
+        let per_window: Vec<Vec<f64>> = match f {
+            WindowFn::PerAxis(lists) => {
+                if lists.len() != windows.len() {
+                    bail!(
+                        RankMismatch,
+                        "{} weight lists given for {} window axes",
+                        lists.len(),
+                        windows.len()
+                    );
+                }
+                for (i, (list, &size)) in lists.iter().zip(&windows).enumerate() {
+                    if list.len() != size {
+                        bail!(
+                            RankMismatch,
+                            "weight list {i} has {} entries but its window has {size}",
+                            list.len()
+                        );
+                    }
+                    if let Some(bad) = list.iter().find(|w| !w.is_finite() || **w < 0.0) {
+                        bail!(
+                            InvalidArgument,
+                            "weight {bad} in list {i} is not a finite number >= 0"
+                        );
+                    }
+                }
+                lists.clone()
+            }
+            WindowFn::Gaussian { sigma_scale }
+                if !(sigma_scale.is_finite() && *sigma_scale > 0.0) =>
+            {
+                bail!(
+                    InvalidArgument,
+                    "Gaussian sigma_scale {sigma_scale} must be finite and > 0"
+                );
+            }
+            _ => windows.iter().map(|&n| f.weights(n)).collect(),
+        };
+        let mut it = per_window.into_iter();
+        Ok(self
+            .axes()
+            .iter()
+            .map(|a| match a.role {
+                AxisRole::Window(_) => it.next().unwrap_or_default(),
+                _ => Vec::new(),
+            })
+            .collect())
+    }
+}

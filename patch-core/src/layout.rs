@@ -1,0 +1,299 @@
+//! How an N-d array sits in a flat buffer: shape, signed element strides,
+//! element offset and item size, validated with checked arithmetic.
+
+use crate::element::Element;
+use crate::error::{Result, bail, err};
+
+/// The layout of an N-dimensional array in a buffer of elements.
+///
+/// Element `[i0, i1, ...]` lives at buffer index
+/// `offset + i0*strides[0] + i1*strides[1] + ...`. Strides are in elements
+/// and may be negative (a flipped axis) or zero (a broadcast axis).
+///
+/// A `Layout` is checked when it is built so that its arithmetic cannot
+/// overflow; [`Layout::check_buffer`] then checks it against a buffer length.
+/// The conditions, each marked where the code checks it:
+///
+/// 1. one stride per axis, and a non-zero item size;
+/// 2. the element count (product of the shape) fits in `usize`, and the
+///    byte count fits in `isize`;
+/// 3. for a non-empty array, the lowest and highest reachable indices
+///    `offset + sum(min/max(0, (len-1)*stride))` fit in `isize`;
+/// 4. (against a buffer) the lowest reachable index is `>= 0` and the highest
+///    is `< len`. An empty array (some axis of length 0) reaches nothing and
+///    fits any buffer.
+///
+/// ```
+/// use patch_core::Layout;
+///
+/// // A 2x3 f32 array, C-contiguous.
+/// let l = Layout::of::<f32>(&[2, 3]).unwrap();
+/// assert_eq!(l.strides(), &[3, 1]);
+/// assert_eq!(l.byte_strides(), vec![12, 4]);
+///
+/// // The same array with its rows flipped: row 0 starts at element 3.
+/// let flipped = Layout::new(&[2, 3], &[-3, 1], 3, 4).unwrap();
+/// assert!(flipped.check_buffer(6).is_ok());
+/// assert!(flipped.check_buffer(5).is_err());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Layout {
+    shape: Vec<usize>,
+    strides: Vec<isize>,
+    offset: usize,
+    itemsize: usize,
+    /// Lowest and highest reachable element index; `None` when empty.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    reach: Option<(isize, isize)>,
+}
+
+/// C-contiguous (row-major) element strides of `shape`, with overflow checks.
+pub fn c_strides(shape: &[usize]) -> Result<Vec<isize>> {
+    let mut strides = vec![0isize; shape.len()];
+    let mut acc: isize = 1;
+    for (i, &n) in shape.iter().enumerate().rev() {
+        strides[i] = acc;
+        let n_i = isize::try_from(n)
+            .map_err(|_| err!(Overflow, "axis {i} of length {n} does not fit in isize"))?;
+        // A zero-length axis makes the array empty; keep strides meaningful anyway.
+        acc = acc.checked_mul(n_i.max(1)).ok_or_else(|| {
+            err!(
+                Overflow,
+                "the C-contiguous strides of shape {shape:?} overflow isize"
+            )
+        })?;
+    }
+    Ok(strides)
+}
+
+/// Product of `shape` with an overflow check.
+pub(crate) fn checked_product(shape: &[usize], what: &str) -> Result<usize> {
+    shape
+        .iter()
+        .try_fold(1usize, |acc, &n| acc.checked_mul(n))
+        .ok_or_else(|| err!(Overflow, "the {what} of shape {shape:?} overflows usize"))
+}
+
+impl Layout {
+    /// A layout from its parts; see the type's docs for what is checked.
+    pub fn new(shape: &[usize], strides: &[isize], offset: usize, itemsize: usize) -> Result<Self> {
+        // Condition 1.
+        if shape.len() != strides.len() {
+            bail!(
+                RankMismatch,
+                "shape has {} axes but strides has {}",
+                shape.len(),
+                strides.len()
+            );
+        }
+        if itemsize == 0 {
+            bail!(UnsupportedDtype, "itemsize must be at least 1 byte, got 0");
+        }
+        // Condition 2.
+        let count = checked_product(shape, "element count")?;
+        if count
+            .checked_mul(itemsize)
+            .is_none_or(|b| b > isize::MAX as usize)
+        {
+            bail!(
+                Overflow,
+                "{count} elements of {itemsize} bytes (shape {shape:?}) overflow isize bytes"
+            );
+        }
+        let offset_i = isize::try_from(offset)
+            .map_err(|_| err!(Overflow, "offset {offset} does not fit in isize"))?;
+        // Condition 3.
+        let reach = if count == 0 {
+            None
+        } else {
+            let (mut lo, mut hi) = (offset_i as i128, offset_i as i128);
+            for (&n, &s) in shape.iter().zip(strides) {
+                let span = (n as i128 - 1) * s as i128;
+                if span < 0 {
+                    lo += span;
+                } else {
+                    hi += span;
+                }
+            }
+            let to_isize = |v: i128| {
+                isize::try_from(v).map_err(|_| {
+                    err!(
+                        Overflow,
+                        "shape {shape:?} with strides {strides:?} and offset {offset} reaches index {v}, which overflows isize"
+                    )
+                })
+            };
+            Some((to_isize(lo)?, to_isize(hi)?))
+        };
+        Ok(Layout {
+            shape: shape.to_vec(),
+            strides: strides.to_vec(),
+            offset,
+            itemsize,
+            reach,
+        })
+    }
+
+    /// A C-contiguous (row-major) layout of `shape` with `itemsize`-byte elements.
+    pub fn contiguous(shape: &[usize], itemsize: usize) -> Result<Self> {
+        let strides = c_strides(shape)?;
+        Layout::new(shape, &strides, 0, itemsize)
+    }
+
+    /// A C-contiguous layout of `shape` for elements of type `T`.
+    pub fn of<T: Element>(shape: &[usize]) -> Result<Self> {
+        Layout::contiguous(shape, std::mem::size_of::<T>())
+    }
+
+    /// The same layout with another item size (the geometry in elements is unchanged).
+    pub fn with_itemsize(&self, itemsize: usize) -> Result<Self> {
+        Layout::new(&self.shape, &self.strides, self.offset, itemsize)
+    }
+
+    /// Length of every axis.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// Element strides, one per axis.
+    pub fn strides(&self) -> &[isize] {
+        &self.strides
+    }
+
+    /// Byte strides (numpy's convention): element strides times the item size.
+    pub fn byte_strides(&self) -> Vec<isize> {
+        // Cannot overflow: every stride times (len-1) fits, and count*itemsize fits.
+        self.strides
+            .iter()
+            .map(|&s| s.saturating_mul(self.itemsize as isize))
+            .collect()
+    }
+
+    /// Element offset of index `[0, 0, ...]` in the buffer.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// Bytes per element.
+    pub fn itemsize(&self) -> usize {
+        self.itemsize
+    }
+
+    /// Number of axes.
+    pub fn ndim(&self) -> usize {
+        self.shape.len()
+    }
+
+    /// Number of elements (product of the shape).
+    pub fn num_elements(&self) -> usize {
+        // Checked in `new`.
+        self.shape.iter().product()
+    }
+
+    /// Whether some axis has length 0.
+    pub fn is_empty(&self) -> bool {
+        self.reach.is_none()
+    }
+
+    /// Lowest and highest buffer index the layout reaches; `None` when empty.
+    pub fn reach(&self) -> Option<(isize, isize)> {
+        self.reach
+    }
+
+    /// The shortest buffer (in elements) that holds every reachable element:
+    /// highest reachable index + 1, or 0 for an empty array.
+    pub fn required_len(&self) -> usize {
+        self.reach.map_or(0, |(_, hi)| hi.max(-1) as usize + 1)
+    }
+
+    /// Whether the layout is C-contiguous from offset 0 (length-1 axes may have any stride).
+    pub fn is_c_contiguous(&self) -> bool {
+        let mut expected = 1isize;
+        for (&n, &s) in self.shape.iter().zip(&self.strides).rev() {
+            if n != 1 && s != expected {
+                return false;
+            }
+            expected = expected.saturating_mul(n as isize);
+        }
+        true
+    }
+
+    /// Checks that every reachable element lies in a buffer of `len` elements.
+    pub fn check_buffer(&self, len: usize) -> Result<()> {
+        // Condition 4.
+        if let Some((lo, hi)) = self.reach {
+            if lo < 0 {
+                bail!(
+                    OutOfBounds,
+                    "shape {:?} with strides {:?} and offset {} reaches index {lo}, before the start of the buffer",
+                    self.shape,
+                    self.strides,
+                    self.offset
+                );
+            }
+            if hi as usize >= len {
+                bail!(
+                    OutOfBounds,
+                    "shape {:?} with strides {:?} and offset {} reaches index {hi}, past the end of a buffer of {len} elements",
+                    self.shape,
+                    self.strides,
+                    self.offset
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Buffer index of element `index`, or an error naming the bad coordinate.
+    pub fn index_of(&self, index: &[usize]) -> Result<usize> {
+        if index.len() != self.ndim() {
+            bail!(
+                RankMismatch,
+                "index has {} coordinates but the array has {} axes",
+                index.len(),
+                self.ndim()
+            );
+        }
+        let mut at = self.offset as isize;
+        for (axis, ((&i, &n), &s)) in index.iter().zip(&self.shape).zip(&self.strides).enumerate() {
+            if i >= n {
+                bail!(
+                    OutOfBounds,
+                    "index {i} is out of range for axis {axis} of length {n}"
+                );
+            }
+            // In range: bounded by the reach checked in `new`.
+            at += i as isize * s;
+        }
+        Ok(at as usize)
+    }
+
+    /// Whether two different indices could reach the same element.
+    ///
+    /// A sufficient test: with the axes of length > 1 sorted by `|stride|`,
+    /// each `|stride|` must exceed the span of all smaller ones. It can only
+    /// err on the side of reporting possible aliasing (strides such as
+    /// `[3, 2]` over `[2, 2]` are distinct but interleaved and rejected).
+    pub fn may_alias(&self) -> bool {
+        if self.is_empty() {
+            return false;
+        }
+        let mut axes: Vec<(usize, usize)> = self
+            .shape
+            .iter()
+            .zip(&self.strides)
+            .filter(|(n, _)| **n > 1)
+            .map(|(&n, &s)| (s.unsigned_abs(), n))
+            .collect();
+        axes.sort_unstable();
+        let mut span = 0usize; // highest distance reachable by the smaller axes
+        for (s, n) in axes {
+            if s <= span {
+                return true;
+            }
+            span = span.saturating_add(s.saturating_mul(n - 1));
+        }
+        false
+    }
+}

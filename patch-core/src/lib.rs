@@ -1,0 +1,71 @@
+//! # patch-core: patch extraction by strides
+//!
+//! Views an N-dimensional array as an array of patches (tiles, windows,
+//! frames) without copying, by computing a new shape and new strides over
+//! the same memory; copies the patches out, with padding, at memory speed
+//! when a contiguous buffer is needed; and folds them back.
+//!
+//! One geometry model serves images, audio and batches:
+//!
+//! - a [`Layout`] says where the array lives (shape, signed element strides,
+//!   offset, item size) and is checked against its buffer;
+//! - a [`PatchSpec`] gives every axis a role: [`AxisRole::Window`] (cut into
+//!   windows of a size, step and dilation), [`AxisRole::Whole`] (inside every
+//!   patch) or [`AxisRole::Batch`] (outside the patches);
+//! - a [`Plan`] combines both with a [`Padding`] and answers every question
+//!   about the geometry without touching data;
+//! - a [`PatchView`] reads the patches in place; [`Plan::materialize`] copies
+//!   them (patch-major or feature-major, padded); [`Plan::fold`] puts them
+//!   back with a [`Reduce`]; [`frame`] and [`overlap_add`] do the same for
+//!   1-D signals.
+//!
+//! The view has shape `outer ++ inner`: each batch axis and each window
+//! axis's grid count, then each window axis's size and each whole axis's
+//! length, both in input order. With every non-window axis `Batch` and every
+//! step 1, this is numpy's `sliding_window_view`, equal in shape, byte
+//! strides and values.
+//!
+//! ```
+//! use patch_core::{Layout, PatchOrder, PatchSpec, Plan};
+//!
+//! // A batch of two 4x6 single-channel images, 2x3 tiles.
+//! let x: Vec<f32> = (0..2 * 4 * 6).map(|v| v as f32).collect();
+//! let layout = Layout::of::<f32>(&[2, 4, 6]).unwrap();
+//! let plan = Plan::valid(&layout, &PatchSpec::tiles(&[2, 3]).batched()).unwrap();
+//! assert_eq!(plan.shape(), &[2, 2, 2, 2, 3]);
+//! assert_eq!(plan.view_strides().unwrap(), &[24, 12, 3, 6, 1]);
+//! let tokens = plan.materialize(&x, PatchOrder::PatchMajor).unwrap();
+//! assert_eq!(tokens.shape(), &[8, 6]);
+//! assert_eq!(&tokens.data()[..6], &[0., 1., 2., 6., 7., 8.]);
+//! ```
+//!
+//! Every fallible function returns [`Result`] with a [`PatchError`] whose
+//! message quotes the numbers; no input reachable through the public API
+//! panics.
+
+#![forbid(unsafe_code)]
+
+mod array;
+mod element;
+mod error;
+mod fold;
+mod frame;
+mod layout;
+mod materialize;
+mod padding;
+mod plan;
+mod spec;
+mod view;
+mod walk;
+
+pub use array::{Array, ArrayView, ArrayViewMut};
+pub use element::{DType, Element, FloatElement};
+pub use error::{ErrorKind, PatchError, Result};
+pub use fold::{Reduce, WindowFn};
+pub use frame::{frame, frame_count, overlap_add};
+pub use layout::{Layout, c_strides};
+pub use padding::{Convention, PadMode, Padding};
+pub use plan::{AxisPlan, Plan, PlanSummary};
+pub use spec::{AxisRole, PatchSpec, Window};
+pub use view::{PatchView, PatchViewMut};
+pub use walk::PatchOrder;

@@ -1,0 +1,252 @@
+//! Copying patches out into a contiguous buffer, padding included.
+
+use crate::array::Array;
+use crate::element::Element;
+use crate::error::{Result, bail, err};
+use crate::padding::PadMode;
+use crate::plan::Plan;
+use crate::walk::{PatchOrder, RunWeights, Sink, Walk};
+
+/// Copies the pieces of a walk from `src` into `dst`. `dst` may be a part of
+/// the whole output starting at element `first`.
+struct CopySink<'a, T> {
+    src: &'a [T],
+    dst: &'a mut [T],
+    first: usize,
+    block: usize,
+    fill: T,
+}
+
+impl<T: Copy> Sink for CopySink<'_, T> {
+    #[inline]
+    fn interior(
+        &mut self,
+        out: usize,
+        src: usize,
+        step: isize,
+        n: usize,
+        _real: bool,
+        _w: RunWeights<'_>,
+    ) {
+        let b = self.block;
+        let out = out - self.first;
+        if n == 1 || step == b as isize {
+            let len = n * b;
+            copy_run(&mut self.dst[out..out + len], &self.src[src..src + len]);
+        } else if b == 1 {
+            let dst = &mut self.dst[out..out + n];
+            let mut at = src as isize;
+            for d in dst {
+                *d = self.src[at as usize];
+                at += step;
+            }
+        } else {
+            let mut at = src as isize;
+            for chunk in self.dst[out..out + n * b].chunks_exact_mut(b) {
+                let s = at as usize;
+                copy_run(chunk, &self.src[s..s + b]);
+                at += step;
+            }
+        }
+    }
+
+    #[inline]
+    fn remapped(&mut self, out: usize, src: usize) {
+        let out = out - self.first;
+        let b = self.block;
+        self.dst[out..out + b].copy_from_slice(&self.src[src..src + b]);
+    }
+
+    #[inline]
+    fn constant(&mut self, out: usize, n: usize) {
+        let out = out - self.first;
+        self.dst[out..out + n * self.block].fill(self.fill);
+    }
+}
+
+/// Copies one contiguous run.
+#[inline(always)]
+fn copy_run<T: Copy>(dst: &mut [T], src: &[T]) {
+    dst.copy_from_slice(src);
+}
+
+/// The constant of the plan's padding mode, as a `T`.
+pub(crate) fn plan_fill<T: Element>(plan: &Plan) -> T {
+    match plan.padding().mode {
+        PadMode::Constant(v) => T::from_f64(v),
+        _ => T::default(),
+    }
+}
+
+/// Checks `src` and `dst` against the plan for elements of `itemsize` bytes.
+pub(crate) fn check_copy(
+    plan: &Plan,
+    itemsize: usize,
+    src_len: usize,
+    dst_len: usize,
+    type_name: &str,
+) -> Result<()> {
+    if plan.layout().itemsize() != itemsize {
+        bail!(
+            UnsupportedDtype,
+            "the layout has {}-byte elements but the buffer holds {type_name} of {itemsize} bytes",
+            plan.layout().itemsize()
+        );
+    }
+    plan.layout().check_buffer(src_len)?;
+    if dst_len != plan.copy_len() {
+        bail!(
+            BufferTooSmall,
+            "the destination holds {dst_len} elements but {} patches of {} elements need {}",
+            plan.num_patches(),
+            plan.patch_len(),
+            plan.copy_len()
+        );
+    }
+    Ok(())
+}
+
+/// A zeroed vector of `n` elements, or an allocation error instead of an abort.
+pub(crate) fn alloc<T: Copy + Default>(n: usize) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| {
+        err!(
+            Allocation,
+            "cannot allocate {n} elements of {} bytes",
+            std::mem::size_of::<T>()
+        )
+    })?;
+    v.resize(n, T::default());
+    Ok(v)
+}
+
+/// Copies with a known fill value; the shared core of the typed and byte paths.
+pub(crate) fn copy_into<T: Copy + Send + Sync>(
+    plan: &Plan,
+    src: &[T],
+    dst: &mut [T],
+    order: PatchOrder,
+    fill: T,
+) {
+    let walk = Walk::new(
+        plan,
+        plan.layout().strides(),
+        plan.layout().offset(),
+        order,
+        None,
+    );
+    let block = walk.block();
+    let mut sink = CopySink {
+        src,
+        dst,
+        first: 0,
+        block,
+        fill,
+    };
+    walk.run(&mut sink);
+}
+
+impl Plan {
+    /// Copies every patch of `src` into a new contiguous array: shape
+    /// `[num_patches, patch_len]` (patch-major) or `[patch_len, num_patches]`
+    /// (feature-major), with the plan's padding.
+    ///
+    /// ```
+    /// use patch_core::{Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan};
+    ///
+    /// // 3x3 windows over a 4x4 image with SAME zero padding: 16 patches.
+    /// let image: Vec<f32> = (0..16).map(|v| v as f32).collect();
+    /// let layout = Layout::of::<f32>(&[4, 4]).unwrap();
+    /// let spec = PatchSpec::sliding(&[3, 3], &[1, 1], &[1, 1]).unwrap();
+    /// let plan = Plan::new(&layout, &spec, &Padding::same(PadMode::Constant(0.0))).unwrap();
+    /// let patches = plan.materialize(&image, PatchOrder::PatchMajor).unwrap();
+    /// assert_eq!(patches.shape(), &[16, 9]);
+    /// // The top-left patch reads padding above and left of element 0.
+    /// assert_eq!(&patches.data()[..9], &[0., 0., 0., 0., 0., 1., 0., 4., 5.]);
+    /// ```
+    pub fn materialize<T: Element>(&self, src: &[T], order: PatchOrder) -> Result<Array<T>> {
+        let mut dst = alloc::<T>(self.copy_len())?;
+        self.materialize_into(src, &mut dst, order)?;
+        let shape = match order {
+            PatchOrder::PatchMajor => vec![self.num_patches(), self.patch_len()],
+            PatchOrder::FeatureMajor => vec![self.patch_len(), self.num_patches()],
+        };
+        Array::from_vec(shape, dst)
+    }
+
+    /// Copies every patch of `src` into `dst`, which must hold exactly
+    /// [`copy_len`](Plan::copy_len) elements.
+    pub fn materialize_into<T: Element>(
+        &self,
+        src: &[T],
+        dst: &mut [T],
+        order: PatchOrder,
+    ) -> Result<()> {
+        check_copy(
+            self,
+            std::mem::size_of::<T>(),
+            src.len(),
+            dst.len(),
+            T::DTYPE.name(),
+        )?;
+        copy_into(self, src, dst, order, plan_fill::<T>(self));
+        Ok(())
+    }
+
+    /// Copies patches between byte buffers, for callers that know only the
+    /// item size (the C ABI). `fill` holds the bytes of one element for
+    /// constant padding (empty means zeros). Item sizes 1, 2, 4, 8 and 16 are
+    /// supported; `src` and `dst` need no alignment.
+    pub fn materialize_bytes(
+        &self,
+        src: &[u8],
+        dst: &mut [u8],
+        order: PatchOrder,
+        fill: &[u8],
+    ) -> Result<()> {
+        let item = self.layout().itemsize();
+        if !fill.is_empty() && fill.len() != item {
+            bail!(
+                InvalidArgument,
+                "the fill value has {} bytes but elements have {item}",
+                fill.len()
+            );
+        }
+        if !src.len().is_multiple_of(item) || !dst.len().is_multiple_of(item) {
+            bail!(
+                BufferTooSmall,
+                "buffers of {} and {} bytes are not whole numbers of {item}-byte elements",
+                src.len(),
+                dst.len()
+            );
+        }
+        fn run<const N: usize>(
+            plan: &Plan,
+            src: &[u8],
+            dst: &mut [u8],
+            order: PatchOrder,
+            fill: &[u8],
+        ) -> Result<()> {
+            let (src, _) = src.as_chunks::<N>();
+            let (dst, _) = dst.as_chunks_mut::<N>();
+            check_copy(plan, N, src.len(), dst.len(), "items")?;
+            let mut value = [0u8; N];
+            if !fill.is_empty() {
+                value.copy_from_slice(fill);
+            }
+            copy_into(plan, src, dst, order, value);
+            Ok(())
+        }
+        match item {
+            1 => run::<1>(self, src, dst, order, fill),
+            2 => run::<2>(self, src, dst, order, fill),
+            4 => run::<4>(self, src, dst, order, fill),
+            8 => run::<8>(self, src, dst, order, fill),
+            16 => run::<16>(self, src, dst, order, fill),
+            _ => bail!(
+                UnsupportedDtype,
+                "item size {item} is not supported by byte copies (1, 2, 4, 8 or 16)"
+            ),
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! Zero-copy patch views: the input's memory read through the patch shape
+//! and strides.
+
+use crate::array::{Array, ArrayView, ArrayViewMut};
+use crate::element::Element;
+use crate::error::{Result, bail};
+use crate::layout::Layout;
+use crate::plan::Plan;
+use crate::spec::PatchSpec;
+use crate::walk::{PatchOrder, RunWeights, Sink, Walk};
+
+fn check_view<T: Element>(plan: &Plan, len: usize) -> Result<()> {
+    let item = std::mem::size_of::<T>();
+    if plan.layout().itemsize() != item {
+        bail!(
+            UnsupportedDtype,
+            "the layout has {}-byte elements but the slice holds {} of {item} bytes",
+            plan.layout().itemsize(),
+            T::DTYPE.name()
+        );
+    }
+    plan.view_strides()?;
+    plan.layout().check_buffer(len)
+}
+
+/// Buffer index of element `index` of the patch view, if in range.
+fn view_index(plan: &Plan, index: &[usize]) -> Option<usize> {
+    let strides = plan.view_strides().ok()?;
+    if index.len() != strides.len() {
+        return None;
+    }
+    let mut at = plan.layout().offset() as isize;
+    for ((&i, &n), &s) in index.iter().zip(plan.shape()).zip(strides) {
+        if i >= n {
+            return None;
+        }
+        at += i as isize * s;
+    }
+    Some(at as usize)
+}
+
+/// The inner shape, strides and offset of patch `k`.
+fn patch_geometry(plan: &Plan, k: usize) -> Result<(Vec<usize>, Vec<isize>, usize)> {
+    let offset = plan.patch_offset(k)?;
+    let n_outer = plan.outer_shape().len();
+    let strides = plan.view_strides()?[n_outer..].to_vec();
+    Ok((plan.inner_shape().to_vec(), strides, offset))
+}
+
+/// A read-only view of an array as patches, over a borrowed slice.
+///
+/// Its shape is the plan's `outer ++ inner` shape and its strides are the
+/// plan's view strides: nothing is copied until [`to_array`](Self::to_array).
+/// Creating it checks that every element it can reach is inside the slice,
+/// so unlike numpy's `as_strided` it can never read outside the buffer.
+///
+/// ```
+/// use patch_core::{PatchOrder, PatchSpec, PatchView};
+///
+/// // ViT patchify of a 224x224 RGB u8 image: 196 patches of 16x16x3.
+/// let image: Vec<u8> = (0..224 * 224 * 3).map(|i| (i % 251) as u8).collect();
+/// let view = PatchView::contiguous(&image, &[224, 224, 3], &PatchSpec::tiles(&[16, 16]).channels_last()).unwrap();
+/// assert_eq!(view.shape(), &[14, 14, 16, 16, 3]);
+/// assert_eq!(view.byte_strides(), vec![10752, 48, 672, 3, 1]);
+/// // Patch 15 is grid cell (1, 1): its first pixel is image pixel (16, 16).
+/// let p = view.patch(15).unwrap();
+/// assert_eq!(p.get(&[0, 0, 0]), Some(&image[(16 * 224 + 16) * 3]));
+/// // Token matrix [196, 768] for the transformer, copied at memory speed.
+/// let tokens = view.to_array(PatchOrder::PatchMajor).unwrap();
+/// assert_eq!(tokens.shape(), &[196, 768]);
+/// ```
+#[derive(Clone, Debug)]
+pub struct PatchView<'a, T> {
+    data: &'a [T],
+    plan: Plan,
+}
+
+impl<'a, T: Element> PatchView<'a, T> {
+    /// Views `data`, laid out as `layout`, as the patches of `spec`.
+    pub fn new(data: &'a [T], layout: &Layout, spec: &PatchSpec) -> Result<Self> {
+        PatchView::from_plan(data, Plan::valid(layout, spec)?)
+    }
+
+    /// Views a C-contiguous array of `shape` as the patches of `spec`.
+    pub fn contiguous(data: &'a [T], shape: &[usize], spec: &PatchSpec) -> Result<Self> {
+        PatchView::new(data, &Layout::of::<T>(shape)?, spec)
+    }
+
+    /// Views `data` through a plan, which must be a view (no padding, no
+    /// shifted window).
+    pub fn from_plan(data: &'a [T], plan: Plan) -> Result<Self> {
+        check_view::<T>(&plan, data.len())?;
+        Ok(PatchView { data, plan })
+    }
+
+    /// The plan behind the view.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// Shape: outer axes, then inner axes.
+    pub fn shape(&self) -> &[usize] {
+        self.plan.shape()
+    }
+
+    /// Element strides (DLPack's convention).
+    pub fn strides(&self) -> &[isize] {
+        self.plan.view_strides().unwrap_or(&[])
+    }
+
+    /// Byte strides (numpy's convention).
+    pub fn byte_strides(&self) -> Vec<isize> {
+        self.plan.view_byte_strides().unwrap_or_default()
+    }
+
+    /// Element offset of the view's first element in the slice.
+    pub fn offset(&self) -> usize {
+        self.plan.layout().offset()
+    }
+
+    /// Number of axes.
+    pub fn ndim(&self) -> usize {
+        self.plan.ndim()
+    }
+
+    /// Number of patches.
+    pub fn num_patches(&self) -> usize {
+        self.plan.num_patches()
+    }
+
+    /// Elements per patch.
+    pub fn patch_len(&self) -> usize {
+        self.plan.patch_len()
+    }
+
+    /// The element at a full index (outer then inner coordinates).
+    pub fn get(&self, index: &[usize]) -> Option<&'a T> {
+        self.data.get(view_index(&self.plan, index)?)
+    }
+
+    /// Patch `k` (in C order of the outer axes) as an N-d view of the inner shape.
+    pub fn patch(&self, k: usize) -> Result<ArrayView<'a, T>> {
+        let (shape, strides, offset) = patch_geometry(&self.plan, k)?;
+        Ok(ArrayView::from_checked(self.data, shape, strides, offset))
+    }
+
+    /// Every patch in order.
+    pub fn patches(&self) -> impl ExactSizeIterator<Item = ArrayView<'a, T>> + '_ {
+        (0..self.num_patches()).map(move |k| {
+            // k is in range, and the plan is a view: cannot fail.
+            self.patch(k)
+                .unwrap_or_else(|_| ArrayView::from_checked(self.data, vec![0], vec![0], 0))
+        })
+    }
+
+    /// The whole view as one N-d strided view.
+    pub fn as_array(&self) -> ArrayView<'a, T> {
+        ArrayView::from_checked(
+            self.data,
+            self.shape().to_vec(),
+            self.strides().to_vec(),
+            self.offset(),
+        )
+    }
+
+    /// Copies the patches into a new contiguous array.
+    pub fn to_array(&self, order: PatchOrder) -> Result<Array<T>> {
+        self.plan.materialize(self.data, order)
+    }
+
+    /// Copies the patches into `dst` (exactly `num_patches * patch_len` elements).
+    pub fn copy_into(&self, dst: &mut [T], order: PatchOrder) -> Result<()> {
+        self.plan.materialize_into(self.data, dst, order)
+    }
+}
+
+/// A writable view of an array as patches, allowed only when no two
+/// (patch, element) positions reach the same element.
+///
+/// ```
+/// use patch_core::{ErrorKind, Layout, PatchSpec, PatchViewMut};
+///
+/// let mut image = vec![0u8; 4 * 4];
+/// let layout = Layout::of::<u8>(&[4, 4]).unwrap();
+/// // 2x2 tiles do not overlap: writable.
+/// let mut tiles = PatchViewMut::new(&mut image, &layout, &PatchSpec::tiles(&[2, 2])).unwrap();
+/// tiles.patch_mut(3).unwrap().fill(9);
+/// assert_eq!(&image[8..], &[0, 0, 9, 9, 0, 0, 9, 9]);
+///
+/// // 3x3 windows with step 1 overlap: refused.
+/// let spec = PatchSpec::sliding(&[3, 3], &[1, 1], &[1, 1]).unwrap();
+/// let err = PatchViewMut::new(&mut image, &layout, &spec).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Aliasing);
+/// ```
+#[derive(Debug)]
+pub struct PatchViewMut<'a, T> {
+    data: &'a mut [T],
+    plan: Plan,
+}
+
+impl<'a, T: Element> PatchViewMut<'a, T> {
+    /// A writable view of `data`, laid out as `layout`, as the patches of `spec`.
+    pub fn new(data: &'a mut [T], layout: &Layout, spec: &PatchSpec) -> Result<Self> {
+        PatchViewMut::from_plan(data, Plan::valid(layout, spec)?)
+    }
+
+    /// A writable view through a plan (a view whose positions cannot alias).
+    pub fn from_plan(data: &'a mut [T], plan: Plan) -> Result<Self> {
+        check_view::<T>(&plan, data.len())?;
+        plan.check_writable()?;
+        Ok(PatchViewMut { data, plan })
+    }
+
+    /// The plan behind the view.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// Shape: outer axes, then inner axes.
+    pub fn shape(&self) -> &[usize] {
+        self.plan.shape()
+    }
+
+    /// Element strides.
+    pub fn strides(&self) -> &[isize] {
+        self.plan.view_strides().unwrap_or(&[])
+    }
+
+    /// Number of patches.
+    pub fn num_patches(&self) -> usize {
+        self.plan.num_patches()
+    }
+
+    /// Elements per patch.
+    pub fn patch_len(&self) -> usize {
+        self.plan.patch_len()
+    }
+
+    /// The element at a full index.
+    pub fn get(&self, index: &[usize]) -> Option<&T> {
+        self.data.get(view_index(&self.plan, index)?)
+    }
+
+    /// The element at a full index, for writing.
+    pub fn get_mut(&mut self, index: &[usize]) -> Option<&mut T> {
+        let at = view_index(&self.plan, index)?;
+        self.data.get_mut(at)
+    }
+
+    /// Patch `k`, read-only.
+    pub fn patch(&self, k: usize) -> Result<ArrayView<'_, T>> {
+        let (shape, strides, offset) = patch_geometry(&self.plan, k)?;
+        Ok(ArrayView::from_checked(self.data, shape, strides, offset))
+    }
+
+    /// Patch `k`, writable.
+    pub fn patch_mut(&mut self, k: usize) -> Result<ArrayViewMut<'_, T>> {
+        let (shape, strides, offset) = patch_geometry(&self.plan, k)?;
+        Ok(ArrayViewMut::from_checked(
+            self.data, shape, strides, offset,
+        ))
+    }
+
+    /// Copies the patches out into a new contiguous array.
+    pub fn to_array(&self, order: PatchOrder) -> Result<Array<T>> {
+        self.plan.materialize(self.data, order)
+    }
+
+    /// Writes contiguous patches (as [`to_array`](Self::to_array) lays them
+    /// out in `order`) back through the view: the inverse of a copy.
+    pub fn assign(&mut self, patches: &[T], order: PatchOrder) -> Result<()> {
+        if patches.len() != self.plan.copy_len() {
+            bail!(
+                BufferTooSmall,
+                "{} patch elements given but {} patches of {} elements need {}",
+                patches.len(),
+                self.plan.num_patches(),
+                self.plan.patch_len(),
+                self.plan.copy_len()
+            );
+        }
+        let layout = self.plan.layout();
+        let walk = Walk::new(&self.plan, layout.strides(), layout.offset(), order, None);
+        let mut sink = ScatterSink {
+            patches,
+            data: self.data,
+            block: walk.block(),
+        };
+        walk.run(&mut sink);
+        Ok(())
+    }
+}
+
+/// Writes patch pieces back into the array (no padding in a view).
+struct ScatterSink<'a, T> {
+    patches: &'a [T],
+    data: &'a mut [T],
+    block: usize,
+}
+
+impl<T: Copy> Sink for ScatterSink<'_, T> {
+    fn interior(
+        &mut self,
+        out: usize,
+        src: usize,
+        step: isize,
+        n: usize,
+        _real: bool,
+        _w: RunWeights<'_>,
+    ) {
+        let b = self.block;
+        let mut at = src as isize;
+        for t in 0..n {
+            let s = at as usize;
+            self.data[s..s + b].copy_from_slice(&self.patches[out + t * b..out + (t + 1) * b]);
+            at += step;
+        }
+    }
+
+    fn remapped(&mut self, _out: usize, _src: usize) {}
+
+    fn constant(&mut self, _out: usize, _n: usize) {}
+}

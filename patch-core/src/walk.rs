@@ -1,0 +1,612 @@
+//! The row walker behind every copying path.
+//!
+//! The output of a copy is C-contiguous over its *output axes* (outer then
+//! inner axes for patch-major, inner then outer for feature-major). The
+//! walker splits those axes into three groups:
+//!
+//! - the **block**: trailing output axes that are batch or whole axes laid
+//!   out contiguously in the source, so a block is one contiguous run of `B`
+//!   elements on both sides (the `C` channels of an HWC image);
+//! - the **row**: the last output axis before the block; along it the source
+//!   coordinate moves linearly, so a row is split once into a left border,
+//!   an interior of evenly spaced blocks, and a right border (for ViT the
+//!   interior is one contiguous run of `p*C` elements);
+//! - the **loop** axes before it, walked by an odometer, with the last loop
+//!   axis (the *column*) unrolled into a tight loop of equal rows when its
+//!   source coordinate stays inside the input.
+//!
+//! A [`Sink`] receives the pieces: evenly spaced interior blocks, single
+//! blocks remapped by padding, and constant padding. Materialize copies
+//! them; fold accumulates them the other way. Padding is never copied into a
+//! padded input first: each border element is remapped as it is visited.
+
+use std::ops::Range;
+
+use crate::padding::{PadMode, remap};
+use crate::plan::Plan;
+use crate::spec::AxisRole;
+
+/// The order of a copy of the patches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum PatchOrder {
+    /// `[num_patches, patch_len]`: one patch after another (ViT tokens,
+    /// numpy's `sliding_window_view(...).reshape(-1, patch_len)`).
+    #[default]
+    PatchMajor,
+    /// `[patch_len, num_patches]`: one feature after another (im2col,
+    /// torch's `F.unfold` columns).
+    FeatureMajor,
+}
+
+/// Weights of the blocks of one interior run, for weighted folds.
+#[derive(Clone, Copy)]
+pub(crate) struct RunWeights<'a> {
+    /// Product of the window weights fixed for the whole row.
+    pub(crate) scale: f64,
+    /// Per-block weights along the row, when the row is a window axis.
+    pub(crate) row: &'a [f64],
+}
+
+impl RunWeights<'_> {
+    #[inline]
+    pub(crate) fn at(&self, t: usize) -> f64 {
+        if self.row.is_empty() {
+            self.scale
+        } else {
+            self.scale * self.row[t]
+        }
+    }
+}
+
+/// Receives the pieces of a walk. Positions are in elements; `out` indexes
+/// the patch buffer, `src` the array buffer. Every block is `B` elements,
+/// contiguous on both sides.
+pub(crate) trait Sink {
+    /// `n` blocks; block `t` is at `out + t*B` and `src + t*step`.
+    /// `real` is false when the row reads padding that was remapped onto real
+    /// elements (through another axis), which a fold must skip.
+    fn interior(
+        &mut self,
+        out: usize,
+        src: usize,
+        step: isize,
+        n: usize,
+        real: bool,
+        w: RunWeights<'_>,
+    );
+    /// One block of padding that reads real elements at `src` (reflect, edge, ...).
+    fn remapped(&mut self, out: usize, src: usize);
+    /// `n` blocks of constant padding.
+    fn constant(&mut self, out: usize, n: usize);
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Part {
+    /// The grid index of a window axis.
+    Grid,
+    /// The position inside the window of a window axis.
+    Inner,
+    /// The index of a batch or whole axis.
+    Plain,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct OutAxis {
+    input: usize,
+    len: usize,
+    part: Part,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct InAxis {
+    len: isize,
+    stride: isize,
+    step: isize,
+    dilation: isize,
+    pad_lo: isize,
+    grid: usize,
+    cover_last: Option<isize>,
+}
+
+impl InAxis {
+    #[inline]
+    fn origin(&self, k: usize) -> isize {
+        match self.cover_last {
+            Some(last) if k + 1 == self.grid => last,
+            _ => k as isize * self.step - self.pad_lo,
+        }
+    }
+
+    /// Coordinate contributed by index `i` of an output axis of this part.
+    #[inline]
+    fn part_coord(&self, part: Part, i: usize) -> isize {
+        match part {
+            Part::Grid => self.origin(i),
+            Part::Inner => i as isize * self.dilation,
+            Part::Plain => i as isize,
+        }
+    }
+
+    /// Coordinate increment per index along a part, and whether the last
+    /// index breaks linearity (a Cover-shifted last window).
+    #[inline]
+    fn part_inc(&self, part: Part) -> (isize, bool) {
+        match part {
+            Part::Grid => (self.step, self.cover_last.is_some()),
+            Part::Inner => (self.dilation, false),
+            Part::Plain => (1, false),
+        }
+    }
+}
+
+/// The output axes of `plan` in `order`.
+fn out_axes(plan: &Plan, order: PatchOrder) -> Vec<OutAxis> {
+    let mut outer = Vec::new();
+    let mut inner = Vec::new();
+    for (input, a) in plan.axes().iter().enumerate() {
+        match a.role {
+            AxisRole::Batch => outer.push(OutAxis {
+                input,
+                len: a.len,
+                part: Part::Plain,
+            }),
+            AxisRole::Whole => inner.push(OutAxis {
+                input,
+                len: a.len,
+                part: Part::Plain,
+            }),
+            AxisRole::Window(w) => {
+                outer.push(OutAxis {
+                    input,
+                    len: a.grid,
+                    part: Part::Grid,
+                });
+                inner.push(OutAxis {
+                    input,
+                    len: w.size,
+                    part: Part::Inner,
+                });
+            }
+        }
+    }
+    match order {
+        PatchOrder::PatchMajor => outer.extend(inner),
+        PatchOrder::FeatureMajor => {
+            inner.extend(outer);
+            outer = inner;
+        }
+    }
+    outer
+}
+
+/// The geometry of one walk, prepared once.
+pub(crate) struct Walk<'w> {
+    ins: Vec<InAxis>,
+    outs: Vec<OutAxis>,
+    /// Number of loop axes (before the row).
+    n_loop: usize,
+    /// The row axis, if any axis is left outside the block.
+    row: Option<OutAxis>,
+    block: usize,
+    offset: isize,
+    mode: PadMode,
+    /// Window weights per input axis (window axes only), for weighted folds.
+    weights: Option<&'w [Vec<f64>]>,
+    total: usize,
+}
+
+/// How a row's source coordinate moves along it.
+#[derive(Clone, Copy, Debug)]
+struct RowSplit {
+    /// Coordinate of index 0 following the linear rule.
+    start: isize,
+    inc: isize,
+    /// Indices following the linear rule (all but a Cover-shifted last one).
+    n_lin: usize,
+    /// Interior indices `[i0, i1)`: linear and inside the axis.
+    i0: usize,
+    i1: usize,
+    /// Coordinate of the Cover-shifted last index.
+    shifted_last: Option<isize>,
+}
+
+impl<'w> Walk<'w> {
+    /// Prepares a walk of `plan` in `order` over an array with element
+    /// `strides` and `offset` (the plan's own layout when materializing, a
+    /// C-contiguous one when folding).
+    pub(crate) fn new(
+        plan: &Plan,
+        strides: &[isize],
+        offset: usize,
+        order: PatchOrder,
+        weights: Option<&'w [Vec<f64>]>,
+    ) -> Self {
+        let ins: Vec<InAxis> = plan
+            .axes()
+            .iter()
+            .zip(strides)
+            .map(|(a, &stride)| {
+                let (step, dilation) = a
+                    .window()
+                    .map_or((1, 1), |w| (w.step as isize, w.dilation as isize));
+                InAxis {
+                    len: a.len as isize,
+                    stride,
+                    step,
+                    dilation,
+                    pad_lo: a.pad_lo as isize,
+                    grid: a.grid,
+                    cover_last: a.cover_last.map(|c| c as isize),
+                }
+            })
+            .collect();
+        let outs = out_axes(plan, order);
+        // The block: trailing plain axes contiguous in the source.
+        let mut block = 1usize;
+        let mut n_block = 0;
+        for o in outs.iter().rev() {
+            if o.part != Part::Plain || (o.len != 1 && ins[o.input].stride != block as isize) {
+                break;
+            }
+            block *= o.len;
+            n_block += 1;
+        }
+        let rest = outs.len() - n_block;
+        let (row, n_loop) = if rest == 0 {
+            (None, 0)
+        } else {
+            (Some(outs[rest - 1]), rest - 1)
+        };
+        Walk {
+            ins,
+            outs,
+            n_loop,
+            row,
+            block,
+            offset: offset as isize,
+            mode: plan.padding().mode,
+            weights,
+            total: plan.copy_len(),
+        }
+    }
+
+    /// Elements per block.
+    pub(crate) fn block(&self) -> usize {
+        self.block
+    }
+
+    /// Length of the first output axis that the walk can be split over, and
+    /// the number of output elements per index of it.
+    pub(crate) fn split_axis(&self) -> (usize, usize) {
+        if self.n_loop == 0 || self.total == 0 {
+            return (1, self.total);
+        }
+        let len = self.outs[0].len;
+        (len, self.total / len)
+    }
+
+    /// Walks the whole output.
+    pub(crate) fn run<S: Sink>(&self, sink: &mut S) {
+        let (len, _) = self.split_axis();
+        self.run_part(0..len, sink);
+    }
+
+    /// Walks the part of the output whose first loop axis index lies in
+    /// `part` (all of it when there are no loop axes).
+    pub(crate) fn run_part<S: Sink>(&self, part: Range<usize>, sink: &mut S) {
+        if self.total == 0 || part.is_empty() {
+            return;
+        }
+        let Some(row) = self.row else {
+            // Everything is one block.
+            sink.interior(
+                0,
+                self.offset as usize,
+                0,
+                1,
+                true,
+                RunWeights {
+                    scale: 1.0,
+                    row: &[],
+                },
+            );
+            return;
+        };
+        let row_out = row.len * self.block;
+        let loops = &self.outs[..self.n_loop];
+        if loops.is_empty() {
+            self.rows(&[], sink, 0, None, 0..1, row, row_out);
+            return;
+        }
+        let (odo_axes, col) = loops.split_at(self.n_loop - 1);
+        let col = col[0];
+        let mut idx = vec![0usize; odo_axes.len()];
+        let mut col_range = 0..col.len;
+        let mut odo_end = 1usize;
+        if odo_axes.is_empty() {
+            col_range = part.clone();
+        } else {
+            idx[0] = part.start;
+            odo_end = part.end;
+        }
+        // Output position of the first row of this part.
+        let (_, per_first) = self.split_axis();
+        let mut out = part.start * per_first;
+        loop {
+            self.rows(&idx, sink, out, Some(col), col_range.clone(), row, row_out);
+            out += col_range.len() * row_out;
+            // Advance the odometer over the axes before the column.
+            let mut m = odo_axes.len();
+            loop {
+                if m == 0 {
+                    return;
+                }
+                m -= 1;
+                idx[m] += 1;
+                let end = if m == 0 { odo_end } else { odo_axes[m].len };
+                if idx[m] < end {
+                    break;
+                }
+                if m == 0 {
+                    return;
+                }
+                idx[m] = 0;
+            }
+        }
+    }
+
+    /// Emits the rows for one odometer position `idx` of the loop axes
+    /// before the column, for column indices `cols`.
+    #[allow(clippy::too_many_arguments)]
+    fn rows<S: Sink>(
+        &self,
+        idx: &[usize],
+        sink: &mut S,
+        mut out: usize,
+        col: Option<OutAxis>,
+        cols: Range<usize>,
+        row: OutAxis,
+        row_out: usize,
+    ) {
+        // Fixed coordinate of every input axis from the odometer axes.
+        let mut coords = [0isize; 16];
+        let mut coords_vec;
+        let coords: &mut [isize] = if self.ins.len() <= 16 {
+            &mut coords[..self.ins.len()]
+        } else {
+            coords_vec = vec![0isize; self.ins.len()];
+            &mut coords_vec
+        };
+        let mut scale = 1.0;
+        for (o, &i) in self.outs.iter().zip(idx) {
+            let a = &self.ins[o.input];
+            coords[o.input] += a.part_coord(o.part, i);
+            if let (Some(ws), Part::Inner) = (self.weights, o.part) {
+                scale *= ws[o.input][i];
+            }
+        }
+        let col_input = col.map(|c| c.input);
+        // The column shares its input axis with the row: no tight loop, the
+        // row coordinate changes with the column.
+        let shared = col_input == Some(row.input);
+        // Base offset, padding flags from every axis but the row and column.
+        let mut base = self.offset;
+        let mut pad = false;
+        let mut constant = false;
+        for (axis, a) in self.ins.iter().enumerate() {
+            if axis == row.input || Some(axis) == col_input {
+                continue;
+            }
+            self.place(a, coords[axis], &mut base, &mut pad, &mut constant);
+        }
+        let row_weights = match (self.weights, row.part) {
+            (Some(ws), Part::Inner) => ws[row.input].as_slice(),
+            _ => &[],
+        };
+        let Some(col) = col else {
+            let split = self.split(row, coords[row.input]);
+            self.row(
+                sink,
+                out,
+                base,
+                pad,
+                constant,
+                &split,
+                row,
+                RunWeights {
+                    scale,
+                    row: row_weights,
+                },
+            );
+            return;
+        };
+        let ca = &self.ins[col.input];
+        let (inc, nonlinear_last) = ca.part_inc(col.part);
+        let c_first = coords[col.input] + ca.part_coord(col.part, cols.start);
+        let c_last_lin = c_first + (cols.len() as isize - 1) * inc;
+        let last_is_shifted = nonlinear_last && cols.end == col.len;
+        let col_weights = match (self.weights, col.part) {
+            (Some(ws), Part::Inner) => Some(ws[col.input].as_slice()),
+            _ => None,
+        };
+        let tight = !shared && !last_is_shifted && c_first >= 0 && c_last_lin < ca.len && !constant;
+        if tight {
+            let split = self.split(row, coords[row.input]);
+            let step = inc * ca.stride;
+            let mut at = base + c_first * ca.stride;
+            for t in cols {
+                let s = col_weights.map_or(scale, |w| scale * w[t]);
+                self.row(
+                    sink,
+                    out,
+                    at,
+                    pad,
+                    false,
+                    &split,
+                    row,
+                    RunWeights {
+                        scale: s,
+                        row: row_weights,
+                    },
+                );
+                at += step;
+                out += row_out;
+            }
+            return;
+        }
+        for t in cols {
+            let c = coords[col.input] + ca.part_coord(col.part, t);
+            let (mut b, mut p, mut k) = (base, pad, constant);
+            // A shared axis is placed by the row, element by element.
+            let row_fixed = if shared {
+                c
+            } else {
+                self.place(ca, c, &mut b, &mut p, &mut k);
+                coords[row.input]
+            };
+            let split = self.split(row, row_fixed);
+            let s = col_weights.map_or(scale, |w| scale * w[t]);
+            self.row(
+                sink,
+                out,
+                b,
+                p,
+                k,
+                &split,
+                row,
+                RunWeights {
+                    scale: s,
+                    row: row_weights,
+                },
+            );
+            out += row_out;
+        }
+    }
+
+    /// Adds the contribution of coordinate `c` of axis `a` to `base`,
+    /// remapping it when it lies in padding.
+    #[inline]
+    fn place(&self, a: &InAxis, c: isize, base: &mut isize, pad: &mut bool, constant: &mut bool) {
+        if c >= 0 && c < a.len {
+            *base += c * a.stride;
+        } else {
+            match remap(c, a.len as usize, self.mode) {
+                Some(r) => {
+                    *base += r as isize * a.stride;
+                    *pad = true;
+                }
+                None => *constant = true,
+            }
+        }
+    }
+
+    /// Splits a row whose input axis has fixed coordinate part `fixed`.
+    #[inline]
+    fn split(&self, row: OutAxis, fixed: isize) -> RowSplit {
+        let a = &self.ins[row.input];
+        let n = row.len;
+        let (start, inc, n_lin, shifted_last) = match row.part {
+            Part::Grid => match a.cover_last {
+                Some(last) => (fixed - a.pad_lo, a.step, n - 1, Some(fixed + last)),
+                None => (fixed - a.pad_lo, a.step, n, None),
+            },
+            Part::Inner => (fixed, a.dilation, n, None),
+            Part::Plain => (0, 1, n, None),
+        };
+        let (i0, i1) = if n_lin == 0 {
+            (0, 0)
+        } else if start >= 0 && start + (n_lin as isize - 1) * inc < a.len {
+            (0, n_lin)
+        } else {
+            // First index with start + i*inc >= 0, and one past the last
+            // with start + i*inc <= len-1.
+            let i0 = if start >= 0 {
+                0
+            } else {
+                ((-start + inc - 1) / inc) as usize
+            };
+            let i1 = if start > a.len - 1 {
+                0
+            } else {
+                ((a.len - 1 - start) / inc + 1) as usize
+            };
+            let i0 = i0.min(n_lin);
+            let i1 = i1.clamp(i0, n_lin);
+            (i0, i1)
+        };
+        RowSplit {
+            start,
+            inc,
+            n_lin,
+            i0,
+            i1,
+            shifted_last,
+        }
+    }
+
+    /// Emits one row.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn row<S: Sink>(
+        &self,
+        sink: &mut S,
+        out: usize,
+        base: isize,
+        pad: bool,
+        constant: bool,
+        split: &RowSplit,
+        row: OutAxis,
+        w: RunWeights<'_>,
+    ) {
+        if constant {
+            sink.constant(out, row.len);
+            return;
+        }
+        let a = &self.ins[row.input];
+        let b = self.block;
+        let border = |sink: &mut S, i: usize, c: isize| {
+            if c >= 0 && c < a.len {
+                let w1 = RunWeights {
+                    scale: w.at(i),
+                    row: &[],
+                };
+                sink.interior(out + i * b, (base + c * a.stride) as usize, 0, 1, !pad, w1);
+            } else {
+                match remap(c, a.len as usize, self.mode) {
+                    Some(r) => sink.remapped(out + i * b, (base + r as isize * a.stride) as usize),
+                    None => sink.constant(out + i * b, 1),
+                }
+            }
+        };
+        for i in 0..split.i0 {
+            border(sink, i, split.start + i as isize * split.inc);
+        }
+        if split.i0 < split.i1 {
+            let c = split.start + split.i0 as isize * split.inc;
+            let rw = if w.row.is_empty() {
+                w.row
+            } else {
+                &w.row[split.i0..split.i1]
+            };
+            sink.interior(
+                out + split.i0 * b,
+                (base + c * a.stride) as usize,
+                split.inc * a.stride,
+                split.i1 - split.i0,
+                !pad,
+                RunWeights {
+                    scale: w.scale,
+                    row: rw,
+                },
+            );
+        }
+        for i in split.i1.max(split.i0)..split.n_lin {
+            border(sink, i, split.start + i as isize * split.inc);
+        }
+        if let Some(c) = split.shifted_last {
+            border(sink, row.len - 1, c);
+        }
+    }
+}
