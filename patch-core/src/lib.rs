@@ -55,6 +55,7 @@ mod materialize;
 mod padding;
 mod plan;
 mod spec;
+mod threads;
 mod view;
 mod walk;
 
@@ -67,5 +68,6 @@ pub use layout::{Layout, c_strides};
 pub use padding::{Convention, PadMode, Padding};
 pub use plan::{AxisPlan, Plan, PlanSummary};
 pub use spec::{AxisRole, PatchSpec, Window};
+pub use threads::{num_threads, set_num_threads};
 pub use view::{PatchView, PatchViewMut};
 pub use walk::PatchOrder;

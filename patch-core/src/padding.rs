@@ -84,8 +84,10 @@ pub enum Convention {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Padding {
     /// Where the windows go.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub convention: Convention,
     /// What they read outside the input.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub mode: PadMode,
 }
 

@@ -12,6 +12,7 @@ use crate::spec::{AxisRole, PatchSpec, Window};
 #[non_exhaustive]
 pub struct AxisPlan {
     /// The role the spec gave the axis.
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub role: AxisRole,
     /// Length of the input axis.
     pub len: usize,

@@ -1,0 +1,49 @@
+# The two commands of the README:
+#   make demo   builds the wasm package and serves the visualizer
+#   make test   runs every test (installs what it needs first)
+# and `make bench` runs the benchmark suite.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help tools demo test test-rust test-ffi test-wasm test-demo bench install lib header
+
+help:
+	@echo "make demo            build the wasm package and serve the visualizer on 127.0.0.1"
+	@echo "make test            every test: fmt, clippy, Rust, C/C++, wasm/Node, browser"
+	@echo "make bench           the benchmark suite (results in bench-results/)"
+	@echo "make install PREFIX=/usr/local   install patch.h, libpatch.{so,a} and patch.pc"
+
+tools:
+	bash scripts/ensure-tools.sh
+
+demo: tools
+	bash web-demo/serve.sh
+
+test: tools test-rust test-ffi test-wasm test-demo
+	@echo "all tests passed"
+
+test-rust:
+	bash scripts/test-rust.sh
+
+test-ffi:
+	bash patch-ffi/tests/run.sh
+
+test-wasm:
+	bash patch-wasm/tests/run.sh
+
+test-demo:
+	bash web-demo/tests/run.sh
+
+bench: tools
+	bash scripts/bench.sh
+
+lib:
+	cargo build --release -p patch-ffi
+
+header:
+	bash patch-ffi/gen-header.sh
+
+PREFIX ?= /usr/local
+install:
+	bash patch-ffi/install.sh "$(PREFIX)"

@@ -1,0 +1,1 @@
+//! WebAssembly bindings over patch-core (being built).
