@@ -9,7 +9,10 @@ fn summary_serializes_with_every_number() {
     let plan = Plan::valid(&layout, &PatchSpec::tiles(&[16, 16]).channels_last()).unwrap();
     let json = serde_json::to_value(plan.summary()).unwrap();
     assert_eq!(json["shape"], serde_json::json!([14, 14, 16, 16, 3]));
-    assert_eq!(json["view_byte_strides"], serde_json::json!([10752, 48, 672, 3, 1]));
+    assert_eq!(
+        json["view_byte_strides"],
+        serde_json::json!([10752, 48, 672, 3, 1])
+    );
     assert_eq!(json["num_patches"], 196);
     assert_eq!(json["axes"][0]["role"], "window");
     assert_eq!(json["axes"][0]["size"], 16);
@@ -17,7 +20,12 @@ fn summary_serializes_with_every_number() {
     assert_eq!(json["padding"]["convention"], "valid");
     assert_eq!(json["span_bytes"], 224 * 224 * 3);
 
-    let padded = Plan::new(&layout, &PatchSpec::tiles(&[16, 16]).channels_last(), &Padding::same(PadMode::Reflect)).unwrap();
+    let padded = Plan::new(
+        &layout,
+        &PatchSpec::tiles(&[16, 16]).channels_last(),
+        &Padding::same(PadMode::Reflect),
+    )
+    .unwrap();
     let json = serde_json::to_value(padded.summary()).unwrap();
     assert_eq!(json["padding"]["mode"], "reflect");
     println!("{}", serde_json::to_string(&plan.summary()).unwrap());
