@@ -1,1 +1,87 @@
-//! C ABI over patch-core (being built).
+//! # patch-ffi: the C ABI of patch-core
+//!
+//! Builds `libpatch.so` and `libpatch.a`; `include/patch.h` is generated
+//! from this crate by a pinned cbindgen (`patch-ffi/gen-header.sh`) and
+//! committed. The conventions, modelled on rustls-ffi:
+//!
+//! - every fallible function returns a [`patch_status`] with explicit,
+//!   never-reused numbers, `PATCH_STATUS_OK = 0`;
+//! - results go through out-parameters, written only on success;
+//! - the message of the last failure is kept per thread
+//!   ([`patch_last_error_message`], [`patch_last_error_copy`]);
+//! - every export runs inside a panic boundary; a panic becomes
+//!   `PATCH_STATUS_PANIC`;
+//! - enums cross the boundary as `uint32_t` and are checked (an unknown
+//!   value is `PATCH_STATUS_INVALID_ENUM`);
+//! - every buffer comes with its length; NULL, misalignment, overflowing
+//!   lengths and overlapping input/output buffers are statuses, not crashes;
+//! - a [`patch_view`] is an opaque, immutable handle: any number of threads
+//!   may use one view at once.
+//!
+//! All geometry and validation lives in patch-core; this crate translates.
+
+mod copy;
+mod enums;
+mod ptr;
+mod status;
+mod view;
+
+use std::ffi::c_char;
+
+pub use copy::{
+    patch_fold_f32, patch_fold_f64, patch_frame, patch_frame_count, patch_materialize,
+    patch_overlap_add_f32, patch_overlap_add_f64,
+};
+pub use enums::{patch_convention, patch_order, patch_pad_mode, patch_reduce, patch_role};
+pub use ptr::Failure;
+pub use status::{patch_last_error_copy, patch_last_error_message, patch_status, patch_status_str};
+pub use view::{
+    patch_axis, patch_view, patch_view_byte_offset, patch_view_check_buffer,
+    patch_view_check_writable, patch_view_copy_bytes, patch_view_create,
+    patch_view_element_strides, patch_view_free, patch_view_grid, patch_view_input_len,
+    patch_view_is_view, patch_view_itemsize, patch_view_ndim, patch_view_num_patches,
+    patch_view_offset, patch_view_patch_byte_offset, patch_view_patch_len, patch_view_patch_origin,
+    patch_view_plan_json, patch_view_shape, patch_view_span_bytes, patch_view_strides,
+    patch_view_touches_padding,
+};
+
+use status::ffi_value_boundary;
+
+/// Major version of the library (the header's version; compare with
+/// `patch_version()` to detect a header/library mismatch).
+pub const PATCH_VERSION_MAJOR: u32 = 0;
+/// Minor version of the library.
+pub const PATCH_VERSION_MINOR: u32 = 1;
+/// Patch-level version of the library.
+pub const PATCH_VERSION_PATCH: u32 = 0;
+/// MONAI's default width of the Gaussian of `PATCH_REDUCE_WEIGHTED_GAUSSIAN`:
+/// `sigma = 0.125 * window size`.
+pub const PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT: f64 = 0.125;
+
+/// The library's version, `"MAJOR.MINOR.PATCH"` (static; never NULL).
+#[unsafe(no_mangle)]
+pub extern "C" fn patch_version() -> *const c_char {
+    const VERSION: &std::ffi::CStr = match std::ffi::CStr::from_bytes_with_nul(
+        concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes(),
+    ) {
+        Ok(v) => v,
+        Err(_) => c"",
+    };
+    ffi_value_boundary!(c"".as_ptr(), VERSION.as_ptr())
+}
+
+/// Sets how many threads copies and folds may use: 1 for single-thread
+/// work, 0 (the default) for every available core.
+///
+/// A global setting for the whole process, read when each call starts;
+/// safe to call from any thread.
+#[unsafe(no_mangle)]
+pub extern "C" fn patch_set_num_threads(n: usize) {
+    ffi_value_boundary!((), patch_core::set_num_threads(n))
+}
+
+/// The number of threads copies and folds will use (at least 1).
+#[unsafe(no_mangle)]
+pub extern "C" fn patch_get_num_threads() -> usize {
+    ffi_value_boundary!(1, patch_core::num_threads())
+}
