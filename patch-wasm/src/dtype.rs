@@ -1,0 +1,188 @@
+//! The element types of the JavaScript API and their typed-array classes.
+
+use js_sys::{
+    Float32Array, Float64Array, Int8Array, Int16Array, Int32Array, Uint8Array, Uint8ClampedArray,
+    Uint16Array, Uint32Array,
+};
+use patch_core::DType;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::args::describe;
+use crate::error::{JsResult, invalid};
+
+/// One of the nine dtypes of the JavaScript API: every typed-array class
+/// except the 64-bit integer ones. `Uint8Clamped` holds `u8` like `Uint8`
+/// and differs only in the typed-array class `.data` returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum JsDType {
+    Uint8,
+    Uint8Clamped,
+    Int8,
+    Uint16,
+    Int16,
+    Uint32,
+    Int32,
+    Float32,
+    Float64,
+}
+
+impl JsDType {
+    const ALL: [JsDType; 9] = [
+        JsDType::Uint8,
+        JsDType::Uint8Clamped,
+        JsDType::Int8,
+        JsDType::Uint16,
+        JsDType::Int16,
+        JsDType::Uint32,
+        JsDType::Int32,
+        JsDType::Float32,
+        JsDType::Float64,
+    ];
+
+    /// The name JavaScript passes: `'uint8'`, `'uint8clamped'`, ...
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            JsDType::Uint8 => "uint8",
+            JsDType::Uint8Clamped => "uint8clamped",
+            JsDType::Int8 => "int8",
+            JsDType::Uint16 => "uint16",
+            JsDType::Int16 => "int16",
+            JsDType::Uint32 => "uint32",
+            JsDType::Int32 => "int32",
+            JsDType::Float32 => "float32",
+            JsDType::Float64 => "float64",
+        }
+    }
+
+    /// The typed-array class of the dtype.
+    pub(crate) fn class_name(self) -> &'static str {
+        match self {
+            JsDType::Uint8 => "Uint8Array",
+            JsDType::Uint8Clamped => "Uint8ClampedArray",
+            JsDType::Int8 => "Int8Array",
+            JsDType::Uint16 => "Uint16Array",
+            JsDType::Int16 => "Int16Array",
+            JsDType::Uint32 => "Uint32Array",
+            JsDType::Int32 => "Int32Array",
+            JsDType::Float32 => "Float32Array",
+            JsDType::Float64 => "Float64Array",
+        }
+    }
+
+    /// The element type patch-core works with.
+    pub(crate) fn core(self) -> DType {
+        match self {
+            JsDType::Uint8 | JsDType::Uint8Clamped => DType::U8,
+            JsDType::Int8 => DType::I8,
+            JsDType::Uint16 => DType::U16,
+            JsDType::Int16 => DType::I16,
+            JsDType::Uint32 => DType::U32,
+            JsDType::Int32 => DType::I32,
+            JsDType::Float32 => DType::F32,
+            JsDType::Float64 => DType::F64,
+        }
+    }
+
+    /// Bytes per element.
+    pub(crate) fn itemsize(self) -> usize {
+        self.core().itemsize()
+    }
+
+    /// Whether both dtypes hold the same element type (`uint8` and
+    /// `uint8clamped` do).
+    pub(crate) fn same_elements(self, other: JsDType) -> bool {
+        self.core() == other.core()
+    }
+
+    /// Parses a dtype name; `what` names the argument in the error.
+    pub(crate) fn parse(value: &JsValue, what: &str) -> JsResult<JsDType> {
+        if let Some(s) = value.as_string() {
+            if let Some(d) = JsDType::ALL.into_iter().find(|d| d.name() == s) {
+                return Ok(d);
+            }
+        }
+        Err(invalid(format!(
+            "{what} must be one of 'uint8', 'uint8clamped', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'float32', 'float64', got {}",
+            describe(value)
+        )))
+    }
+
+    /// The dtype of a typed array of one of the nine classes, else `None`.
+    pub(crate) fn of_typed_array(value: &JsValue) -> Option<JsDType> {
+        if !value.is_object() {
+            return None;
+        }
+        Some(if value.is_instance_of::<Uint8Array>() {
+            JsDType::Uint8
+        } else if value.is_instance_of::<Uint8ClampedArray>() {
+            JsDType::Uint8Clamped
+        } else if value.is_instance_of::<Int8Array>() {
+            JsDType::Int8
+        } else if value.is_instance_of::<Uint16Array>() {
+            JsDType::Uint16
+        } else if value.is_instance_of::<Int16Array>() {
+            JsDType::Int16
+        } else if value.is_instance_of::<Uint32Array>() {
+            JsDType::Uint32
+        } else if value.is_instance_of::<Int32Array>() {
+            JsDType::Int32
+        } else if value.is_instance_of::<Float32Array>() {
+            JsDType::Float32
+        } else if value.is_instance_of::<Float64Array>() {
+            JsDType::Float64
+        } else {
+            return None;
+        })
+    }
+
+    /// A typed array of this dtype's class over `len` elements of `buffer`
+    /// from `byte_offset`; the caller keeps the range inside the buffer and
+    /// aligned.
+    pub(crate) fn typed_array(self, buffer: &JsValue, byte_offset: u32, len: u32) -> JsValue {
+        match self {
+            JsDType::Uint8 => {
+                Uint8Array::new_with_byte_offset_and_length(buffer, byte_offset, len).into()
+            }
+            JsDType::Uint8Clamped => {
+                Uint8ClampedArray::new_with_byte_offset_and_length(buffer, byte_offset, len).into()
+            }
+            JsDType::Int8 => {
+                Int8Array::new_with_byte_offset_and_length(buffer, byte_offset, len).into()
+            }
+            JsDType::Uint16 => {
+                Uint16Array::new_with_byte_offset_and_length(buffer, byte_offset, len).into()
+            }
+            JsDType::Int16 => {
+                Int16Array::new_with_byte_offset_and_length(buffer, byte_offset, len).into()
+            }
+            JsDType::Uint32 => {
+                Uint32Array::new_with_byte_offset_and_length(buffer, byte_offset, len).into()
+            }
+            JsDType::Int32 => {
+                Int32Array::new_with_byte_offset_and_length(buffer, byte_offset, len).into()
+            }
+            JsDType::Float32 => {
+                Float32Array::new_with_byte_offset_and_length(buffer, byte_offset, len).into()
+            }
+            JsDType::Float64 => {
+                Float64Array::new_with_byte_offset_and_length(buffer, byte_offset, len).into()
+            }
+        }
+    }
+
+    /// A new JS-owned typed array of this dtype's class converted from a
+    /// plain `Array` of numbers (`new Float32Array(array)`).
+    pub(crate) fn typed_from_array(self, array: &JsValue) -> JsValue {
+        match self {
+            JsDType::Uint8 => Uint8Array::new(array).into(),
+            JsDType::Uint8Clamped => Uint8ClampedArray::new(array).into(),
+            JsDType::Int8 => Int8Array::new(array).into(),
+            JsDType::Uint16 => Uint16Array::new(array).into(),
+            JsDType::Int16 => Int16Array::new(array).into(),
+            JsDType::Uint32 => Uint32Array::new(array).into(),
+            JsDType::Int32 => Int32Array::new(array).into(),
+            JsDType::Float32 => Float32Array::new(array).into(),
+            JsDType::Float64 => Float64Array::new(array).into(),
+        }
+    }
+}
