@@ -302,3 +302,55 @@ pub extern "C" fn patch_last_error_copy(
     }
     status
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message() -> String {
+        // SAFETY: the returned pointer is a NUL-terminated thread-local
+        // string, valid until the next failure on this thread.
+        unsafe { CStr::from_ptr(patch_last_error_message()) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    #[test]
+    fn a_panic_becomes_a_status_and_a_message() {
+        let st = status_boundary(|| panic!("boom at axis {}", 7));
+        assert_eq!(st, patch_status::Panic);
+        assert!(
+            message().starts_with("panic: boom at axis 7"),
+            "{}",
+            message()
+        );
+        let st = ffi_boundary! {
+            let v: Vec<usize> = Vec::new();
+            let _ = v[3];
+            Ok(())
+        };
+        assert_eq!(st, patch_status::Panic);
+        assert!(message().contains("index out of bounds"), "{}", message());
+        assert_eq!(value_boundary(5usize, || panic!("no")), 5);
+    }
+
+    #[test]
+    fn an_error_sets_the_message_and_ok_keeps_it() {
+        let st = ffi_boundary! {
+            Err(Failure::new(patch_status::InvalidArgument, "value 3 with\0NUL"))
+        };
+        assert_eq!(st, patch_status::InvalidArgument);
+        assert_eq!(message(), "invalid argument: value 3 withNUL");
+        assert_eq!(ffi_boundary! { Ok(()) }, patch_status::Ok);
+        assert_eq!(message(), "invalid argument: value 3 withNUL");
+    }
+
+    #[test]
+    fn unknown_engine_kinds_map_to_other_and_known_ones_do_not() {
+        let e = PatchError::new(ErrorKind::NotAView, "x");
+        assert_eq!(Failure::from(e).status, patch_status::NotAView);
+        for s in patch_status::all() {
+            assert!(!s.name().to_bytes().is_empty());
+        }
+    }
+}
