@@ -7,8 +7,8 @@
 #     errors, against the shared and against the static library, plain and
 #     with AddressSanitizer+UBSan;
 #  4. run them plain, under ASan+UBSan, and under valgrind;
-#  5. install into a temporary PREFIX and build the examples with
-#     $(pkg-config --cflags --libs patch).
+#  5. install into a temporary PREFIX and build the examples and the
+#     README's quick start with $(pkg-config --cflags --libs patch).
 # Every step runs even when an earlier one fails; the last line counts them.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -155,6 +155,13 @@ pkg_config_install() {
         "$(pkg-config --variable=libdir patch)/libpatch.a" \
         $(pkg-config --static --libs-only-l patch | sed 's/-lpatch //') -o "$work/vit_pc_static"
     "$work/vit_pc_static" >/dev/null
+    # The quick start of patch-ffi/README.md, exactly as printed there.
+    awk '/^```c$/{f=1;next} /^```$/{f=0} f' "$here/README.md" > "$work/readme.c"
+    # shellcheck disable=SC2046
+    cc -std=c11 -Wall -Wextra -Werror -pedantic "$work/readme.c" \
+        $(pkg-config --cflags --libs patch) -Wl,-rpath,"$prefix/lib" -o "$work/readme"
+    "$work/readme" | tee "$work/readme.out"
+    grep -q '196 patches, strides 10752 48' "$work/readme.out"
 }
 if command -v pkg-config >/dev/null 2>&1; then
     step "install into a temporary PREFIX and build with pkg-config" pkg_config_install
