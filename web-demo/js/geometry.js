@@ -1,0 +1,224 @@
+// The geometry the page asks the wasm engine for, and the small amount of
+// arithmetic the page does itself to *explain* the engine's answers
+// (which bytes a patch reads, which pixels a fold covers). Nothing here
+// extracts or folds: that is the engine's job.
+
+export const CHANNELS = 3;
+export const CHANNEL_NAMES = ['R', 'G', 'B'];
+
+/** Bytes per element of the dtypes the page offers. */
+export const ITEMSIZE = { uint8: 1, float32: 4 };
+
+/**
+ * Where H, W and C sit among the input axes for a layout.
+ * @param {'hwc'|'chw'} layout
+ */
+export function axisIndex(layout) {
+  return layout === 'chw' ? { c: 0, h: 1, w: 2 } : { h: 0, w: 1, c: 2 };
+}
+
+/** Input shape of an H x W RGB image in `layout`. */
+export function inputShape(layout, h, w) {
+  return layout === 'chw' ? [CHANNELS, h, w] : [h, w, CHANNELS];
+}
+
+/**
+ * The PatchView options for the settings `s` of the image mode:
+ * { ph, pw, sh, sw, dh, dw, convention, mode, value, pads, layout, dtype, channels }.
+ */
+export function viewOptions(s, h, w, dtype = s.dtype) {
+  const winH = { role: 'window', size: s.ph, step: s.sh, dilation: s.dh };
+  const winW = { role: 'window', size: s.pw, step: s.sw, dilation: s.dw };
+  const chan = { role: s.channels === 'per-channel' ? 'batch' : 'whole' };
+  const axes = s.layout === 'chw' ? [chan, winH, winW] : [winH, winW, chan];
+  const opts = { shape: inputShape(s.layout, h, w), dtype, axes };
+  opts.padding = paddingOptions(s);
+  return opts;
+}
+
+function withMode(p, s) {
+  p.mode = s.mode;
+  if (s.mode === 'constant') p.value = s.value;
+  return p;
+}
+
+/** The padding options of the settings (explicit pads per window axis, in input order: H then W). */
+export function paddingOptions(s) {
+  switch (s.convention) {
+    case 'same':
+      return withMode({ convention: 'same' }, s);
+    case 'explicit':
+      return withMode({
+        convention: 'explicit',
+        pads: [
+          [s.pads.top, s.pads.bottom],
+          [s.pads.left, s.pads.right],
+        ],
+      }, s);
+    case 'cover':
+      return { convention: 'cover' };
+    default:
+      return { convention: 'valid' };
+  }
+}
+
+/**
+ * A description of every axis of the patch view, in view order: what the
+ * axis indexes, its symbol, and which input axis it steps along.
+ * `plan` is PatchView.plan().
+ */
+export function viewAxes(plan, layout) {
+  const ix = axisIndex(layout);
+  const nameOf = (axis) => (axis === ix.h ? 'h' : axis === ix.w ? 'w' : 'c');
+  const outer = [];
+  const inner = [];
+  plan.axes.forEach((a, axis) => {
+    const n = nameOf(axis);
+    if (a.role === 'batch') {
+      outer.push({ axis, n, kind: 'batch', sym: 'c', what: 'channel (batch axis: one patch per channel)' });
+    } else if (a.role === 'whole') {
+      inner.push({ axis, n, kind: 'whole', sym: 'c', what: 'channel (whole axis, inside the patch)' });
+    } else {
+      outer.push({
+        axis,
+        n,
+        kind: 'grid',
+        sym: n === 'h' ? 'i' : 'j',
+        what: n === 'h' ? 'patch row in the grid' : 'patch column in the grid',
+        a,
+      });
+      inner.push({
+        axis,
+        n,
+        kind: 'inner',
+        sym: n === 'h' ? 'r' : 's',
+        what: n === 'h' ? 'row inside the patch' : 'column inside the patch',
+        a,
+      });
+    }
+  });
+  return { outer, inner, all: outer.concat(inner) };
+}
+
+/** The outer (batch and grid) index of patch k, for an outer shape (row-major). */
+export function outerIndex(k, outerShape) {
+  const idx = new Array(outerShape.length).fill(0);
+  let rest = k;
+  for (let i = outerShape.length - 1; i >= 0; i--) {
+    idx[i] = rest % outerShape[i];
+    rest = Math.floor(rest / outerShape[i]);
+  }
+  return idx;
+}
+
+/** The patch number of an outer index (row-major). */
+export function patchNumber(idx, outerShape) {
+  let k = 0;
+  for (let i = 0; i < outerShape.length; i++) k = k * outerShape[i] + idx[i];
+  return k;
+}
+
+/**
+ * The input elements a patch samples, from the plan and the patch's origin
+ * (PatchView.patchOrigin(k), one coordinate per input axis): for each inner position, its input
+ * coordinates, and whether it lies inside the image (else it reads padding).
+ * Returns { y: Int32Array, x: Int32Array, c: Int8Array, inside: Uint8Array }
+ * in the patch's own element order (row-major over the inner shape).
+ */
+export function patchSamples(plan, origin, layout, height, width) {
+  const ix = axisIndex(layout);
+  const ah = plan.axes[ix.h];
+  const aw = plan.axes[ix.w];
+  const ac = plan.axes[ix.c];
+  const channels = ac.role === 'batch' ? [origin[ix.c]] : [0, 1, 2];
+  const rows = [];
+  for (let r = 0; r < ah.size; r++) rows.push(origin[ix.h] + r * ah.dilation);
+  const cols = [];
+  for (let s = 0; s < aw.size; s++) cols.push(origin[ix.w] + s * aw.dilation);
+  const n = rows.length * cols.length * channels.length;
+  const out = {
+    y: new Int32Array(n),
+    x: new Int32Array(n),
+    c: new Int8Array(n),
+    inside: new Uint8Array(n),
+    origin,
+  };
+  let e = 0;
+  // Inner axes are in input order: HWC -> (r, s, c); CHW -> (c, r, s).
+  const push = (y, x, c) => {
+    out.y[e] = y;
+    out.x[e] = x;
+    out.c[e] = c;
+    out.inside[e] = y >= 0 && y < height && x >= 0 && x < width ? 1 : 0;
+    e++;
+  };
+  if (layout === 'chw') {
+    for (const c of channels) for (const y of rows) for (const x of cols) push(y, x, c);
+  } else {
+    for (const y of rows) for (const x of cols) for (const c of channels) push(y, x, c);
+  }
+  return out;
+}
+
+/**
+ * The contiguous byte runs of the input buffer a patch reads: its in-image
+ * samples' byte addresses, sorted and merged. Padding reads no memory.
+ * Returns an array of [start, end) byte pairs.
+ */
+export function byteRuns(samples, inputByteStrides, layout, itemsize) {
+  const ix = axisIndex(layout);
+  const sh = inputByteStrides[ix.h];
+  const sw = inputByteStrides[ix.w];
+  const sc = inputByteStrides[ix.c];
+  const addrs = [];
+  for (let e = 0; e < samples.inside.length; e++) {
+    if (samples.inside[e]) addrs.push(samples.y[e] * sh + samples.x[e] * sw + samples.c[e] * sc);
+  }
+  addrs.sort((a, b) => a - b);
+  const runs = [];
+  for (const a of addrs) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === a) last[1] = a + itemsize;
+    else if (!last || last[1] < a) runs.push([a, a + itemsize]);
+  }
+  return runs;
+}
+
+/**
+ * Which coordinates along one window axis are read by at least one window,
+ * from the plan's per-axis numbers (origins, size, dilation), for an axis of
+ * length `len`. Returns a Uint8Array of 0/1.
+ */
+export function axisCoverage(a, len) {
+  const cov = new Uint8Array(len);
+  for (let g = 0; g < a.grid; g++) {
+    const o = a.cover_last != null && g === a.grid - 1 ? a.cover_last : g * a.step - a.pad_lo;
+    for (let t = 0; t < a.size; t++) {
+      const c = o + t * a.dilation;
+      if (c >= 0 && c < len) cov[c] = 1;
+    }
+  }
+  return cov;
+}
+
+/** Grid-axis origin of window g along a plan axis (negative inside padding). */
+export function windowOrigin(a, g) {
+  if (a.cover_last != null && g === a.grid - 1) return a.cover_last;
+  return g * a.step - a.pad_lo;
+}
+
+/** Extent of a window: dilation * (size - 1) + 1. */
+export function extent(a) {
+  return a.dilation * (a.size - 1) + 1;
+}
+
+/** Merges contiguous inner axes of a view (from the innermost): the length in bytes of one contiguous run. */
+export function contiguousRun(innerShape, innerByteStrides, itemsize) {
+  let run = itemsize;
+  for (let i = innerShape.length - 1; i >= 0; i--) {
+    if (innerShape[i] === 1) continue;
+    if (innerByteStrides[i] !== run) break;
+    run *= innerShape[i];
+  }
+  return run;
+}

@@ -1,0 +1,393 @@
+// The text panels (selected patch, strides) and the linear-memory strip.
+
+import { $, esc, fmtArr, fmtInt, fmtBytes, hiDpiContext, dpr } from './util.js';
+import { outerIndex, patchSamples, byteRuns, contiguousRun, CHANNEL_NAMES, CHANNELS } from './geometry.js';
+
+const AXIS_WORD = { h: 'row', w: 'column', c: 'channel' };
+
+/** How an input axis's byte stride comes about, as text: "W·C·itemsize = 224·3·1". */
+function inputStrideWhy(m, n) {
+  const isz = m.isz;
+  if (m.s.layout === 'chw') {
+    if (n === 'c') return `H·W·itemsize = ${m.H}·${m.W}·${isz}`;
+    if (n === 'h') return `W·itemsize = ${m.W}·${isz}`;
+    return `itemsize = ${isz}`;
+  }
+  if (n === 'h') return `W·C·itemsize = ${m.W}·${CHANNELS}·${isz}`;
+  if (n === 'w') return `C·itemsize = ${CHANNELS}·${isz}`;
+  return `itemsize = ${isz}`;
+}
+
+// ---------------------------------------------------------------- inspector
+
+export function renderInspector(m) {
+  const box = $('inspector');
+  if (m.sel < 0) {
+    box.innerHTML = '<p class="warn">No patch: the grid is empty.</p>';
+    return;
+  }
+  const k = m.sel;
+  const idx = outerIndex(k, m.outerShape);
+  const origin = m.selOrigin || Array.from(m.view.patchOrigin(k), Number);
+  const touches = m.view.touchesPadding(k);
+  const parts = m.vaxes.outer.map((a, n) => `${a.sym} = ${idx[n]}`);
+  const chan = m.vaxes.outer.findIndex((a) => a.kind === 'batch');
+  const chanText = chan >= 0 ? ` (channel ${CHANNEL_NAMES[idx[chan]]})` : '';
+  const oy = origin[m.ix.h];
+  const ox = origin[m.ix.w];
+  const samples = m.innerShape.join(' × ');
+  let html = '<dl class="kv">';
+  html += `<dt>patch</dt><dd>#${k} of ${fmtInt(m.numPatches)} ${touches ? '<span class="tag pad">reads padding</span>' : '<span class="tag view">inside the image</span>'}</dd>`;
+  html += `<dt>outer index</dt><dd>[${parts.join(', ')}]${chanText}</dd>`;
+  html += `<dt>origin in the image</dt><dd>row ${oy}, column ${ox}${oy < 0 || ox < 0 ? ' (negative: inside the padding)' : ''}</dd>`;
+  html += `<dt>samples</dt><dd>${samples} = ${fmtInt(m.patchLen)} elements</dd>`;
+  html += '</dl>';
+
+  const strides = m.viewStrides;
+  if (strides) {
+    const nOuter = m.outerShape.length;
+    const terms = m.vaxes.outer.map((a, n) => `${a.sym} × ${strides[n]}`);
+    const nums = m.vaxes.outer.map((a, n) => `<span class="n">${idx[n]}</span> × ${strides[n]}`);
+    const sum = m.vaxes.outer.reduce((acc, a, n) => acc + idx[n] * strides[n], 0);
+    let engine = '';
+    try {
+      engine = Number(m.view.patchOffset(k));
+    } catch (e) {
+      engine = '?';
+    }
+    html += `<div class="formula" data-testid="offset-formula">byte offset = ${terms.join(' + ')} = ${nums.join(' + ')} = <span class="t" data-testid="patch-offset">${sum}</span></div>`;
+    const innerTerms = m.vaxes.inner.map((a, n) => `${a.sym} × ${strides[nOuter + n]}`);
+    html += `<div class="formula">element [${m.vaxes.inner.map((a) => a.sym).join(', ')}] of the patch is at byte ${sum} + ${innerTerms.join(' + ')}</div>`;
+    html += `<p class="explain">The engine agrees: <code>patchOffset(${k})</code> = ${engine}${engine === sum ? ' ✓' : ''}. The first sample is pixel (${oy}, ${ox})${chan >= 0 ? `, channel ${CHANNEL_NAMES[idx[chan]]}` : ''}: ${oy} × ${m.inputByteStrides[m.ix.h]} + ${ox} × ${m.inputByteStrides[m.ix.w]}${chan >= 0 ? ` + ${idx[chan]} × ${m.inputByteStrides[m.ix.c]}` : ''} = ${oy * m.inputByteStrides[m.ix.h] + ox * m.inputByteStrides[m.ix.w] + (chan >= 0 ? idx[chan] * m.inputByteStrides[m.ix.c] : 0)} in input strides.</p>`;
+  } else {
+    html += `<div class="formula wrap">no byte offset: ${esc(m.viewStridesError)}</div>`;
+    if (!touches) {
+      const c = chan >= 0 ? idx[chan] : 0;
+      const at = oy * m.inputByteStrides[m.ix.h] + ox * m.inputByteStrides[m.ix.w] + c * m.inputByteStrides[m.ix.c];
+      html += `<p class="explain">This patch itself reads no padding: its first sample is at byte ${oy} × ${m.inputByteStrides[m.ix.h]} + ${ox} × ${m.inputByteStrides[m.ix.w]}${chan >= 0 ? ` + ${c} × ${m.inputByteStrides[m.ix.c]}` : ''} = <b>${at}</b>. But the grid as a whole is not evenly strided, so no single view holds every patch.</p>`;
+    } else {
+      html += `<p class="explain">Some of its samples lie outside the image: the copy fills them (${esc(m.s.mode)}${m.s.mode === 'constant' ? ` ${m.s.value}` : ''}) while it copies; they are in no memory of the input.</p>`;
+    }
+  }
+  box.innerHTML = html;
+}
+
+// ---------------------------------------------------------------- strides
+
+export function renderStrides(m) {
+  const inShape = m.plan.input_shape.map(Number);
+  const inBytes = m.inputByteStrides;
+  const inElems = m.plan.input_strides.map(Number);
+  const dt = m.s.dtype === 'float32' ? 'f32' : 'u8';
+  const names = m.s.layout === 'chw' ? 'C, H, W' : 'H, W, C';
+  let html = '<table class="strides"><thead><tr><th></th><th>shape</th><th>strides (bytes)</th><th>itemsize</th></tr></thead><tbody>';
+  html += `<tr><td>input x<div class="sub">${names}, ${dt}, ${fmtBytes(inShape.reduce((a, b) => a * b, 1) * m.isz)}</div></td><td class="mono" data-testid="input-shape">${fmtArr(inShape)}</td><td class="mono" data-testid="input-strides">${fmtArr(inBytes)}</td><td class="mono" data-testid="itemsize">${m.isz}</td></tr>`;
+  if (m.viewStrides) {
+    html += `<tr><td>patch view <span class="tag view">view</span><div class="sub">0 B of its own; reads ${fmtBytes(m.spanBytes)}</div></td><td class="mono" data-testid="view-shape">${fmtArr(m.plan.shape)}</td><td class="mono" data-testid="view-strides">${fmtArr(m.viewStrides)}</td><td class="mono">${m.isz}</td></tr>`;
+  } else {
+    html += `<tr><td>patch array <span class="tag copy">copy only</span></td><td class="mono" data-testid="view-shape">${fmtArr(m.plan.shape)}</td><td data-testid="view-strides" class="why">no strides: ${esc(m.viewStridesError)}</td><td class="mono">${m.isz}</td></tr>`;
+  }
+  html += `<tr><td>patch matrix<div class="sub">extract(): ${fmtBytes(m.copyBytes)}, a copy</div></td><td class="mono" data-testid="matrix-shape">${fmtArr([m.numPatches, m.patchLen])}</td><td class="mono">${fmtArr([m.patchLen * m.isz, m.isz])}</td><td class="mono">${m.isz}</td></tr>`;
+  html += '</tbody></table>';
+  if (m.viewStrides) {
+    html += `<p class="explain">In elements (DLPack's convention) the view's strides are <code data-testid="view-elem-strides">${fmtArr(m.viewStrides.map((b) => b / m.isz))}</code>, the input's <code>${fmtArr(inElems)}</code>.</p>`;
+  }
+
+  // One row per axis of the view: what it indexes and why its stride is what it is.
+  html += '<table class="strides axes"><thead><tr><th>axis</th><th>indexes</th><th>len</th><th>stride</th><th>= because</th></tr></thead><tbody>';
+  const all = m.vaxes.all;
+  all.forEach((a, n) => {
+    const outer = n < m.vaxes.outer.length;
+    const len = Number(m.plan.shape[n]);
+    const sIn = inBytes[a.axis];
+    let why;
+    let stride;
+    if (a.kind === 'grid') {
+      stride = a.a.step * sIn;
+      why = `step ${a.a.step} × ${sIn} (one ${AXIS_WORD[a.n]}: ${inputStrideWhy(m, a.n)})`;
+    } else if (a.kind === 'inner') {
+      stride = a.a.dilation * sIn;
+      why = `dilation ${a.a.dilation} × ${sIn} (one ${AXIS_WORD[a.n]})`;
+    } else {
+      stride = sIn;
+      why = `the input's channel stride (${inputStrideWhy(m, 'c')})`;
+    }
+    const shown = m.viewStrides ? m.viewStrides[n] : stride;
+    html += `<tr class="${outer ? 'outer' : 'inner'}"><td>${n} · <b>${a.sym}</b></td><td>${a.what}</td><td>${len}</td><td>${m.viewStrides ? shown : `(${stride})`}</td><td>${why}</td></tr>`;
+  });
+  html += '</tbody></table>';
+  const run = m.viewStrides ? contiguousRun(m.innerShape, m.viewStrides.slice(m.outerShape.length), m.isz) : 0;
+  if (m.viewStrides) {
+    html += `<p class="explain">Outer axes (blue) choose a patch, inner axes (pink) walk inside it. Reading the inner strides from the right, the axes whose stride equals the size of everything to their right merge into one contiguous run of <b data-testid="run-bytes">${run} bytes</b>; the other axes jump. A copy walks the same numbers, one run at a time.</p>`;
+  } else {
+    html += `<p class="explain">Lengths and (bracketed) strides are what each axis would have; padding or a shifted window breaks them for some patches, so the engine only offers a copy (<code>extract()</code>), whose rows are still read with these same strides wherever the window is inside the image.</p>`;
+  }
+  $('strides').innerHTML = html;
+}
+
+// ---------------------------------------------------------------- memory
+
+const CH_RGB = [
+  [235, 64, 64],
+  [40, 170, 70],
+  [60, 100, 240],
+];
+const LIGHT = [246, 247, 250];
+const READ = [255, 47, 146];
+
+/** Channel of the element holding byte `addr`. */
+function channelOf(m, addr) {
+  const e = Math.floor(addr / m.isz);
+  return m.s.layout === 'chw' ? Math.floor(e / (m.H * m.W)) : e % CHANNELS;
+}
+
+/** Colour of a byte: a pale tint of its channel, or the highlight when the patch reads it. */
+function byteColor(m, addr, read, out) {
+  const base = CH_RGB[channelOf(m, addr)] || CH_RGB[0];
+  if (read) {
+    out[0] = READ[0] * 0.7 + base[0] * 0.3;
+    out[1] = READ[1] * 0.7 + base[1] * 0.3;
+    out[2] = READ[2] * 0.7 + base[2] * 0.3;
+  } else {
+    out[0] = base[0] * 0.2 + LIGHT[0] * 0.8;
+    out[1] = base[1] * 0.2 + LIGHT[1] * 0.8;
+    out[2] = base[2] * 0.2 + LIGHT[2] * 0.8;
+  }
+}
+
+/** The runs, split by line, as [line, startInLine, endInLine] triples. */
+function runsByLine(runs, bpl) {
+  const out = [];
+  for (const [a, b] of runs) {
+    let s = a;
+    while (s < b) {
+      const line = Math.floor(s / bpl);
+      const e = Math.min(b, (line + 1) * bpl);
+      out.push([line, s - line * bpl, e - line * bpl]);
+      s = e;
+    }
+  }
+  return out;
+}
+
+const MAX_LINES = 40;
+
+export function renderMemory(m) {
+  const ov = $('memory-overview');
+  const det = $('memory-detail');
+  const cap = $('memory-caption');
+  const width = Math.max(300, ov.closest('.panel').clientWidth - 30);
+  if (m.sel < 0) {
+    hiDpiContext(ov, width, 1);
+    hiDpiContext(det, width, 1);
+    cap.textContent = '';
+    return;
+  }
+  const origin = m.selOrigin || Array.from(m.view.patchOrigin(m.sel), Number);
+  const samples = patchSamples(m.plan, origin, m.s.layout, m.H, m.W);
+  const runs = byteRuns(samples, m.inputByteStrides, m.s.layout, m.isz);
+  const total = m.H * m.W * CHANNELS * m.isz;
+  const rowBytes = m.inputByteStrides[m.ix.h];
+  const byteMode = document.querySelector('input[name="memwrap"]:checked')?.value === '64';
+  const bpl = byteMode ? 64 : rowBytes;
+  const col = [0, 0, 0];
+  const r = dpr();
+
+  // --- overview: the whole buffer in one bar.
+  const oh = 40;
+  const octx = hiDpiContext(ov, width, oh);
+  const barY = 15;
+  const barH = 14;
+  const devW = Math.round(width * r);
+  const img = octx.createImageData(devW, Math.round(barH * r));
+  for (let px = 0; px < devW; px++) {
+    const addr = Math.min(total - 1, Math.floor((px / devW) * total));
+    byteColor(m, addr, false, col);
+    for (let y = 0; y < img.height; y++) {
+      const o = (y * devW + px) * 4;
+      img.data[o] = col[0];
+      img.data[o + 1] = col[1];
+      img.data[o + 2] = col[2];
+      img.data[o + 3] = 255;
+    }
+  }
+  octx.putImageData(img, 0, Math.round(barY * r));
+  octx.strokeStyle = '#c5cbd8';
+  octx.lineWidth = 1;
+  octx.strokeRect(0.5, barY + 0.5, width - 1, barH - 1);
+  octx.fillStyle = '#ff2f92';
+  for (const [a, b] of runs) {
+    const x = (a / total) * width;
+    const w = Math.max(1, ((b - a) / total) * width);
+    octx.fillRect(x, barY - 2, w, barH + 4);
+  }
+  octx.fillStyle = '#5b6478';
+  octx.font = '11px ui-monospace, Menlo, monospace';
+  octx.textBaseline = 'top';
+  octx.fillText('byte 0', 0, 0);
+  const endLabel = `byte ${fmtInt(total)}`;
+  octx.fillText(endLabel, width - octx.measureText(endLabel).width, 0);
+  const mid = 'the whole input buffer on one line; pink: the bytes of the selected patch';
+  octx.fillText(mid, (width - octx.measureText(mid).width) / 2, 0);
+
+  // --- detail: the lines holding the patch's bytes.
+  const pieces = runsByLine(runs, bpl);
+  const totalLines = Math.ceil(total / bpl);
+  const lines = [...new Set(pieces.map((p) => p[0]))].sort((a, b) => a - b);
+  if (lines.length) {
+    if (lines[0] > 0) lines.unshift(lines[0] - 1);
+    if (lines[lines.length - 1] + 1 < totalLines) lines.push(lines[lines.length - 1] + 1);
+  }
+  // Fill small gaps, collapse large ones.
+  const rows = [];
+  let shown = 0;
+  let truncated = false;
+  for (let n = 0; n < lines.length; n++) {
+    if (n > 0) {
+      const gap = lines[n] - lines[n - 1] - 1;
+      if (gap > 0 && gap <= 2) {
+        for (let g = lines[n - 1] + 1; g < lines[n]; g++) rows.push({ line: g });
+        shown += gap;
+      } else if (gap > 2) {
+        rows.push({ skip: gap });
+      }
+    }
+    rows.push({ line: lines[n] });
+    shown++;
+    if (shown >= MAX_LINES && n < lines.length - 1) {
+      truncated = true;
+      break;
+    }
+  }
+  const gutter = 92;
+  const lineH = byteMode ? 16 : 11;
+  const skipH = 16;
+  const headH = byteMode ? 14 : 0;
+  const height = 4 + headH + rows.reduce((acc, x) => acc + (x.skip ? skipH : lineH), 0) + (truncated ? skipH : 0);
+  const dctx = hiDpiContext(det, width, Math.max(height, 20));
+  const cw = width - gutter - 4;
+  const read = new Uint8Array(bpl);
+  const byLine = new Map();
+  for (const p of pieces) {
+    if (!byLine.has(p[0])) byLine.set(p[0], []);
+    byLine.get(p[0]).push(p);
+  }
+  let y = 2;
+  dctx.textBaseline = 'middle';
+  if (byteMode) {
+    dctx.font = '10px ui-monospace, Menlo, monospace';
+    dctx.fillStyle = '#8a93a8';
+    for (let b = 0; b < bpl; b += 8) dctx.fillText(`+${b}`, gutter + (b / bpl) * cw, y + headH / 2);
+    y += headH;
+  }
+  const names = ['R', 'G', 'B'];
+  const firstRunLine = pieces.length ? pieces[0][0] : -1;
+  for (const row of rows) {
+    if (row.skip) {
+      dctx.font = '11px ui-monospace, Menlo, monospace';
+      dctx.fillStyle = '#8a93a8';
+      dctx.fillText(`⋮  ${fmtInt(row.skip)} lines (${fmtInt(row.skip * bpl)} bytes) where this patch reads nothing`, gutter, y + skipH / 2);
+      y += skipH;
+      continue;
+    }
+    const start = row.line * bpl;
+    read.fill(0);
+    for (const p of byLine.get(row.line) || []) read.fill(1, p[1], p[2]);
+    if (byteMode) {
+      // One cell per byte, with its channel's letter on the first byte of each element.
+      const cell = cw / bpl;
+      dctx.font = `${Math.min(10, cell * 0.8)}px ui-monospace, Menlo, monospace`;
+      for (let b = 0; b < bpl; b++) {
+        const addr = start + b;
+        if (addr >= total) break;
+        byteColor(m, addr, read[b], col);
+        dctx.fillStyle = `rgb(${col[0] | 0},${col[1] | 0},${col[2] | 0})`;
+        const x = gutter + b * cell;
+        dctx.fillRect(x + 0.5, y, cell - 1, lineH - 3);
+        if (addr % m.isz === 0 && cell >= 7) {
+          dctx.fillStyle = read[b] ? '#fff' : '#8a93a8';
+          dctx.fillText(names[channelOf(m, addr)], x + cell / 2 - 3, y + (lineH - 3) / 2 + 0.5);
+        }
+      }
+    } else {
+      const devCw = Math.round(cw * r);
+      const devH = Math.max(1, Math.round((lineH - 2) * r));
+      const li = dctx.createImageData(devCw, devH);
+      for (let px = 0; px < devCw; px++) {
+        const b = Math.floor((px / devCw) * bpl);
+        const addr = start + b;
+        if (addr < total) byteColor(m, addr, read[b], col);
+        else col[0] = col[1] = col[2] = 255;
+        for (let yy = 0; yy < devH; yy++) {
+          const o = (yy * devCw + px) * 4;
+          li.data[o] = col[0];
+          li.data[o + 1] = col[1];
+          li.data[o + 2] = col[2];
+          li.data[o + 3] = 255;
+        }
+      }
+      dctx.putImageData(li, Math.round(gutter * r), Math.round(y * r));
+    }
+    dctx.font = '10px ui-monospace, Menlo, monospace';
+    dctx.fillStyle = '#5b6478';
+    const label = fmtInt(start);
+    dctx.fillText(label, gutter - 8 - dctx.measureText(label).width, y + lineH / 2 - 1);
+    if (!byteMode) {
+      dctx.strokeStyle = '#b0005a';
+      dctx.lineWidth = 1;
+      for (const p of byLine.get(row.line) || []) {
+        const x0 = gutter + (p[1] / bpl) * cw;
+        const w = Math.max(1, ((p[2] - p[1]) / bpl) * cw);
+        dctx.strokeRect(x0 - 0.5, y - 0.5, w + 1, lineH - 1);
+      }
+    }
+    if (!row.annotated && firstRunLine === row.line && runs.length) {
+      const p = byLine.get(row.line)[0];
+      const note = runs.length > 1
+        ? `← a run of ${runs[0][1] - runs[0][0]} contiguous bytes; the next run starts ${runs[1][0] - runs[0][0]} bytes later`
+        : `← one run of ${runs[0][1] - runs[0][0]} contiguous bytes`;
+      dctx.font = '11px system-ui, sans-serif';
+      const tx = gutter + (p[2] / bpl) * cw + 8;
+      const tw = dctx.measureText(note).width;
+      if (tx + tw < width) {
+        dctx.fillStyle = 'rgba(255,255,255,0.92)';
+        dctx.fillRect(tx - 3, y - 1, tw + 6, lineH);
+        dctx.fillStyle = '#b0005a';
+        dctx.fillText(note, tx, y + lineH / 2 - 0.5);
+      }
+    }
+    y += lineH;
+  }
+  if (truncated) {
+    dctx.fillStyle = '#8a93a8';
+    dctx.fillText(`… only the first ${MAX_LINES} lines are drawn`, gutter, y + skipH / 2);
+  }
+
+  // --- caption
+  const inside = samples.inside.reduce((a, b) => a + b, 0);
+  const padded = samples.inside.length - inside;
+  const lens = runs.map(([a, b]) => b - a);
+  const gaps = runs.slice(1).map(([a], n) => a - runs[n][0]);
+  const same = (xs) => xs.length > 0 && xs.every((x) => x === xs[0]);
+  let text = `Patch #${m.sel} reads ${fmtInt(inside * m.isz)} bytes`;
+  if (runs.length === 0) {
+    text += ': every sample is padding, so no byte of the input.';
+  } else {
+    text += ` as ${fmtInt(runs.length)} contiguous run${runs.length > 1 ? 's' : ''}`;
+    text += same(lens) ? ` of ${lens[0]} bytes` : ` of ${Math.min(...lens)} to ${Math.max(...lens)} bytes`;
+    if (runs.length > 1) {
+      text += same(gaps) ? `, one every ${gaps[0]} bytes` : ', at irregular distances';
+    }
+    text += `, between byte ${fmtInt(runs[0][0])} and byte ${fmtInt(runs[runs.length - 1][1] - 1)} of the ${fmtInt(total)}-byte buffer.`;
+  }
+  if (padded) text += ` ${fmtInt(padded)} of its samples are padding and read no memory.`;
+  cap.textContent = text;
+  cap.dataset.runs = String(runs.length);
+  $('memory-explain').textContent =
+    `The input is one line of ${fmtInt(total)} bytes (top bar). Below it, the part around the selected patch, ` +
+    (byteMode
+      ? 'wrapped every 64 bytes, one cell per byte, lettered by channel. '
+      : `wrapped every ${fmtInt(rowBytes)} bytes (one image row: ${inputStrideWhy(m, 'h')}) so that image rows stack. `) +
+    `Pale cells are tinted by channel (${m.s.layout === 'chw' ? 'CHW: a whole plane of R, then of G, then of B' : 'HWC: R G B interleaved, pixel after pixel'}); ` +
+    'pink cells are the bytes the patch reads.';
+}
