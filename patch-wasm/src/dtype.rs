@@ -96,10 +96,12 @@ impl JsDType {
 
     /// Parses a dtype name; `what` names the argument in the error.
     pub(crate) fn parse(value: &JsValue, what: &str) -> JsResult<JsDType> {
-        if let Some(s) = value.as_string() {
-            if let Some(d) = JsDType::ALL.into_iter().find(|d| d.name() == s) {
-                return Ok(d);
-            }
+        let name = value.as_string();
+        if let Some(d) = JsDType::ALL
+            .into_iter()
+            .find(|d| name.as_deref() == Some(d.name()))
+        {
+            return Ok(d);
         }
         Err(invalid(format!(
             "{what} must be one of 'uint8', 'uint8clamped', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'float32', 'float64', got {}",
