@@ -523,3 +523,47 @@ fn thread_setting_round_trips() {
     patch_set_num_threads(0);
     assert!(patch_get_num_threads() >= 1);
 }
+
+#[test]
+fn byte_quantities_that_overflow_are_statuses_not_saturated_values() {
+    // Element strides that fit, byte strides that do not: 2^61 * 8 = 2^64.
+    let stride = [1isize << 61];
+    let mut view: *mut patch_view = ptr::null_mut();
+    let st = patch_view_create(
+        [2usize].as_ptr(),
+        stride.as_ptr(),
+        1,
+        0,
+        8,
+        [window(1, 1, 1)].as_ptr(),
+        1,
+        VALID,
+        CONSTANT,
+        &mut view,
+    );
+    assert_eq!(st, patch_status::Ok, "{}", last_error());
+    let mut strides = [7isize; 2];
+    assert_eq!(
+        patch_view_strides(view, strides.as_mut_ptr(), 2, ptr::null_mut()),
+        patch_status::Overflow
+    );
+    assert!(
+        last_error().contains("times itemsize 8 overflows"),
+        "{}",
+        last_error()
+    );
+    assert_eq!(strides, [7, 7]);
+    let mut at = 7usize;
+    assert_eq!(
+        patch_view_patch_byte_offset(view, 1, &mut at),
+        patch_status::Overflow
+    );
+    assert_eq!(at, 7);
+    // The element strides are exact.
+    assert_eq!(
+        patch_view_element_strides(view, strides.as_mut_ptr(), 2, ptr::null_mut()),
+        patch_status::Ok
+    );
+    assert_eq!(strides, [1 << 61, 1 << 61]);
+    patch_view_free(view);
+}

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The C side of `make test` (make test-ffi):
 #  1. cargo build --release -p patch-ffi (libpatch.so and libpatch.a);
-#  2. regenerate the header with the pinned cbindgen and diff it against
-#     the committed include/patch.h;
+#  2. cargo test -p patch-ffi (the Rust tests of the exports); regenerate
+#     the header with the pinned cbindgen and diff it against the
+#     committed include/patch.h;
 #  3. build the C11 and C++17 tests and the two examples, warnings as
 #     errors, against the shared and against the static library, plain and
 #     with AddressSanitizer+UBSan;
@@ -47,6 +48,8 @@ for f in libpatch.so libpatch.a; do
         exit 1
     fi
 done
+
+step "cargo test -p patch-ffi (Rust tests of the exports)" cargo test -q -p patch-ffi
 
 header_is_current() {
     bash "$here/gen-header.sh" "$work/patch.h"
