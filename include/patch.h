@@ -388,176 +388,6 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * The library's version, `"MAJOR.MINOR.PATCH"` (static; never NULL).
- */
-const char *patch_version(void);
-
-/**
- * Sets how many threads copies and folds may use: 1 for single-thread
- * work, 0 (the default) for every available core.
- *
- * A global setting for the whole process, read when each call starts;
- * safe to call from any thread.
- */
-void patch_set_num_threads(size_t n);
-
-/**
- * The number of threads copies and folds will use (at least 1).
- */
-size_t patch_get_num_threads(void);
-
-/**
- * Copies every patch of `src` into `dst`, padding included.
- *
- * `src` is the buffer the view's layout describes (`src_bytes` bytes; every
- * element the layout reaches must lie inside it). `dst` receives
- * `num_patches * patch_len` elements (`dst_bytes` must equal
- * `patch_view_copy_bytes`), laid out as `order` says (a `patch_order`):
- * patch-major `[num_patches][patch_len]` or feature-major
- * `[patch_len][num_patches]`, each patch in C order of the inner shape.
- *
- * `fill` holds the bytes of one element (`fill_bytes == itemsize`), the
- * constant read in padding with `PATCH_PAD_MODE_CONSTANT`; NULL with
- * `fill_bytes = 0` means zeros. Other modes ignore it. Item sizes 1, 2, 4,
- * 8 and 16 are supported, any element type, no alignment needed. `src`
- * and `dst` must not overlap.
- */
-patch_status patch_materialize(const struct patch_view *view,
-                               const void *src,
-                               size_t src_bytes,
-                               void *dst,
-                               size_t dst_bytes,
-                               uint32_t order,
-                               const void *fill,
-                               size_t fill_bytes);
-
-/**
- * Folds `patches` (laid out as `patch_materialize` writes them in `order`)
- * back into `out`, a C-contiguous `float` array of the input's shape
- * (`out_len` must equal `patch_view_input_len`; `patches_len` must equal
- * `num_patches * patch_len`). `out` is overwritten, whatever the input's
- * strides were.
- *
- * `reduce` is a `patch_reduce`; `sigma_scale` is read by
- * `PATCH_REDUCE_WEIGHTED_GAUSSIAN` only (finite and > 0; pass
- * `PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT`). Patch elements that lie in padding
- * are dropped; elements no window covers are 0. `patches` and `out` must
- * not overlap.
- */
-patch_status patch_fold_f32(const struct patch_view *view,
-                            const float *patches,
-                            size_t patches_len,
-                            float *out,
-                            size_t out_len,
-                            uint32_t order,
-                            uint32_t reduce,
-                            double sigma_scale);
-
-/**
- * `patch_fold_f32` for `double` patches and output.
- */
-patch_status patch_fold_f64(const struct patch_view *view,
-                            const double *patches,
-                            size_t patches_len,
-                            double *out,
-                            size_t out_len,
-                            uint32_t order,
-                            uint32_t reduce,
-                            double sigma_scale);
-
-/**
- * Writes the number of frames `patch_frame` makes of `signal_len` samples
- * to `*out_frames`, and the samples of padding it adds at the end to
- * `*out_pad` (when not NULL): `tf.signal.frame` semantics, see
- * `patch_frame`.
- */
-patch_status patch_frame_count(size_t signal_len,
-                               size_t frame_len,
-                               size_t hop,
-                               bool pad_end,
-                               size_t *out_frames,
-                               size_t *out_pad);
-
-/**
- * Cuts a 1-D signal of `signal_bytes / itemsize` samples into frames of
- * `frame_len` samples every `hop` samples, like
- * `tf.signal.frame(signal, frame_len, hop, pad_end, pad_value)`: without
- * `pad_end` only whole frames (none when the signal is shorter than a
- * frame); with `pad_end`, `ceil(len / hop)` frames, the end padded with
- * `fill` (one element's bytes; NULL/0 means zeros).
- *
- * `out` receives `frames * frame_len` samples (`out_bytes` must be exactly
- * that times `itemsize`; `patch_frame_count` gives `frames`). Any element
- * type of 1, 2, 4, 8 or 16 bytes; no alignment needed.
- */
-patch_status patch_frame(const void *signal,
-                         size_t signal_bytes,
-                         size_t itemsize,
-                         size_t frame_len,
-                         size_t hop,
-                         bool pad_end,
-                         const void *fill,
-                         size_t fill_bytes,
-                         void *out,
-                         size_t out_bytes);
-
-/**
- * Adds `frames_len / frame_len` frames of `frame_len` samples back
- * together at `hop` intervals, like `tf.signal.overlap_and_add`: `out`
- * receives `(frames - 1) * hop + frame_len` samples (`out_len` must be
- * exactly that; 0 when there are no frames). `frames` and `out` must not
- * overlap.
- */
-patch_status patch_overlap_add_f32(const float *frames,
-                                   size_t frames_len,
-                                   size_t frame_len,
-                                   size_t hop,
-                                   float *out,
-                                   size_t out_len);
-
-/**
- * `patch_overlap_add_f32` for `double` samples.
- */
-patch_status patch_overlap_add_f64(const double *frames,
-                                   size_t frames_len,
-                                   size_t frame_len,
-                                   size_t hop,
-                                   double *out,
-                                   size_t out_len);
-
-/**
- * The short, static name of a status: `"ok"`, `"window too large"`,
- * `"null pointer"`, ...; `"unknown status"` for a number that is not a
- * status. Never NULL; the string lives for the whole program.
- */
-const char *patch_status_str(uint32_t status);
-
-/**
- * The message of the last failing call on the calling thread, such as
- * `"window too large: window 5 (extent 9 with dilation 2) is larger than
- * axis 0 of length 8"`; `""` before any failure.
- *
- * Each thread has its own message. Successful calls leave it unchanged.
- * The pointer stays valid until the next failing call on the same thread;
- * copy the text (or use `patch_last_error_copy`) to keep it longer. Never
- * NULL.
- */
-const char *patch_last_error_message(void);
-
-/**
- * Copies the calling thread's last error message, NUL-terminated, into
- * `buf` (`buf_len` bytes) and writes the bytes it needs, NUL included, to
- * `*out_len` (when `out_len` is not NULL).
- *
- * Pass `buf = NULL, buf_len = 0` to learn the length only. A buffer shorter
- * than the message gives `PATCH_STATUS_BUFFER_TOO_SMALL` and writes
- * nothing; this failure does not replace the message being copied.
- */
-patch_status patch_last_error_copy(char *buf,
-                                   size_t buf_len,
-                                   size_t *out_len);
-
-/**
  * Creates a view of an array as patches.
  *
  * The array is `ndim` axes of `shape[i]` elements, element `strides[i]`
@@ -776,6 +606,176 @@ patch_status patch_view_plan_json(const struct patch_view *view,
                                   char *buf,
                                   size_t buf_len,
                                   size_t *out_len);
+
+/**
+ * Copies every patch of `src` into `dst`, padding included.
+ *
+ * `src` is the buffer the view's layout describes (`src_bytes` bytes; every
+ * element the layout reaches must lie inside it). `dst` receives
+ * `num_patches * patch_len` elements (`dst_bytes` must equal
+ * `patch_view_copy_bytes`), laid out as `order` says (a `patch_order`):
+ * patch-major `[num_patches][patch_len]` or feature-major
+ * `[patch_len][num_patches]`, each patch in C order of the inner shape.
+ *
+ * `fill` holds the bytes of one element (`fill_bytes == itemsize`), the
+ * constant read in padding with `PATCH_PAD_MODE_CONSTANT`; NULL with
+ * `fill_bytes = 0` means zeros. Other modes ignore it. Item sizes 1, 2, 4,
+ * 8 and 16 are supported, any element type, no alignment needed. `src`
+ * and `dst` must not overlap.
+ */
+patch_status patch_materialize(const struct patch_view *view,
+                               const void *src,
+                               size_t src_bytes,
+                               void *dst,
+                               size_t dst_bytes,
+                               uint32_t order,
+                               const void *fill,
+                               size_t fill_bytes);
+
+/**
+ * Folds `patches` (laid out as `patch_materialize` writes them in `order`)
+ * back into `out`, a C-contiguous `float` array of the input's shape
+ * (`out_len` must equal `patch_view_input_len`; `patches_len` must equal
+ * `num_patches * patch_len`). `out` is overwritten, whatever the input's
+ * strides were.
+ *
+ * `reduce` is a `patch_reduce`; `sigma_scale` is read by
+ * `PATCH_REDUCE_WEIGHTED_GAUSSIAN` only (finite and > 0; pass
+ * `PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT`). Patch elements that lie in padding
+ * are dropped; elements no window covers are 0. `patches` and `out` must
+ * not overlap.
+ */
+patch_status patch_fold_f32(const struct patch_view *view,
+                            const float *patches,
+                            size_t patches_len,
+                            float *out,
+                            size_t out_len,
+                            uint32_t order,
+                            uint32_t reduce,
+                            double sigma_scale);
+
+/**
+ * `patch_fold_f32` for `double` patches and output.
+ */
+patch_status patch_fold_f64(const struct patch_view *view,
+                            const double *patches,
+                            size_t patches_len,
+                            double *out,
+                            size_t out_len,
+                            uint32_t order,
+                            uint32_t reduce,
+                            double sigma_scale);
+
+/**
+ * Writes the number of frames `patch_frame` makes of `signal_len` samples
+ * to `*out_frames`, and the samples of padding it adds at the end to
+ * `*out_pad` (when not NULL): `tf.signal.frame` semantics, see
+ * `patch_frame`.
+ */
+patch_status patch_frame_count(size_t signal_len,
+                               size_t frame_len,
+                               size_t hop,
+                               bool pad_end,
+                               size_t *out_frames,
+                               size_t *out_pad);
+
+/**
+ * Cuts a 1-D signal of `signal_bytes / itemsize` samples into frames of
+ * `frame_len` samples every `hop` samples, like
+ * `tf.signal.frame(signal, frame_len, hop, pad_end, pad_value)`: without
+ * `pad_end` only whole frames (none when the signal is shorter than a
+ * frame); with `pad_end`, `ceil(len / hop)` frames, the end padded with
+ * `fill` (one element's bytes; NULL/0 means zeros).
+ *
+ * `out` receives `frames * frame_len` samples (`out_bytes` must be exactly
+ * that times `itemsize`; `patch_frame_count` gives `frames`). Any element
+ * type of 1, 2, 4, 8 or 16 bytes; no alignment needed.
+ */
+patch_status patch_frame(const void *signal,
+                         size_t signal_bytes,
+                         size_t itemsize,
+                         size_t frame_len,
+                         size_t hop,
+                         bool pad_end,
+                         const void *fill,
+                         size_t fill_bytes,
+                         void *out,
+                         size_t out_bytes);
+
+/**
+ * Adds `frames_len / frame_len` frames of `frame_len` samples back
+ * together at `hop` intervals, like `tf.signal.overlap_and_add`: `out`
+ * receives `(frames - 1) * hop + frame_len` samples (`out_len` must be
+ * exactly that; 0 when there are no frames). `frames` and `out` must not
+ * overlap.
+ */
+patch_status patch_overlap_add_f32(const float *frames,
+                                   size_t frames_len,
+                                   size_t frame_len,
+                                   size_t hop,
+                                   float *out,
+                                   size_t out_len);
+
+/**
+ * `patch_overlap_add_f32` for `double` samples.
+ */
+patch_status patch_overlap_add_f64(const double *frames,
+                                   size_t frames_len,
+                                   size_t frame_len,
+                                   size_t hop,
+                                   double *out,
+                                   size_t out_len);
+
+/**
+ * The short, static name of a status: `"ok"`, `"window too large"`,
+ * `"null pointer"`, ...; `"unknown status"` for a number that is not a
+ * status. Never NULL; the string lives for the whole program.
+ */
+const char *patch_status_str(uint32_t status);
+
+/**
+ * The message of the last failing call on the calling thread, such as
+ * `"window too large: window 5 (extent 9 with dilation 2) is larger than
+ * axis 0 of length 8"`; `""` before any failure.
+ *
+ * Each thread has its own message. Successful calls leave it unchanged.
+ * The pointer stays valid until the next failing call on the same thread;
+ * copy the text (or use `patch_last_error_copy`) to keep it longer. Never
+ * NULL.
+ */
+const char *patch_last_error_message(void);
+
+/**
+ * Copies the calling thread's last error message, NUL-terminated, into
+ * `buf` (`buf_len` bytes) and writes the bytes it needs, NUL included, to
+ * `*out_len` (when `out_len` is not NULL).
+ *
+ * Pass `buf = NULL, buf_len = 0` to learn the length only. A buffer shorter
+ * than the message gives `PATCH_STATUS_BUFFER_TOO_SMALL` and writes
+ * nothing; this failure does not replace the message being copied.
+ */
+patch_status patch_last_error_copy(char *buf,
+                                   size_t buf_len,
+                                   size_t *out_len);
+
+/**
+ * The library's version, `"MAJOR.MINOR.PATCH"` (static; never NULL).
+ */
+const char *patch_version(void);
+
+/**
+ * Sets how many threads copies and folds may use: 1 for single-thread
+ * work, 0 (the default) for every available core.
+ *
+ * A global setting for the whole process, read when each call starts;
+ * safe to call from any thread.
+ */
+void patch_set_num_threads(size_t n);
+
+/**
+ * The number of threads copies and folds will use (at least 1).
+ */
+size_t patch_get_num_threads(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -20,19 +20,29 @@
 //!
 //! All geometry and validation lives in patch-core; this crate translates.
 
-mod copy;
-mod enums;
-mod ptr;
-mod status;
+// cbindgen writes the functions in the order it meets them, so the module
+// order is the header's: views, copies, errors, global settings. (Blank
+// lines keep rustfmt from sorting them.)
 mod view;
 
-use std::ffi::c_char;
+mod copy;
+
+mod status;
+
+mod global;
+
+mod enums;
+mod ptr;
 
 pub use copy::{
     patch_fold_f32, patch_fold_f64, patch_frame, patch_frame_count, patch_materialize,
     patch_overlap_add_f32, patch_overlap_add_f64,
 };
 pub use enums::{patch_convention, patch_order, patch_pad_mode, patch_reduce, patch_role};
+pub use global::{
+    PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT, PATCH_VERSION_MAJOR, PATCH_VERSION_MINOR,
+    PATCH_VERSION_PATCH, patch_get_num_threads, patch_set_num_threads, patch_version,
+};
 pub use ptr::Failure;
 pub use status::{patch_last_error_copy, patch_last_error_message, patch_status, patch_status_str};
 pub use view::{
@@ -44,44 +54,3 @@ pub use view::{
     patch_view_plan_json, patch_view_shape, patch_view_span_bytes, patch_view_strides,
     patch_view_touches_padding,
 };
-
-use status::ffi_value_boundary;
-
-/// Major version of the library (the header's version; compare with
-/// `patch_version()` to detect a header/library mismatch).
-pub const PATCH_VERSION_MAJOR: u32 = 0;
-/// Minor version of the library.
-pub const PATCH_VERSION_MINOR: u32 = 1;
-/// Patch-level version of the library.
-pub const PATCH_VERSION_PATCH: u32 = 0;
-/// MONAI's default width of the Gaussian of `PATCH_REDUCE_WEIGHTED_GAUSSIAN`:
-/// `sigma = 0.125 * window size`.
-pub const PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT: f64 = 0.125;
-
-/// The library's version, `"MAJOR.MINOR.PATCH"` (static; never NULL).
-#[unsafe(no_mangle)]
-pub extern "C" fn patch_version() -> *const c_char {
-    const VERSION: &std::ffi::CStr = match std::ffi::CStr::from_bytes_with_nul(
-        concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes(),
-    ) {
-        Ok(v) => v,
-        Err(_) => c"",
-    };
-    ffi_value_boundary!(c"".as_ptr(), VERSION.as_ptr())
-}
-
-/// Sets how many threads copies and folds may use: 1 for single-thread
-/// work, 0 (the default) for every available core.
-///
-/// A global setting for the whole process, read when each call starts;
-/// safe to call from any thread.
-#[unsafe(no_mangle)]
-pub extern "C" fn patch_set_num_threads(n: usize) {
-    ffi_value_boundary!((), patch_core::set_num_threads(n))
-}
-
-/// The number of threads copies and folds will use (at least 1).
-#[unsafe(no_mangle)]
-pub extern "C" fn patch_get_num_threads() -> usize {
-    ffi_value_boundary!(1, patch_core::num_threads())
-}
