@@ -85,7 +85,7 @@ export function drawImageBase(m, state) {
       for (let i = 0; i < gh; i += stride) {
         for (let j = 0; j < gw; j += stride) ctx.fillRect(x0(j), y0(i), d, d);
       }
-      caption.push(`The ${fmtInt(count)} windows overlap, so each white dot marks one window's top-left sample${stride > 1 ? ` (every ${stride}th shown)` : ''}.`);
+      caption.push(`The ${fmtInt(count)} windows overlap, so each white dot marks one window's top-left sample${stride > 1 ? ` (one window row and column in ${stride} shown)` : ''}.`);
     }
     caption.push(`${gh} × ${gw} windows of ${m.axH.size} × ${m.axW.size} samples` +
       (m.axH.dilation > 1 || m.axW.dilation > 1 ? ` spread over ${eh} × ${ew} px (dilation ${m.axH.dilation} × ${m.axW.dilation})` : '') +
@@ -191,20 +191,48 @@ export function pickWindow(m, state, px, py) {
 
 // ---------------------------------------------------------------- mosaic
 
-/** How the mosaic lays tiles out: output order, row-major, `cols` tiles per row. */
+/**
+ * How the mosaic lays tiles out: in output order, row-major, `cols` tiles per
+ * row. When the first outer axis is a batch axis (CHW per-channel: [c, i, j])
+ * each of its entries is a block of its own, the blocks side by side.
+ */
 export function mosaicLayout(m) {
   const th = Number(m.axH.size);
   const tw = Number(m.axW.size);
   const wPos = m.vaxes.outer.findIndex((a) => a.kind === 'grid' && a.n === 'w');
   const cols = Math.max(1, product(m.outerShape.slice(wPos)));
-  const rows = Math.ceil(m.numPatches / cols);
   const gap = 1;
-  const width = cols * (tw + gap) + gap;
+  const blockGap = 6;
+  let blocks = 1;
+  let blockSize = m.numPatches;
+  if (m.vaxes.outer[0].kind === 'batch' && m.outerShape.length > 1) {
+    blocks = m.outerShape[0];
+    blockSize = product(m.outerShape.slice(1));
+    const width = gap + blocks * cols * (tw + gap) + (blocks - 1) * blockGap;
+    if (width * Math.ceil(blockSize / cols) * (th + gap) > MAX_MOSAIC_PIXELS) {
+      blocks = 1;
+      blockSize = m.numPatches;
+    }
+  }
+  const rowsPerBlock = Math.ceil(blockSize / cols);
+  const width = gap + blocks * cols * (tw + gap) + (blocks - 1) * blockGap;
   const rowPixels = width * (th + gap);
-  const drawRows = Math.min(rows, Math.max(1, Math.floor(MAX_MOSAIC_PIXELS / rowPixels)));
-  const drawn = Math.min(m.numPatches, drawRows * cols, Math.max(1, Math.floor(MAX_MOSAIC_PIXELS / ((tw + gap) * (th + gap)))));
-  const usedRows = Math.ceil(drawn / cols);
-  return { th, tw, gap, cols, rows, drawn, width, height: usedRows * (th + gap) + gap };
+  const drawRows = Math.min(rowsPerBlock, Math.max(1, Math.floor(MAX_MOSAIC_PIXELS / rowPixels)));
+  const drawn = blocks > 1
+    ? m.numPatches
+    : Math.min(m.numPatches, drawRows * cols, Math.max(1, Math.floor(MAX_MOSAIC_PIXELS / ((tw + gap) * (th + gap)))));
+  const usedRows = Math.ceil(Math.min(drawn, blockSize) / cols);
+  return { th, tw, gap, cols, blocks, blockSize, blockGap, drawn, width, height: usedRows * (th + gap) + gap };
+}
+
+/** Top-left canvas pixel of tile k. */
+export function tileXY(L, k) {
+  const b = Math.floor(k / L.blockSize);
+  const kk = k % L.blockSize;
+  return [
+    L.gap + b * (L.cols * (L.tw + L.gap) + L.blockGap) + (kk % L.cols) * (L.tw + L.gap),
+    L.gap + Math.floor(kk / L.cols) * (L.th + L.gap),
+  ];
 }
 
 /**
@@ -237,16 +265,24 @@ export function drawMosaic(m) {
     out[p + 2] = 44;
     out[p + 3] = 255;
   }
+  for (let b = 1; b < L.blocks; b++) {
+    const x1 = L.gap + b * (L.cols * (L.tw + L.gap) + L.blockGap);
+    for (let y = 0; y < L.height; y++) {
+      for (let x = x1 - L.blockGap; x < x1 - 1; x++) {
+        const o = (y * L.width + x) * 4;
+        out[o] = out[o + 1] = out[o + 2] = 255;
+      }
+    }
+  }
   const d = m.patches.data; // fresh view over wasm memory
   const f = m.s.dtype === 'float32' ? 255 : 1;
-  const { th, tw, gap, cols } = L;
+  const { th, tw } = L;
   const n = m.patchLen;
   const perChannel = m.axC.role === 'batch';
   const chw = m.s.layout === 'chw';
   const plane = th * tw;
   for (let k = 0; k < L.drawn; k++) {
-    const x0 = gap + (k % cols) * (tw + gap);
-    const y0 = gap + Math.floor(k / cols) * (th + gap);
+    const [x0, y0] = tileXY(L, k);
     const base = k * n;
     for (let r = 0; r < th; r++) {
       let o = ((y0 + r) * L.width + x0) * 4;
@@ -278,6 +314,8 @@ export function drawMosaic(m) {
   canvas.style.height = `${L.height * scale}px`;
   Object.assign(canvas.dataset, {
     cols: L.cols,
+    blockSize: L.blockSize,
+    blockGap: L.blockGap,
     tileW: L.tw,
     tileH: L.th,
     gap: L.gap,
@@ -294,7 +332,7 @@ export function drawMosaic(m) {
   const padCount = m.padFlags ? m.padFlags.reduce((a, b) => a + b, 0) : 0;
   const dt = m.s.dtype === 'float32' ? 'f32' : 'u8';
   let order;
-  if (perChannel && chw) order = `the ${m.outerShape[1]} × ${m.outerShape[2]} grid of the R channel, then G, then B (outer axes [c, i, j])`;
+  if (perChannel && chw) order = `the ${m.outerShape[1]} × ${m.outerShape[2]} grid of the R channel, then G's, then B's${L.blocks > 1 ? ', side by side' : ''} (outer axes [c, i, j])`;
   else if (perChannel) order = `one grid row per line, and within it R, G, B of each window side by side (outer axes [i, j, c])`;
   else order = `one grid row per line (outer axes [i, j])`;
   let text = `${fmtInt(m.numPatches)} patches of ${m.innerShape.join(' × ')} from extract(): the ${dt} patch matrix [${m.numPatches}, ${m.patchLen}], tiles in row order: ${order}.`;
@@ -319,7 +357,7 @@ export function drawMosaicOverlay(m) {
   const s = L.scale;
   const ctx = hiDpiContext(ov, L.width * s, L.height * s);
   ctx.clearRect(0, 0, L.width * s, L.height * s);
-  const tile = (k) => [(L.gap + (k % L.cols) * (L.tw + L.gap)) * s, (L.gap + Math.floor(k / L.cols) * (L.th + L.gap)) * s];
+  const tile = (k) => tileXY(L, k).map((v) => v * s);
   if (m.padFlags) {
     ctx.strokeStyle = PAD;
     ctx.lineWidth = Math.max(1, Math.min(2, s * 0.5));
@@ -346,10 +384,14 @@ export function mosaicPick(m, px, py) {
   if (!L) return -1;
   const x = px / L.scale - L.gap;
   const y = py / L.scale - L.gap;
-  const col = Math.floor(x / (L.tw + L.gap));
+  const blockW = L.cols * (L.tw + L.gap) + L.blockGap;
+  const b = Math.floor(x / blockW);
+  const col = Math.floor((x - b * blockW) / (L.tw + L.gap));
   const row = Math.floor(y / (L.th + L.gap));
-  if (col < 0 || col >= L.cols || row < 0) return -1;
-  const k = row * L.cols + col;
+  if (b < 0 || b >= L.blocks || col < 0 || col >= L.cols || row < 0) return -1;
+  const kk = row * L.cols + col;
+  if (kk >= L.blockSize) return -1;
+  const k = b * L.blockSize + kk;
   return k < L.drawn ? k : -1;
 }
 

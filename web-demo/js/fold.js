@@ -112,11 +112,8 @@ function put(canvas, data, W, H, cssW) {
 export function renderFold(m, f, note) {
   const cap = $('fold-caption');
   const canvases = ['fold-recon', 'fold-diff', 'fold-weight'].map((id) => $(id));
+  document.querySelector('.fold-row').hidden = !f;
   if (!f) {
-    for (const c of canvases) {
-      c.width = c.height = 1;
-      c.style.width = c.style.height = '0px';
-    }
     cap.textContent = note;
     cap.dataset.value = '';
     return;

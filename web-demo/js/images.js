@@ -70,12 +70,12 @@ export function pixel(kind, x, y, w, h) {
     const cx = (w - 1) / 2;
     const cy = (h - 1) / 2;
     const r = Math.hypot(x - cx, y - cy) / Math.max(w, h);
-    const a = Math.cos(r * 60);
-    const b = Math.cos(r * 23 + Math.atan2(y - cy, x - cx) * 3);
+    const t = 0.5 + 0.5 * Math.cos(r * 60);
+    const u = 0.5 + 0.5 * Math.cos(r * 20 + Math.atan2(y - cy, x - cx) * 3);
     return [
-      Math.round(128 + 110 * a),
-      Math.round(128 + 90 * b),
-      Math.round(170 - 70 * a * b),
+      Math.round(25 + 215 * t),
+      Math.round(45 + 120 * t * u + 40 * u),
+      Math.round(95 + 90 * u - 60 * t),
     ];
   }
   // Labelled grid: cells of `cell` pixels, coloured by cell row and column,

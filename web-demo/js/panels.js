@@ -3,6 +3,9 @@
 import { $, esc, fmtArr, fmtInt, fmtBytes, hiDpiContext, dpr } from './util.js';
 import { outerIndex, patchSamples, byteRuns, contiguousRun, CHANNEL_NAMES, CHANNELS } from './geometry.js';
 
+/** "1 byte", "48 bytes". */
+const bytes = (n) => `${fmtInt(n)} byte${n === 1 ? '' : 's'}`;
+
 const AXIS_WORD = { h: 'row', w: 'column', c: 'channel' };
 
 /** How an input axis's byte stride comes about, as text: "W·C·itemsize = 224·3·1". */
@@ -46,8 +49,8 @@ export function renderInspector(m) {
   const strides = m.viewStrides;
   if (strides) {
     const nOuter = m.outerShape.length;
-    const terms = m.vaxes.outer.map((a, n) => `${a.sym} × ${strides[n]}`);
-    const nums = m.vaxes.outer.map((a, n) => `<span class="n">${idx[n]}</span> × ${strides[n]}`);
+    const terms = m.vaxes.outer.map((a, n) => `<span class="term">${a.sym} × ${strides[n]}</span>`);
+    const nums = m.vaxes.outer.map((a, n) => `<span class="term"><span class="n">${idx[n]}</span> × ${strides[n]}</span>`);
     const sum = m.vaxes.outer.reduce((acc, a, n) => acc + idx[n] * strides[n], 0);
     let engine = '';
     try {
@@ -56,7 +59,7 @@ export function renderInspector(m) {
       engine = '?';
     }
     html += `<div class="formula" data-testid="offset-formula">byte offset = ${terms.join(' + ')} = ${nums.join(' + ')} = <span class="t" data-testid="patch-offset">${sum}</span></div>`;
-    const innerTerms = m.vaxes.inner.map((a, n) => `${a.sym} × ${strides[nOuter + n]}`);
+    const innerTerms = m.vaxes.inner.map((a, n) => `<span class="term">${a.sym} × ${strides[nOuter + n]}</span>`);
     html += `<div class="formula">element [${m.vaxes.inner.map((a) => a.sym).join(', ')}] of the patch is at byte ${sum} + ${innerTerms.join(' + ')}</div>`;
     html += `<p class="explain">The engine agrees: <code>patchOffset(${k})</code> = ${engine}${engine === sum ? ' ✓' : ''}. The first sample is pixel (${oy}, ${ox})${chan >= 0 ? `, channel ${CHANNEL_NAMES[idx[chan]]}` : ''}: ${oy} × ${m.inputByteStrides[m.ix.h]} + ${ox} × ${m.inputByteStrides[m.ix.w]}${chan >= 0 ? ` + ${idx[chan]} × ${m.inputByteStrides[m.ix.c]}` : ''} = ${oy * m.inputByteStrides[m.ix.h] + ox * m.inputByteStrides[m.ix.w] + (chan >= 0 ? idx[chan] * m.inputByteStrides[m.ix.c] : 0)} in input strides.</p>`;
   } else {
@@ -118,7 +121,7 @@ export function renderStrides(m) {
   html += '</tbody></table>';
   const run = m.viewStrides ? contiguousRun(m.innerShape, m.viewStrides.slice(m.outerShape.length), m.isz) : 0;
   if (m.viewStrides) {
-    html += `<p class="explain">Outer axes (blue) choose a patch, inner axes (pink) walk inside it. Reading the inner strides from the right, the axes whose stride equals the size of everything to their right merge into one contiguous run of <b data-testid="run-bytes">${run} bytes</b>; the other axes jump. A copy walks the same numbers, one run at a time.</p>`;
+    html += `<p class="explain">Outer axes (blue) choose a patch, inner axes (pink) walk inside it. Reading the inner strides from the right, the axes whose stride equals the size of everything to their right merge into one contiguous run of <b data-testid="run-bytes">${bytes(run)}</b>; the other axes jump. A copy walks the same numbers, one run at a time.</p>`;
   } else {
     html += `<p class="explain">Lengths and (bracketed) strides are what each axis would have; padding or a shifted window breaks them for some patches, so the engine only offers a copy (<code>extract()</code>), whose rows are still read with these same strides wherever the window is inside the image.</p>`;
   }
@@ -126,6 +129,14 @@ export function renderStrides(m) {
 }
 
 // ---------------------------------------------------------------- memory
+
+/** Byte strides of the patch's inner axes, from the input strides (defined even when the plan is not a view). */
+function innerByteStrides(m) {
+  return m.vaxes.inner.map((a) => {
+    const sIn = m.inputByteStrides[a.axis];
+    return a.kind === 'inner' ? a.a.dilation * sIn : sIn;
+  });
+}
 
 const CH_RGB = [
   [235, 64, 64],
@@ -342,10 +353,11 @@ export function renderMemory(m) {
       }
     }
     if (!row.annotated && firstRunLine === row.line && runs.length) {
-      const p = byLine.get(row.line)[0];
+      const onLine = byLine.get(row.line);
+      const p = onLine[onLine.length - 1];
       const note = runs.length > 1
-        ? `← a run of ${runs[0][1] - runs[0][0]} contiguous bytes; the next run starts ${runs[1][0] - runs[0][0]} bytes later`
-        : `← one run of ${runs[0][1] - runs[0][0]} contiguous bytes`;
+        ? `← a run of ${bytes(runs[0][1] - runs[0][0])}; the next run starts ${bytes(runs[1][0] - runs[0][0])} later`
+        : `← one run of ${bytes(runs[0][1] - runs[0][0])}`;
       dctx.font = '11px system-ui, sans-serif';
       const tx = gutter + (p[2] / bpl) * cw + 8;
       const tw = dctx.measureText(note).width;
@@ -374,9 +386,26 @@ export function renderMemory(m) {
     text += ': every sample is padding, so no byte of the input.';
   } else {
     text += ` as ${fmtInt(runs.length)} contiguous run${runs.length > 1 ? 's' : ''}`;
-    text += same(lens) ? ` of ${lens[0]} bytes` : ` of ${Math.min(...lens)} to ${Math.max(...lens)} bytes`;
+    text += same(lens) ? ` of ${bytes(lens[0])}` : ` of ${Math.min(...lens)} to ${Math.max(...lens)} bytes`;
     if (runs.length > 1) {
-      text += same(gaps) ? `, one every ${gaps[0]} bytes` : ', at irregular distances';
+      if (same(gaps)) {
+        text += `, one every ${fmtInt(gaps[0])} bytes`;
+      } else {
+        // The runs sit on a grid given by the patch's inner strides that do not merge.
+        const st = innerByteStrides(m);
+        let acc = m.isz;
+        let i = m.innerShape.length - 1;
+        for (; i >= 0; i--) {
+          if (m.innerShape[i] === 1) continue;
+          if (st[i] !== acc) break;
+          acc *= m.innerShape[i];
+        }
+        const jumps = [];
+        for (let j = 0; j <= i; j++) if (m.innerShape[j] > 1) jumps.push([m.innerShape[j], st[j]]);
+        text += jumps.length
+          ? `, laid out as ${jumps.map((j) => j[0]).join(' × ')} with strides ${jumps.map((j) => fmtInt(j[1])).join(' and ')} bytes`
+          : ', at irregular distances';
+      }
     }
     text += `, between byte ${fmtInt(runs[0][0])} and byte ${fmtInt(runs[runs.length - 1][1] - 1)} of the ${fmtInt(total)}-byte buffer.`;
   }

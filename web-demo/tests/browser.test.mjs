@@ -209,11 +209,15 @@ async function readTiles(ks) {
   return page.evaluate((ks) => {
     const c = document.getElementById('mosaic');
     const d = c.dataset;
-    const meta = { cols: +d.cols, tw: +d.tileW, th: +d.tileH, gap: +d.gap, drawn: +d.drawn, total: +d.total };
+    const meta = { cols: +d.cols, tw: +d.tileW, th: +d.tileH, gap: +d.gap, drawn: +d.drawn, total: +d.total, blockSize: +d.blockSize, blockGap: +d.blockGap };
     const ctx = c.getContext('2d');
+    // Tiles in output order, row-major, `cols` per row; per-channel CHW puts
+    // each channel's block of `blockSize` tiles side by side.
     const tiles = ks.map((k) => {
-      const x0 = meta.gap + (k % meta.cols) * (meta.tw + meta.gap);
-      const y0 = meta.gap + Math.floor(k / meta.cols) * (meta.th + meta.gap);
+      const b = Math.floor(k / meta.blockSize);
+      const kk = k % meta.blockSize;
+      const x0 = meta.gap + b * (meta.cols * (meta.tw + meta.gap) + meta.blockGap) + (kk % meta.cols) * (meta.tw + meta.gap);
+      const y0 = meta.gap + Math.floor(kk / meta.cols) * (meta.th + meta.gap);
       return Array.from(ctx.getImageData(x0, y0, meta.tw, meta.th).data);
     });
     return { meta, tiles };
