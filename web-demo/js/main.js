@@ -247,7 +247,7 @@ function freeModel() {
 }
 
 function clearPanels(reason) {
-  for (const id of ['patch-count', 'grid-text', 'patch-len', 'view-bytes', 'copy-bytes', 'extract-time']) $(id).textContent = '–';
+  for (const id of ['patch-count', 'grid-text', 'patch-len', 'stat-shape', 'stat-strides', 'view-bytes', 'copy-bytes', 'extract-time']) $(id).textContent = '–';
   $('cost-text').textContent = '';
   $('inspector').innerHTML = `<p class="warn">${reason}</p>`;
   $('strides').innerHTML = '';
@@ -385,8 +385,11 @@ function renderFoldPanel(model, s) {
 function renderStats(m) {
   $('patch-count').textContent = fmtInt(m.numPatches);
   $('grid-text').textContent = m.outerShape.join(' × ');
-  $('patch-len').textContent = `${m.innerShape.join('×')} = ${fmtInt(m.patchLen)}`;
-  $('view-bytes').textContent = m.plan.is_view ? '0 B' : 'not a view';
+  $('patch-len').textContent = fmtInt(m.patchLen);
+  $('patch-len').title = `${m.innerShape.join(' × ')} elements per patch`;
+  $('stat-shape').textContent = fmtArr(m.plan.shape);
+  $('stat-strides').textContent = m.viewStrides ? fmtArr(m.viewStrides) : 'none (copy)';
+  $('view-bytes').textContent = m.plan.is_view ? '0 B' : 'none';
   $('view-bytes').title = `The view reads through ${fmtBytes(m.spanBytes)} of the input`;
   $('copy-bytes').textContent = fmtBytesShort(m.copyBytes);
   $('copy-bytes').title = fmtBytes(m.copyBytes);
@@ -403,7 +406,7 @@ function renderStats(m) {
   }
   if (Number.isFinite(m.extractMs)) {
     const mbps = m.copyBytes / (m.extractMs / 1000) / 1e6;
-    t += ` extract() wrote the copy in ${fmtMs(m.extractMs)} (mean of ${m.extractRuns} runs, ${mbps >= 1000 ? (mbps / 1000).toFixed(1) + ' GB/s' : mbps.toFixed(0) + ' MB/s'}).`;
+    t += ` extract() wrote the copy in ${fmtMs(m.extractMs)} (mean of ${m.extractRuns} run${m.extractRuns === 1 ? '' : 's'}, ${mbps >= 1000 ? (mbps / 1000).toFixed(1) + ' GB/s' : mbps.toFixed(0) + ' MB/s'}).`;
   } else if (m.skipped) {
     t += ' ' + m.skipped;
   }

@@ -260,8 +260,14 @@ async function checkMosaic(img, H, W, g, label) {
   return ks.length;
 }
 
-async function shot(name) {
+/** A full-page screenshot, and optionally one of a single panel (by its heading id). */
+async function shot(name, panelHeading) {
   fs.mkdirSync(SHOTS, { recursive: true });
+  if (panelHeading) {
+    const panel = page.locator(`#${panelHeading}`).locator('xpath=..');
+    await panel.screenshot({ path: path.join(SHOTS, name.replace(/\.png$/, '-panel.png')) });
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
 }
 
@@ -329,7 +335,7 @@ test('the strides panel shows shape and byte strides for several geometries', T,
     assert.equal(await text('itemsize'), c.isz, `${label} itemsize`);
   }
   await setGeometry({ dtype: 'f32', layout: 'chw', channels: 'per-channel' });
-  await shot('02-chw-per-channel-f32.png');
+  await shot('02-chw-per-channel-f32.png', 'h-strides');
   await setGeometry({});
 });
 
@@ -371,7 +377,7 @@ test('changing size, step, dilation and padding updates the count and the mosaic
   await page.focus('#image-view');
   await page.hover('#image-view', { position: { x: 180, y: 140 } });
   await page.waitForTimeout(50);
-  await shot('03-gradient-dilated-same-reflect.png');
+  await shot('03-gradient-dilated-same-reflect.png', 'h-mosaic');
   // The padding convention marks the patches that read padding.
   assert.match(await text('mosaic-caption'), /read padding/);
   assert.match(await text('view-strides'), /no strides/);
@@ -395,8 +401,7 @@ test('the selected patch shows its byte offset, and the keyboard moves it', T, a
   assert.match(formula, /2 × 10752 \+ 2 × 48 = 21600/);
   const mem = await text('memory-caption');
   assert.match(mem, /16 contiguous runs of 48 bytes, one every 672 bytes/);
-  await page.locator('#h-patch').scrollIntoViewIfNeeded();
-  await shot('04-inspect-patch-and-memory.png');
+  await shot('04-inspect-patch-and-memory.png', 'h-memory');
 });
 
 test('uploading a PNG through the file input extracts its patches', T, async () => {
@@ -459,8 +464,7 @@ test('folding the patches back gives zero difference wherever windows cover', T,
   await setGeometry({ ph: 32, pw: 32, sh: 8, sw: 8, fold: 'gaussian' });
   const gv = Number(await page.getAttribute('[data-testid=fold-caption]', 'data-value'));
   assert.ok(gv * 255 < 0.5, `gaussian fold differs by ${gv}`);
-  await page.locator('#h-fold').scrollIntoViewIfNeeded();
-  await shot('06-fold-gaussian.png');
+  await shot('06-fold-gaussian.png', 'h-fold');
   await setGeometry({});
 });
 
