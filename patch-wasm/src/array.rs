@@ -321,7 +321,10 @@ pub(crate) fn input(value: &JsValue, what: &str) -> JsResult<Input> {
 
 /// A `WasmArray` argument (typed arrays are refused).
 pub(crate) fn wasm_input(value: &JsValue, what: &str) -> JsResult<u32> {
+    let has_handle =
+        value.is_object() && Reflect::has(value, &JsValue::from_str(HANDLE)).unwrap_or(false);
     match input(value, what) {
+        Err(e) if has_handle => Err(e), // a freed WasmArray
         Ok(Input::Wasm(id)) => Ok(id),
         Ok(Input::Typed(d, _)) => Err(invalid(format!(
             "{what} must be a WasmArray, got a {} (copy it in with WasmArray.fromTypedArray)",

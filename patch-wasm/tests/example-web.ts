@@ -1,0 +1,17 @@
+// The browser build's types: `init` first, then the same API.
+import init, { PatchView, WasmArray } from 'patch-wasm/web/patch_wasm.js';
+
+export async function tiles(canvas: { width: number; height: number; pixels: Uint8ClampedArray }): Promise<number> {
+  await init();
+  const img = WasmArray.fromTypedArray('uint8clamped', [canvas.height, canvas.width, 4], canvas.pixels);
+  const view = new PatchView({
+    shape: [canvas.height, canvas.width, 4],
+    dtype: 'uint8clamped',
+    axes: [{ role: 'window', size: 16, step: 16 }, { role: 'window', size: 16, step: 16 }, { role: 'whole' }],
+    padding: { convention: 'cover' },
+  });
+  const patches = view.extract(img);
+  const n = patches.shape[0];
+  for (const o of [img, view, patches]) o.free();
+  return n;
+}

@@ -1,0 +1,185 @@
+// The package as a user imports it: views, getters, plans, the .data rule,
+// and both builds (node and web) loading.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { PatchView, WasmArray, frame, overlapAdd } from 'patch-wasm';
+import { geometry, viewStrides } from './reference.mjs';
+
+const vit = {
+  shape: [8, 12, 3],
+  dtype: 'uint8',
+  axes: [
+    { role: 'window', size: 4, step: 4 },
+    { role: 'window', size: 4, step: 4 },
+    { role: 'whole' },
+  ],
+};
+
+test('the package exports the four names and no init is needed in Node', () => {
+  assert.equal(typeof PatchView, 'function');
+  assert.equal(typeof WasmArray, 'function');
+  assert.equal(typeof frame, 'function');
+  assert.equal(typeof overlapAdd, 'function');
+  const pkg = createRequire(import.meta.url)('patch-wasm/package.json');
+  assert.equal(pkg.name, 'patch-wasm');
+  assert.match(pkg.version, /^\d+\.\d+\.\d+/);
+  assert.ok(pkg.types && pkg.exports['.'].node && pkg.exports['.'].default);
+});
+
+test('the web build (ES module, init) loads in Node from bytes', async () => {
+  const web = await import('patch-wasm/web/patch_wasm.js');
+  const url = import.meta.resolve('patch-wasm/web/patch_wasm_bg.wasm');
+  await web.default({ module_or_path: readFileSync(new URL(url)) });
+  const v = new web.PatchView(vit);
+  assert.deepEqual(v.shape, [2, 3, 4, 4, 3]);
+  const a = web.WasmArray.fromTypedArray('uint8', [8, 12, 3], new Uint8Array(288).map((_, i) => i));
+  assert.deepEqual(Array.from(v.extract(a).data.subarray(0, 5)), [0, 1, 2, 3, 4]);
+});
+
+test('ViT tiles on HWC uint8: shape, byte and element strides, counts', () => {
+  const v = new PatchView(vit);
+  assert.deepEqual(v.shape, [2, 3, 4, 4, 3]);
+  assert.deepEqual(v.elementStrides, viewStrides(vit));
+  assert.deepEqual(v.strides, viewStrides(vit)); // itemsize 1
+  assert.deepEqual(v.outerShape, [2, 3]);
+  assert.deepEqual(v.innerShape, [4, 4, 3]);
+  assert.deepEqual(v.grid, [2, 3]);
+  assert.deepEqual(v.inputShape, [8, 12, 3]);
+  assert.deepEqual(v.inputStrides, [36, 3, 1]);
+  assert.equal(v.numPatches, 6);
+  assert.equal(v.patchLen, 48);
+  assert.equal(v.itemsize, 1);
+  assert.equal(v.ndim, 5);
+  assert.equal(v.offset, 0);
+  assert.equal(v.dtype, 'uint8');
+  assert.equal(v.isView, true);
+  assert.equal(v.copyBytes, 288);
+  assert.equal(v.spanBytes, 288);
+  assert.deepEqual(v.patchOrigin(4), [4, 4, 0]);
+  assert.equal(v.patchOffset(4), 4 * 36 + 4 * 3);
+  assert.equal(v.touchesPadding(4), false);
+});
+
+test('byte strides scale with the itemsize; negative strides stay negative', () => {
+  const flipped = {
+    shape: [5, 6],
+    dtype: 'float64',
+    strides: [-6, 1],
+    offset: 24,
+    axes: [{ role: 'window', size: 2 }, { role: 'window', size: 3, step: 2 }],
+  };
+  const v = new PatchView(flipped);
+  assert.deepEqual(v.elementStrides, [-6, 2, -6, 1]);
+  assert.deepEqual(v.strides, [-48, 16, -48, 8]);
+  assert.equal(v.offset, 24);
+  assert.equal(v.patchOffset(0), 24 * 8);
+  assert.equal(v.patchOffset(v.numPatches - 1), (24 - 3 * 6 + 1 * 2) * 8);
+});
+
+test('padding: not a view, negative origins, touchesPadding', () => {
+  const opts = {
+    shape: [4, 4],
+    dtype: 'float32',
+    axes: [{ role: 'window', size: 3 }, { role: 'window', size: 3 }],
+    padding: { convention: 'same', mode: 'reflect' },
+  };
+  const v = new PatchView(opts);
+  assert.equal(v.isView, false);
+  assert.deepEqual(v.shape, [4, 4, 3, 3]);
+  assert.deepEqual(v.patchOrigin(0), [-1, -1]);
+  assert.deepEqual(v.patchOrigin(5), [0, 0]);
+  assert.equal(v.touchesPadding(0), true);
+  assert.equal(v.touchesPadding(5), false);
+  assert.throws(() => v.strides, /^PatchError: not a view: the windows read padding/);
+  assert.throws(() => v.patchOffset(0), { name: 'PatchError', kind: 'not a view' });
+  const g = geometry(opts);
+  assert.equal(v.numPatches, g.numPatches);
+});
+
+test('plan() is a plain object with patch-core\'s numbers', () => {
+  const v = new PatchView({
+    shape: [2, 10],
+    dtype: 'int16',
+    axes: [{ role: 'batch' }, { role: 'window', size: 4, step: 4 }],
+    padding: { convention: 'cover' },
+  });
+  const p = v.plan();
+  assert.equal(Object.getPrototypeOf(p), Object.prototype);
+  assert.deepEqual(p.input_shape, [2, 10]);
+  assert.deepEqual(p.input_byte_strides, [20, 2]);
+  assert.deepEqual(p.shape, [2, 3, 4]);
+  assert.deepEqual(p.grid, [3]);
+  assert.equal(p.num_patches, 6);
+  assert.equal(p.patch_len, 4);
+  assert.equal(p.is_view, false);
+  assert.equal(p.view_strides, null);
+  assert.deepEqual(p.padding, { convention: 'cover', mode: 'constant', value: 0 });
+  assert.deepEqual(p.axes[1], {
+    role: 'window', size: 4, step: 4, dilation: 1, len: 10, pad_lo: 0, pad_hi: 0, grid: 3, cover_last: 6,
+  });
+  assert.deepEqual(p.axes[0], { role: 'batch', len: 2, pad_lo: 0, pad_hi: 0, grid: 2, cover_last: null });
+  assert.equal(p.copy_bytes, v.copyBytes);
+  assert.deepEqual(v.patchOrigin(2), [0, 6]);
+  const explicit = new PatchView({
+    shape: [5], dtype: 'uint8', axes: [{ role: 'window', size: 2 }],
+    padding: { pads: [[1, 2]], mode: 'wrap' },
+  }).plan();
+  assert.deepEqual(explicit.padding, { convention: 'explicit', pads: [[1, 2]], mode: 'wrap' });
+  assert.equal(JSON.stringify(JSON.parse(JSON.stringify(p))), JSON.stringify(p));
+});
+
+test('WasmArray: getters, data views wasm memory, toArray copies', () => {
+  const a = new WasmArray('uint8clamped', [2, 3, 4]);
+  assert.equal(a.dtype, 'uint8clamped');
+  assert.deepEqual(a.shape, [2, 3, 4]);
+  assert.equal(a.ndim, 3);
+  assert.equal(a.length, 24);
+  assert.equal(a.byteLength, 24);
+  assert.ok(a.data instanceof Uint8ClampedArray);
+  assert.ok(a.data.every((x) => x === 0));
+  a.data[5] = 300; // clamped by the typed array
+  assert.equal(a.data[5], 255);
+  const copy = a.toArray();
+  assert.ok(copy instanceof Uint8ClampedArray);
+  assert.notEqual(copy.buffer, a.data.buffer);
+  copy[5] = 1;
+  assert.equal(a.data[5], 255);
+  assert.equal(a.data.byteOffset, a.ptr);
+  const classes = {
+    uint8: Uint8Array, int8: Int8Array, uint16: Uint16Array, int16: Int16Array,
+    uint32: Uint32Array, int32: Int32Array, float32: Float32Array, float64: Float64Array,
+  };
+  for (const [dtype, Class] of Object.entries(classes)) {
+    const b = WasmArray.fromTypedArray(dtype, [3], Class.from([1, 2, 3]));
+    assert.ok(b.data instanceof Class, dtype);
+    assert.equal(b.byteLength, 3 * Class.BYTES_PER_ELEMENT);
+    assert.equal(b.ptr % Class.BYTES_PER_ELEMENT, 0);
+    assert.deepEqual(Array.from(b.data), [1, 2, 3]);
+    b.free();
+  }
+  const fromList = WasmArray.fromTypedArray('int16', [2, 2], [1, -2, 3.7, 70000]);
+  assert.deepEqual(Array.from(fromList.data), Array.from(Int16Array.from([1, -2, 3.7, 70000])));
+  const empty = new WasmArray('float32', [0, 5]);
+  assert.equal(empty.length, 0);
+  assert.equal(empty.data.length, 0);
+  a.free();
+  assert.throws(() => a.data);
+});
+
+test('.data is created afresh: memory growth detaches old views, not the array', () => {
+  const a = WasmArray.fromTypedArray('float32', [4], new Float32Array([1, 2, 3, 4]));
+  const old = a.data;
+  assert.equal(old.length, 4);
+  const big = new WasmArray('uint8', [64 * 1024 * 1024]); // grows the memory
+  assert.equal(old.length, 0, 'the old view is detached');
+  assert.equal(old.buffer.byteLength, 0);
+  assert.deepEqual(Array.from(a.data), [1, 2, 3, 4]);
+  assert.equal(big.data.length, 64 * 1024 * 1024);
+  big.free();
+  // Writing through a fresh view reaches wasm memory: extraction sees it.
+  const v = new PatchView({ shape: [4], dtype: 'float32', axes: [{ role: 'window', size: 2, step: 2 }] });
+  a.data[3] = 40;
+  assert.deepEqual(Array.from(v.extract(a).data), [1, 2, 3, 40]);
+});
