@@ -252,11 +252,15 @@ function clearPanels(reason) {
   $('inspector').innerHTML = `<p class="warn">${reason}</p>`;
   $('strides').innerHTML = '';
   for (const id of ['mosaic-caption', 'memory-caption', 'fold-caption']) $(id).textContent = '';
-  const m = $('mosaic');
-  m.width = m.height = 1;
-  m.dataset.drawn = '0';
-  m.dataset.total = '0';
-  $('mosaic-overlay').width = 1;
+  $('mosaic-caption').textContent = reason;
+  for (const id of ['mosaic', 'mosaic-overlay', 'memory-overview', 'memory-detail']) {
+    const c = $(id);
+    c.width = c.height = 1;
+    c.style.width = c.style.height = '0px';
+  }
+  $('mosaic').dataset.drawn = '0';
+  $('mosaic').dataset.total = '0';
+  document.querySelector('.fold-row').hidden = true;
 }
 
 function update() {
@@ -517,16 +521,27 @@ function wire() {
   }
 
   // Drag and drop anywhere on the page.
-  window.addEventListener('dragover', (e) => {
+  let dragDepth = 0;
+  window.addEventListener('dragenter', (e) => {
     e.preventDefault();
+    dragDepth++;
     document.body.classList.add('dropping');
   });
-  window.addEventListener('dragleave', () => document.body.classList.remove('dropping'));
+  window.addEventListener('dragover', (e) => e.preventDefault());
+  window.addEventListener('dragleave', () => {
+    dragDepth = Math.max(0, dragDepth - 1);
+    if (dragDepth === 0) document.body.classList.remove('dropping');
+  });
   window.addEventListener('drop', (e) => {
     e.preventDefault();
+    dragDepth = 0;
     document.body.classList.remove('dropping');
-    const file = [...(e.dataTransfer?.files || [])].find((f) => f.type.startsWith('image/')) || e.dataTransfer?.files?.[0];
-    if (file) loadFile(file);
+    const files = [...(e.dataTransfer?.files || [])];
+    const file = files.find((f) => f.type.startsWith('image/')) || files[0];
+    if (file) {
+      if ($('image-mode').hidden) showMode('image-mode');
+      loadFile(file);
+    }
   });
 
   const iv = $('image-view');

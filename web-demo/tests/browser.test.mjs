@@ -435,6 +435,20 @@ test('uploading a PNG through the file input extracts its patches', T, async () 
   const g2 = await setGeometry({ ph: 6, pw: 6, sh: 4, sw: 5, convention: 'same', mode: 'reflect', layout: 'chw' });
   await checkMosaic(uploadPixel, H, W, g2, 'upload same reflect chw');
   await shot('05-uploaded-png.png');
+  // Drag and drop: the same decoder, from a drop event carrying a file.
+  const dropped = encodePng(20, 12, (x, y) => [x * 10, y * 20, 99]);
+  const n2 = await page.evaluate(() => window.demo.updates);
+  await page.evaluate((bytes) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], 'dropped.png', { type: 'image/png' }));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, Array.from(dropped));
+  await page.waitForFunction(
+    (n) => window.demo.updates > n && !window.demo.pending && document.getElementById('image-caption').textContent.includes('dropped.png'),
+    n2,
+    { timeout: 30_000 },
+  );
+  assert.equal(await text('input-shape'), '[3, 12, 20]');
   // Back to a built-in image.
   await setImage('grid', '224x224');
   assert.equal(await text('input-shape'), '[3, 224, 224]');
