@@ -119,7 +119,7 @@ export function renderFold(m, f, note) {
     return;
   }
   const avail = Math.max(300, $('fold-caption').closest('.panel').clientWidth - 30);
-  let cssW = Math.min((avail - 32) / 3, m.W * 2);
+  let cssW = Math.min((avail - 32) / 3, m.W * 6, (260 * m.W) / m.H);
   if (cssW >= m.W) cssW = Math.floor(cssW / m.W) * m.W;
   cssW = Math.round(cssW);
   put(canvases[0], f.recon, m.W, m.H, cssW);

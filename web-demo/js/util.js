@@ -43,6 +43,7 @@ export function fmtBytesShort(n) {
 
 /** Milliseconds with a sensible number of digits. */
 export function fmtMs(ms) {
+  if (ms <= 0) return '< 0.1 ms';
   if (ms < 0.01) return `${(ms * 1000).toFixed(1)} µs`;
   if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`;
   if (ms < 10) return `${ms.toFixed(2)} ms`;

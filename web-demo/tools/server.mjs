@@ -63,6 +63,11 @@ const server = http.createServer((req, res) => {
   });
 });
 
+server.on('listening', () => {
+  const { port } = server.address();
+  console.log(`Serving ${root} at http://${host}:${port}/`);
+});
+
 function listen(port, triesLeft) {
   server.once('error', (e) => {
     if (e.code === 'EADDRINUSE' && triesLeft > 0) {
@@ -76,10 +81,7 @@ function listen(port, triesLeft) {
       process.exit(1);
     }
   });
-  server.listen(port, host, () => {
-    const { port: p } = server.address();
-    console.log(`Serving ${root} at http://${host}:${p}/`);
-  });
+  server.listen(port, host);
 }
 
 for (const sig of ['SIGINT', 'SIGTERM']) {
