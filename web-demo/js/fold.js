@@ -137,7 +137,7 @@ export function renderFold(m, f, note) {
   const uncovered = f.pixels - f.covered;
   cap.innerHTML = `${how}: max |fold − x| over the ${fmtInt(f.covered)} covered pixels = ${verdict}. ` +
     (uncovered ? `${fmtInt(uncovered)} pixels are read by no window and stay empty. ` : 'Every pixel is covered. ') +
-    `Up to ${f.maxCount} windows overlap on a pixel. fold() took ${fmtMs(f.ms)}` +
+    (f.maxCount > 1 ? `Up to ${f.maxCount} windows overlap on a pixel. ` : 'No two windows overlap. ') + `fold() took ${fmtMs(f.ms)}` +
     (f.dtype === 'float32' ? '.' : ' (on float32 patches extracted from a float32 copy of the image: fold takes float patches).');
   cap.dataset.value = String(f.maxDiff);
   cap.dataset.covered = String(f.covered);

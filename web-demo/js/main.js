@@ -104,7 +104,9 @@ function syncControlVisibility() {
   $('mode-row').hidden = !padded;
   $('value-row').hidden = !padded || $('pad-mode').value !== 'constant';
   $('pads-row').hidden = conv !== 'explicit';
-  $('padding-hint').textContent = PADDING_HINTS[conv] || '';
+  let hint = PADDING_HINTS[conv] || '';
+  if (padded && $('pad-mode').value === 'constant') hint += ' The constant is in the dtype\'s units: 0–255 for u8, 0–1 for f32.';
+  $('padding-hint').textContent = hint;
   const linked = $('link-step').checked;
   for (const id of ['sh', 'sw']) $(id).disabled = linked;
   if (linked) {
