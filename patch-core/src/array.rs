@@ -48,11 +48,11 @@ fn for_each_index(shape: &[usize], strides: &[isize], offset: usize, mut f: impl
             }
             m -= 1;
             idx[m] += 1;
-            at += strides[m];
+            at = at.wrapping_add(strides[m]);
             if idx[m] < shape[m] {
                 break;
             }
-            at -= strides[m] * shape[m] as isize;
+            at = at.wrapping_sub(strides[m].wrapping_mul(shape[m] as isize));
             idx[m] = 0;
         }
     }

@@ -178,7 +178,7 @@ impl<T: FloatElement> Sink for FoldSink<'_, T> {
         let mut at = src as isize;
         for t in 0..n {
             self.block(out + t * self.block, at as usize, w.at(t));
-            at += step;
+            at = at.wrapping_add(step);
         }
     }
 
@@ -252,20 +252,29 @@ impl Plan {
                 self.layout().shape()
             );
         }
-        let weights = match reduce {
-            Reduce::Weighted(f) => Some(self.window_weights(f)?),
-            _ => None,
-        };
         let mode = match reduce {
             Reduce::Sum => Mode::Sum,
             Reduce::Mean => Mode::Mean,
             Reduce::Weighted(_) => Mode::Weighted,
             Reduce::Overwrite => Mode::Overwrite,
         };
+        if let Reduce::Weighted(WindowFn::Gaussian { sigma_scale }) = reduce
+            && !(sigma_scale.is_finite() && *sigma_scale > 0.0)
+        {
+            bail!(
+                InvalidArgument,
+                "Gaussian sigma_scale {sigma_scale} must be finite and > 0"
+            );
+        }
         out.fill(T::ZERO);
         if n == 0 || self.copy_len() == 0 {
             return Ok(());
         }
+        // Window sizes are bounded by the copy length from here on.
+        let weights = match reduce {
+            Reduce::Weighted(f) => Some(self.window_weights(f)?),
+            _ => None,
+        };
         let strides = c_strides(self.layout().shape())?;
         let walk = Walk::new(self, &strides, 0, order, weights.as_deref());
         let mut sink = FoldSink {

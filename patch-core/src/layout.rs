@@ -17,8 +17,9 @@ use crate::error::{Result, bail, err};
 /// 1. one stride per axis, and a non-zero item size;
 /// 2. the element count (product of the shape) fits in `usize`, and the
 ///    byte count fits in `isize`;
-/// 3. for a non-empty array, the lowest and highest reachable indices
-///    `offset + sum(min/max(0, (len-1)*stride))` fit in `isize`;
+/// 3. every stride in bytes fits in `isize`, and for a non-empty array the
+///    lowest and highest reachable indices
+///    `offset + sum(min/max(0, (len-1)*stride))` fit in `isize`, in bytes too;
 /// 4. (against a buffer) the lowest reachable index is `>= 0` and the highest
 ///    is `< len`. An empty array (some axis of length 0) reaches nothing and
 ///    fits any buffer.
@@ -101,6 +102,16 @@ impl Layout {
                 "{count} elements of {itemsize} bytes (shape {shape:?}) overflow isize bytes"
             );
         }
+        if let Some((axis, &s)) = strides
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.checked_mul(itemsize as isize).is_none())
+        {
+            bail!(
+                Overflow,
+                "stride {s} of axis {axis} times the itemsize {itemsize} overflows isize bytes"
+            );
+        }
         let offset_i = isize::try_from(offset)
             .map_err(|_| err!(Overflow, "offset {offset} does not fit in isize"))?;
         // Condition 3.
@@ -124,7 +135,16 @@ impl Layout {
                     )
                 })
             };
-            Some((to_isize(lo)?, to_isize(hi)?))
+            let (lo, hi) = (to_isize(lo)?, to_isize(hi)?);
+            if lo.checked_mul(itemsize as isize).is_none()
+                || hi.checked_mul(itemsize as isize).is_none()
+            {
+                bail!(
+                    Overflow,
+                    "shape {shape:?} with strides {strides:?} and offset {offset} reaches byte offset {hi} * {itemsize}, which overflows isize"
+                );
+            }
+            Some((lo, hi))
         };
         Ok(Layout {
             shape: shape.to_vec(),
@@ -163,10 +183,10 @@ impl Layout {
 
     /// Byte strides (numpy's convention): element strides times the item size.
     pub fn byte_strides(&self) -> Vec<isize> {
-        // Cannot overflow: every stride times (len-1) fits, and count*itemsize fits.
+        // Cannot overflow: every stride in bytes is checked in `new`.
         self.strides
             .iter()
-            .map(|&s| s.saturating_mul(self.itemsize as isize))
+            .map(|&s| s * self.itemsize as isize)
             .collect()
     }
 

@@ -38,14 +38,14 @@ impl<T: Copy> Sink for CopySink<'_, T> {
             let mut at = src as isize;
             for d in dst {
                 *d = self.src[at as usize];
-                at += step;
+                at = at.wrapping_add(step);
             }
         } else {
             let mut at = src as isize;
             for chunk in self.dst[out..out + n * b].chunks_exact_mut(b) {
                 let s = at as usize;
                 copy_run(chunk, &self.src[s..s + b]);
-                at += step;
+                at = at.wrapping_add(step);
             }
         }
     }

@@ -257,6 +257,13 @@ impl Plan {
             }
         }
         outer.extend_from_slice(&inner);
+        let item = self.layout.itemsize() as isize;
+        if let Some(&s) = outer.iter().find(|&&s| s.checked_mul(item).is_none()) {
+            bail!(
+                Overflow,
+                "view stride {s} of {item}-byte elements overflows isize bytes"
+            );
+        }
         Ok(outer)
     }
 
@@ -455,18 +462,28 @@ impl Plan {
     pub fn patch_offset(&self, k: usize) -> Result<usize> {
         let strides = self.view_strides()?;
         let outer = self.patch_index(k)?;
-        let at = outer
-            .iter()
-            .zip(strides)
-            .fold(self.layout.offset() as isize, |acc, (&i, &s)| {
-                acc + i as isize * s
-            });
-        Ok(at as usize)
+        let overflow = || err!(Overflow, "the offset of patch {k} overflows isize");
+        let mut at = self.layout.offset() as isize;
+        for (&i, &s) in outer.iter().zip(strides) {
+            at = (i as isize)
+                .checked_mul(s)
+                .and_then(|d| at.checked_add(d))
+                .ok_or_else(overflow)?;
+        }
+        usize::try_from(at).map_err(|_| {
+            err!(
+                OutOfBounds,
+                "patch {k} starts at element {at}, before the buffer"
+            )
+        })
     }
 
     /// Byte offset of the first element of patch `k` (views only).
     pub fn patch_byte_offset(&self, k: usize) -> Result<usize> {
-        Ok(self.patch_offset(k)? * self.layout.itemsize())
+        self.patch_offset(k)?
+            .checked_mul(self.layout.itemsize())
+            .filter(|&b| b <= isize::MAX as usize)
+            .ok_or_else(|| err!(Overflow, "the byte offset of patch {k} overflows isize"))
     }
 
     /// Checks that a writable view of this plan would reach every element

@@ -313,7 +313,7 @@ impl<T: Copy> Sink for ScatterSink<'_, T> {
         for t in 0..n {
             let s = at as usize;
             self.data[s..s + b].copy_from_slice(&self.patches[out + t * b..out + (t + 1) * b]);
-            at += step;
+            at = at.wrapping_add(step);
         }
     }
 

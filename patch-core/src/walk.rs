@@ -434,7 +434,7 @@ impl<'w> Walk<'w> {
         let tight = !shared && !last_is_shifted && c_first >= 0 && c_last_lin < ca.len && !constant;
         if tight {
             let split = self.split(row, coords[row.input]);
-            let step = inc * ca.stride;
+            let step = inc.wrapping_mul(ca.stride);
             let mut at = base + c_first * ca.stride;
             for t in cols {
                 let s = col_weights.map_or(scale, |w| scale * w[t]);
@@ -451,7 +451,7 @@ impl<'w> Walk<'w> {
                         row: row_weights,
                     },
                 );
-                at += step;
+                at = at.wrapping_add(step);
                 out += row_out;
             }
             return;
@@ -522,11 +522,7 @@ impl<'w> Walk<'w> {
         } else {
             // First index with start + i*inc >= 0, and one past the last
             // with start + i*inc <= len-1.
-            let i0 = if start >= 0 {
-                0
-            } else {
-                ((-start + inc - 1) / inc) as usize
-            };
+            let i0 = if start >= 0 { 0 } else { ceil_div(-start, inc) };
             let i1 = if start > a.len - 1 {
                 0
             } else {
@@ -593,7 +589,7 @@ impl<'w> Walk<'w> {
             sink.interior(
                 out + split.i0 * b,
                 (base + c * a.stride) as usize,
-                split.inc * a.stride,
+                split.inc.wrapping_mul(a.stride),
                 split.i1 - split.i0,
                 !pad,
                 RunWeights {
@@ -609,4 +605,10 @@ impl<'w> Walk<'w> {
             border(sink, row.len - 1, c);
         }
     }
+}
+
+/// `ceil(a / b)` for `a >= 0`, `b > 0`, without the overflow of `(a + b - 1) / b`.
+#[inline]
+fn ceil_div(a: isize, b: isize) -> usize {
+    (a / b + isize::from(a % b != 0)) as usize
 }

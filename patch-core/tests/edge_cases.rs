@@ -528,3 +528,17 @@ fn views_are_send_and_sync() {
     assert_send_sync::<PatchViewMut<'static, u8>>();
     assert_send_sync::<Plan>();
 }
+
+#[test]
+fn huge_steps_with_padding_do_not_overflow() {
+    // Found by the no-panic property: a ceiling division overflowed.
+    let layout = Layout::new(&[1], &[0], 0, 8).unwrap();
+    let spec = PatchSpec::new(vec![AxisRole::window(2, isize::MAX as usize, 8)]);
+    let plan = Plan::new(&layout, &spec, &Padding::same(PadMode::Reflect)).unwrap();
+    for order in [PatchOrder::PatchMajor, PatchOrder::FeatureMajor] {
+        assert_eq!(
+            plan.materialize(&[3.0f64], order).unwrap().data(),
+            &[3.0, 3.0]
+        );
+    }
+}
