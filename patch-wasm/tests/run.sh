@@ -44,7 +44,7 @@ run_package_tests() { # label
     cp "$CRATE"/tests/*.test.mjs "$CRATE"/tests/reference.mjs .
 
     say "[$label] node --test (import 'patch-wasm' from the installed tarball)"
-    node --test --test-reporter=spec ./*.test.mjs
+    node --test ./*.test.mjs
 
     say "[$label] tsc --noEmit on the TypeScript examples against the shipped .d.ts"
     cp "$CRATE"/tests/example.ts "$CRATE"/tests/example-web.ts "$CRATE"/tests/tsconfig.json .
