@@ -55,6 +55,7 @@ mod materialize;
 mod padding;
 mod plan;
 mod spec;
+mod strided;
 mod threads;
 mod view;
 mod walk;

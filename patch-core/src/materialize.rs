@@ -5,6 +5,7 @@ use crate::element::Element;
 use crate::error::{Result, bail, err};
 use crate::padding::PadMode;
 use crate::plan::Plan;
+use crate::strided::{Strided, copy_rows, copy_rows_dyn};
 use crate::walk::{PatchOrder, RunWeights, Sink, Walk};
 
 /// Copies the pieces of a walk from `src` into `dst`. `dst` may be a part of
@@ -51,6 +52,43 @@ impl<T: Copy> Sink for CopySink<'_, T> {
     }
 
     #[inline]
+    fn rows(
+        &mut self,
+        out: usize,
+        out_step: usize,
+        src: usize,
+        src_step: isize,
+        rows: usize,
+        n: usize,
+        block: usize,
+    ) {
+        let len = n * block;
+        let out = out - self.first;
+        if out_step != len || rows == 0 {
+            let mut at = src as isize;
+            for r in 0..rows {
+                let s = at as usize;
+                let o = out + r * out_step;
+                copy_run(&mut self.dst[o..o + len], &self.src[s..s + len]);
+                at = at.wrapping_add(src_step);
+            }
+            return;
+        }
+        let dst = &mut self.dst[out..out + rows * len];
+        // Short runs get a copy of a size known at compile time (inline
+        // moves instead of a memcpy call per row); long runs use memcpy.
+        macro_rules! fixed {
+            ($($n:literal)*) => {
+                match len {
+                    $($n => copy_rows::<T, $n>(dst, self.src, src as isize, src_step),)*
+                    _ => copy_rows_dyn(dst, self.src, src as isize, src_step, len),
+                }
+            };
+        }
+        fixed!(1 2 3 4 5 6 7 8 9 10 12 14 15 16 18 20 21 24 27 28 30 32 36 40 42 45 48 56 60 63 64 72 80 84 96 112 120 128 144 160 192 224 256);
+    }
+
+    #[inline]
     fn remapped(&mut self, out: usize, src: usize) {
         let out = out - self.first;
         let b = self.block;
@@ -76,6 +114,19 @@ pub(crate) fn plan_fill<T: Element>(plan: &Plan) -> T {
         PadMode::Constant(v) => T::from_f64(v),
         _ => T::default(),
     }
+}
+
+/// The view's shape and strides in the output order, when the plan is a view.
+fn ordered_view(plan: &Plan, order: PatchOrder) -> Option<(Vec<usize>, Vec<isize>)> {
+    let strides = plan.view_strides().ok()?;
+    let n = plan.outer_shape().len();
+    Some(match order {
+        PatchOrder::PatchMajor => (plan.shape().to_vec(), strides.to_vec()),
+        PatchOrder::FeatureMajor => (
+            [plan.inner_shape(), plan.outer_shape()].concat(),
+            [&strides[n..], &strides[..n]].concat(),
+        ),
+    })
 }
 
 /// Checks `src` and `dst` against the plan for elements of `itemsize` bytes.
@@ -128,6 +179,15 @@ pub(crate) fn copy_into<T: Copy + Send + Sync>(
     order: PatchOrder,
     fill: T,
 ) {
+    if plan.copy_len() == 0 {
+        return;
+    }
+    if let Some((shape, strides)) = ordered_view(plan, order) {
+        let kernel = Strided::new(&shape, &strides, plan.layout().offset());
+        let (n, _) = kernel.split();
+        kernel.copy_part(src, dst, 0, n);
+        return;
+    }
     let walk = Walk::new(
         plan,
         plan.layout().strides(),

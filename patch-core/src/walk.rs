@@ -76,6 +76,32 @@ pub(crate) trait Sink {
         real: bool,
         w: RunWeights<'_>,
     );
+    /// `rows` rows of `n` blocks that are contiguous in the source: row `r`
+    /// is the run of `n*B` elements at `out + r*out_step` and
+    /// `src + r*src_step` (the common interior case, as one call so a sink
+    /// can run a tight loop).
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn rows(
+        &mut self,
+        out: usize,
+        out_step: usize,
+        src: usize,
+        src_step: isize,
+        rows: usize,
+        n: usize,
+        block: usize,
+    ) {
+        let mut at = src as isize;
+        let w = RunWeights {
+            scale: 1.0,
+            row: &[],
+        };
+        for r in 0..rows {
+            self.interior(out + r * out_step, at as usize, block as isize, n, true, w);
+            at = at.wrapping_add(src_step);
+        }
+    }
     /// One block of padding that reads real elements at `src` (reflect, edge, ...).
     fn remapped(&mut self, out: usize, src: usize);
     /// `n` blocks of constant padding.
@@ -436,6 +462,21 @@ impl<'w> Walk<'w> {
             let split = self.split(row, coords[row.input]);
             let step = inc.wrapping_mul(ca.stride);
             let mut at = base + c_first * ca.stride;
+            let ra = &self.ins[row.input];
+            let contiguous =
+                row.len == 1 || split.inc.wrapping_mul(ra.stride) == self.block as isize;
+            if self.weights.is_none()
+                && !pad
+                && contiguous
+                && split.i0 == 0
+                && split.i1 == row.len
+                && split.shifted_last.is_none()
+            {
+                // Every row is one contiguous run: hand the sink the whole column.
+                let src = (at + split.start * ra.stride) as usize;
+                sink.rows(out, row_out, src, step, cols.len(), row.len, self.block);
+                return;
+            }
             for t in cols {
                 let s = col_weights.map_or(scale, |w| scale * w[t]);
                 self.row(

@@ -468,7 +468,6 @@ proptest! {
             prop_assert_eq!(plan.view_strides().unwrap_err().kind(), ErrorKind::NotAView);
         }
         // Fold, every reduction, both orders, against the reference.
-        let fsrc: Vec<f64> = src.iter().map(|&v| v as f64).collect();
         let contiguous = Layout::new(&case.shape, &patch_core::c_strides(&case.shape).unwrap(), 0, 8).unwrap();
         let cplan = Plan::new(&contiguous, &spec, &case.padding).unwrap();
         for order in [PatchOrder::PatchMajor, PatchOrder::FeatureMajor] {
