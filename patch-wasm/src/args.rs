@@ -4,11 +4,33 @@
 //! JavaScript numbers are doubles: every count, size and index is checked to
 //! be an integer in range here, before anything reaches patch-core, instead
 //! of being truncated or wrapped by the ABI.
+//!
+//! Every read of a caller's object goes through a function that catches
+//! JavaScript exceptions (`Reflect.get`, `Object.keys` and `Array.isArray`
+//! with `catch`): a throwing getter or a hostile `Proxy` becomes an error
+//! rather than an exception unwinding through wasm, which would leave the
+//! object a method was called on borrowed for good.
 
-use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
 
 use crate::error::{JsResult, invalid};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Object.keys(value)`, exceptions caught.
+    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
+    fn object_keys(value: &JsValue) -> Result<Box<[JsValue]>, JsValue>;
+
+    /// `Array.isArray(value)`, exceptions caught (a revoked Proxy throws).
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
+    fn array_is_array(value: &JsValue) -> Result<bool, JsValue>;
+}
+
+/// Whether `value` is an `Array` (false when asking throws).
+pub(crate) fn is_array(value: &JsValue) -> bool {
+    value.is_object() && array_is_array(value).unwrap_or(false)
+}
 
 /// The largest integer a double holds exactly (`Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
@@ -32,15 +54,24 @@ pub(crate) fn describe(value: &JsValue) -> String {
         let more = if short.len() < s.len() { "..." } else { "" };
         return format!("'{short}{more}'");
     }
-    if Array::is_array(value) {
+    if is_array(value) {
         return "an array".into();
     }
-    if let Some(obj) = value.dyn_ref::<Object>() {
-        let name = obj.constructor().name();
-        if let Some(name) = name.as_string().filter(|n| !n.is_empty() && n != "Object") {
-            return format!("a {name}");
+    if value.is_object() {
+        if value.is_instance_of::<js_sys::Error>()
+            && let Ok(message) = Reflect::get(value, &"message".into())
+            && let Some(message) = message.as_string()
+        {
+            return format!("an Error ({message})");
         }
-        return "an object".into();
+        let name = Reflect::get(value, &"constructor".into())
+            .and_then(|c| Reflect::get(&c, &"name".into()))
+            .ok()
+            .and_then(|n| n.as_string());
+        return match name.filter(|n| !n.is_empty() && n != "Object") {
+            Some(name) => format!("a {name}"),
+            None => "an object".into(),
+        };
     }
     format!("a {}", value.js_typeof().as_string().unwrap_or_default())
 }
@@ -58,11 +89,11 @@ pub(crate) fn number_text(n: f64) -> String {
     }
 }
 
-/// Property `key` of `obj` (`undefined` when absent).
-pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
-    // Reflect.get only throws for a non-object target or a throwing getter;
-    // both read as "absent" here, and the caller's checks report it.
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+/// Property `key` of `obj` (`undefined` when absent); a throwing getter is
+/// an `invalid argument` error.
+pub(crate) fn get(obj: &JsValue, key: &str) -> JsResult<JsValue> {
+    Reflect::get(obj, &JsValue::from_str(key))
+        .map_err(|e| invalid(format!("reading '{key}' threw {}", describe(&e))))
 }
 
 /// An options object: `undefined`/`null` mean "no options" (`Ok(None)`);
@@ -80,14 +111,16 @@ pub(crate) fn options(value: &JsValue, what: &str, allowed: &[&str]) -> JsResult
 pub(crate) fn object(value: &JsValue, what: &str, allowed: &[&str]) -> JsResult<Object> {
     let Some(obj) = value
         .dyn_ref::<Object>()
-        .filter(|_| !Array::is_array(value) && !value.is_function())
+        .filter(|_| !is_array(value) && !value.is_function())
     else {
         return Err(invalid(format!(
             "{what} must be an object, got {}",
             describe(value)
         )));
     };
-    for key in Object::keys(obj).iter() {
+    let keys = object_keys(obj)
+        .map_err(|e| invalid(format!("listing the keys of {what} threw {}", describe(&e))))?;
+    for key in keys.iter() {
         let key = key.as_string().unwrap_or_default();
         if !allowed.contains(&key.as_str()) {
             return Err(invalid(format!(
@@ -165,16 +198,24 @@ pub(crate) fn boolean(value: &JsValue, what: &str) -> JsResult<bool> {
     })
 }
 
-/// A JavaScript `Array` (not array-like).
-pub(crate) fn array(value: &JsValue, what: &str) -> JsResult<Array> {
-    if Array::is_array(value) {
-        Ok(value.clone().unchecked_into())
-    } else {
-        Err(invalid(format!(
+/// The items of a JavaScript `Array` (not array-like).
+pub(crate) fn array(value: &JsValue, what: &str) -> JsResult<Vec<JsValue>> {
+    if !is_array(value) {
+        return Err(invalid(format!(
             "{what} must be an array, got {}",
             describe(value)
-        )))
+        )));
     }
+    let len = get(value, "length")?.as_f64().unwrap_or(0.0);
+    if !(0.0..=f64::from(u32::MAX)).contains(&len) {
+        return Err(invalid(format!("{what} has an invalid length")));
+    }
+    (0..len as u32)
+        .map(|i| {
+            Reflect::get_u32(value, i)
+                .map_err(|e| invalid(format!("reading {what}[{i}] threw {}", describe(&e))))
+        })
+        .collect()
 }
 
 /// An array of non-negative integers (a shape).
@@ -182,7 +223,7 @@ pub(crate) fn uint_list(value: &JsValue, what: &str) -> JsResult<Vec<usize>> {
     array(value, what)?
         .iter()
         .enumerate()
-        .map(|(i, v)| uint(&v, &format!("{what}[{i}]")))
+        .map(|(i, v)| uint(v, &format!("{what}[{i}]")))
         .collect()
 }
 
@@ -191,7 +232,7 @@ pub(crate) fn int_list(value: &JsValue, what: &str) -> JsResult<Vec<isize>> {
     array(value, what)?
         .iter()
         .enumerate()
-        .map(|(i, v)| int(&v, &format!("{what}[{i}]")))
+        .map(|(i, v)| int(v, &format!("{what}[{i}]")))
         .collect()
 }
 

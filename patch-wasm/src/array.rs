@@ -232,9 +232,10 @@ extern "C" {
     #[wasm_bindgen(method, catch, js_name = set)]
     fn set_from(this: &AnyTypedArray, src: &JsValue, offset: u32) -> Result<(), JsValue>;
 
-    /// `TypedArray.prototype.length`.
-    #[wasm_bindgen(method, getter, js_name = length)]
-    fn typed_length(this: &AnyTypedArray) -> f64;
+    /// `TypedArray.prototype.length`, exceptions caught (a subclass may
+    /// override the getter).
+    #[wasm_bindgen(method, getter, catch, js_name = length)]
+    fn typed_length(this: &AnyTypedArray) -> Result<f64, JsValue>;
 
     /// `TypedArray.prototype.slice()`: a copy with its own buffer.
     #[wasm_bindgen(method, catch, js_name = slice)]
@@ -242,14 +243,21 @@ extern "C" {
 }
 
 /// The length of a typed array (0 once detached).
-pub(crate) fn typed_len(value: &JsValue) -> usize {
-    value.unchecked_ref::<AnyTypedArray>().typed_length() as usize
+pub(crate) fn typed_len(value: &JsValue) -> JsResult<usize> {
+    match value.unchecked_ref::<AnyTypedArray>().typed_length() {
+        Ok(n) if (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(n as usize),
+        Ok(n) => Err(invalid(format!("a typed array reported length {n}"))),
+        Err(e) => Err(invalid(format!(
+            "reading the length of a typed array threw {}",
+            describe(&e)
+        ))),
+    }
 }
 
 /// Copies the elements of `buf` into the typed array `dst`, whose class
 /// matches `dtype` and whose length the caller checked to equal `buf`'s.
 pub(crate) fn copy_out(dtype: JsDType, buf: &Buf, dst: &JsValue) -> JsResult<()> {
-    if typed_len(dst) != buf.len() {
+    if typed_len(dst)? != buf.len() {
         return Err(detached("destination"));
     }
     let view = memory_view(dtype, buf.addr(), buf.len());
@@ -261,11 +269,11 @@ pub(crate) fn copy_out(dtype: JsDType, buf: &Buf, dst: &JsValue) -> JsResult<()>
 /// Copies the typed array `src` (of `dtype`'s element type, checked by the
 /// caller) into a new buffer in wasm memory.
 pub(crate) fn copy_in(dtype: JsDType, src: &JsValue) -> JsResult<Buf> {
-    let n = typed_len(src);
+    let n = typed_len(src)?;
     let buf = Buf::zeroed(dtype, n)?;
     // The allocation may have grown wasm memory and so detached `src` if it
     // was itself a view of wasm memory: check again before copying.
-    if typed_len(src) != n {
+    if typed_len(src)? != n {
         return Err(detached("source"));
     }
     let view = memory_view(dtype, buf.addr(), n);
@@ -465,17 +473,18 @@ impl WasmArray {
     ) -> Result<WasmArray, JsValue> {
         let dtype = JsDType::parse(&dtype, "dtype")?;
         let (shape, n) = parse_shape(&shape)?;
-        let typed = if args::array(&values, "values").is_ok() {
-            let list: Array = values.clone().unchecked_into();
-            for (i, v) in list.iter().enumerate() {
-                if v.as_f64().is_none() {
-                    return Err(invalid(format!(
-                        "values[{i}] must be a number, got {}",
-                        describe(&v)
-                    )));
-                }
-            }
-            dtype.typed_from_array(&values)
+        let typed = if args::is_array(&values) {
+            let numbers = args::array(&values, "values")?
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    v.as_f64().ok_or_else(|| {
+                        invalid(format!("values[{i}] must be a number, got {}", describe(v)))
+                    })
+                })
+                .collect::<JsResult<Vec<f64>>>()?;
+            // Converted by the typed-array constructor, as `new Int16Array(values)` would.
+            dtype.typed_from_array(&js_sys::Float64Array::from(&numbers[..]))
         } else {
             match JsDType::of_typed_array(&values) {
                 Some(d) if d.same_elements(dtype) => values,
@@ -496,7 +505,7 @@ impl WasmArray {
                 }
             }
         };
-        let len = typed_len(&typed);
+        let len = typed_len(&typed)?;
         if len != n {
             return Err(error(
                 ErrorKind::BufferTooSmall,

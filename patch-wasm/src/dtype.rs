@@ -172,8 +172,8 @@ impl JsDType {
         }
     }
 
-    /// A new JS-owned typed array of this dtype's class converted from a
-    /// plain `Array` of numbers (`new Float32Array(array)`).
+    /// A new JS-owned typed array of this dtype's class converted from
+    /// `values` (a `Float64Array`), as `new Int16Array(values)` converts.
     pub(crate) fn typed_from_array(self, array: &JsValue) -> JsValue {
         match self {
             JsDType::Uint8 => Uint8Array::new(array).into(),

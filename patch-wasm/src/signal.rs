@@ -47,8 +47,8 @@ pub fn frame_signal(
     let (pad_end, pad_value) = match args::options(&opts, "opts", &["padEnd", "padValue"])? {
         None => (false, 0.0),
         Some(o) => {
-            let pe = get(&o, "padEnd");
-            let pv = get(&o, "padValue");
+            let pe = get(&o, "padEnd")?;
+            let pv = get(&o, "padValue")?;
             (
                 if pe.is_undefined() {
                     false

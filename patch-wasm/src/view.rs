@@ -25,18 +25,17 @@ fn parse_role(value: &JsValue, i: usize) -> JsResult<AxisRole> {
     let what = format!("options.axes[{i}]");
     let obj = args::object(value, &what, WINDOW_KEYS)?;
     let role = args::choice(
-        &get(&obj, "role"),
+        &get(&obj, "role")?,
         &format!("{what}.role"),
         &["window", "whole", "batch"],
     )?;
     if role != "window" {
-        if let Some(key) = ["size", "step", "dilation"]
-            .into_iter()
-            .find(|k| !get(&obj, k).is_undefined())
-        {
-            return Err(invalid(format!(
-                "{what}.{key} is only used with role 'window', not '{role}'"
-            )));
+        for key in ["size", "step", "dilation"] {
+            if !get(&obj, key)?.is_undefined() {
+                return Err(invalid(format!(
+                    "{what}.{key} is only used with role 'window', not '{role}'"
+                )));
+            }
         }
         return Ok(if role == "whole" {
             AxisRole::Whole
@@ -44,9 +43,9 @@ fn parse_role(value: &JsValue, i: usize) -> JsResult<AxisRole> {
             AxisRole::Batch
         });
     }
-    let size = args::uint(&get(&obj, "size"), &format!("{what}.size"))?;
-    let step = args::uint_or(&get(&obj, "step"), &format!("{what}.step"), 1)?;
-    let dilation = args::uint_or(&get(&obj, "dilation"), &format!("{what}.dilation"), 1)?;
+    let size = args::uint(&get(&obj, "size")?, &format!("{what}.size"))?;
+    let step = args::uint_or(&get(&obj, "step")?, &format!("{what}.step"), 1)?;
+    let dilation = args::uint_or(&get(&obj, "dilation")?, &format!("{what}.dilation"), 1)?;
     Ok(AxisRole::window(size, step, dilation))
 }
 
@@ -55,8 +54,8 @@ fn parse_padding(value: &JsValue) -> JsResult<Padding> {
     let Some(obj) = args::options(value, "options.padding", PADDING_KEYS)? else {
         return Ok(Padding::valid());
     };
-    let pads = get(&obj, "pads");
-    let convention = get(&obj, "convention");
+    let pads = get(&obj, "pads")?;
+    let convention = get(&obj, "convention")?;
     let convention = if convention.is_undefined() {
         if pads.is_undefined() {
             "valid"
@@ -70,7 +69,7 @@ fn parse_padding(value: &JsValue) -> JsResult<Padding> {
             &["valid", "same", "cover", "explicit"],
         )?
     };
-    let mode_v = get(&obj, "mode");
+    let mode_v = get(&obj, "mode")?;
     let mode = if mode_v.is_undefined() {
         "constant"
     } else {
@@ -80,7 +79,7 @@ fn parse_padding(value: &JsValue) -> JsResult<Padding> {
             &["constant", "reflect", "symmetric", "edge", "wrap"],
         )?
     };
-    let value = get(&obj, "value");
+    let value = get(&obj, "value")?;
     let mode = match mode {
         "constant" => PadMode::Constant(if value.is_undefined() {
             0.0
@@ -117,10 +116,10 @@ fn parse_padding(value: &JsValue) -> JsResult<Padding> {
                 ));
             }
             let list = args::array(&pads, "options.padding.pads")?;
-            let mut out = Vec::with_capacity(list.length() as usize);
+            let mut out = Vec::with_capacity(list.len());
             for (i, pair) in list.iter().enumerate() {
                 let what = format!("options.padding.pads[{i}]");
-                let pair = args::uint_list(&pair, &what)?;
+                let pair = args::uint_list(pair, &what)?;
                 let [lo, hi] = pair[..] else {
                     return Err(invalid(format!(
                         "{what} must be a [lo, hi] pair, got {} numbers",
@@ -138,21 +137,21 @@ fn parse_padding(value: &JsValue) -> JsResult<Padding> {
 /// Parses the constructor options into a dtype and a checked plan.
 fn parse_options(value: &JsValue) -> JsResult<(JsDType, Plan)> {
     let obj = args::object(value, "PatchView options", OPTION_KEYS)?;
-    let shape = args::uint_list(&get(&obj, "shape"), "options.shape")?;
-    let dtype = JsDType::parse(&get(&obj, "dtype"), "options.dtype")?;
-    let roles = args::array(&get(&obj, "axes"), "options.axes")?
+    let shape = args::uint_list(&get(&obj, "shape")?, "options.shape")?;
+    let dtype = JsDType::parse(&get(&obj, "dtype")?, "options.dtype")?;
+    let roles = args::array(&get(&obj, "axes")?, "options.axes")?
         .iter()
         .enumerate()
-        .map(|(i, a)| parse_role(&a, i))
+        .map(|(i, a)| parse_role(a, i))
         .collect::<JsResult<Vec<_>>>()?;
-    let strides = get(&obj, "strides");
+    let strides = get(&obj, "strides")?;
     let strides = if strides.is_undefined() {
         c_strides(&shape).js()?
     } else {
         args::int_list(&strides, "options.strides")?
     };
-    let offset = args::uint_or(&get(&obj, "offset"), "options.offset", 0)?;
-    let padding = parse_padding(&get(&obj, "padding"))?;
+    let offset = args::uint_or(&get(&obj, "offset")?, "options.offset", 0)?;
+    let padding = parse_padding(&get(&obj, "padding")?)?;
     let layout = Layout::new(&shape, &strides, offset, dtype.itemsize()).js()?;
     let plan = Plan::new(&layout, &PatchSpec::new(roles), &padding).js()?;
     Ok((dtype, plan))
@@ -160,7 +159,7 @@ fn parse_options(value: &JsValue) -> JsResult<(JsDType, Plan)> {
 
 /// Parses `{ order }` (default patch-major).
 fn parse_order(obj: &Object) -> JsResult<PatchOrder> {
-    let order = get(obj, "order");
+    let order = get(obj, "order")?;
     if order.is_undefined() {
         return Ok(PatchOrder::PatchMajor);
     }
@@ -186,9 +185,9 @@ fn parse_fold(opts: &JsValue) -> JsResult<(PatchOrder, Reduce)> {
         return Ok((PatchOrder::PatchMajor, Reduce::Mean));
     };
     let order = parse_order(&obj)?;
-    let reduce = get(&obj, "reduce");
-    let window = get(&obj, "window");
-    let sigma = get(&obj, "sigmaScale");
+    let reduce = get(&obj, "reduce")?;
+    let window = get(&obj, "window")?;
+    let sigma = get(&obj, "sigmaScale")?;
     let reduce = if reduce.is_undefined() {
         if window.is_undefined() {
             "mean"
@@ -211,15 +210,15 @@ fn parse_fold(opts: &JsValue) -> JsResult<(PatchOrder, Reduce)> {
         None
     } else if window.is_undefined() {
         Some(WindowFn::Hann)
-    } else if args::array(&window, "opts.window").is_ok() {
+    } else if args::is_array(&window) {
         let lists = args::array(&window, "opts.window")?
             .iter()
             .enumerate()
             .map(|(i, list)| {
-                args::array(&list, &format!("opts.window[{i}]"))?
+                args::array(list, &format!("opts.window[{i}]"))?
                     .iter()
                     .enumerate()
-                    .map(|(j, w)| args::number(&w, &format!("opts.window[{i}][{j}]")))
+                    .map(|(j, w)| args::number(w, &format!("opts.window[{i}][{j}]")))
                     .collect::<JsResult<Vec<f64>>>()
             })
             .collect::<JsResult<Vec<_>>>()?;
@@ -521,11 +520,12 @@ impl PatchView {
                 copy!(U8, I8, U16, I16, U32, I32, F32, F64)
             }),
             Input::Typed(dtype, dst) => {
+                // Read the length before borrowing the store: JavaScript runs.
+                let n = typed_len(&dst)?;
                 let (src_dtype, buf) = with_store(|s| {
                     let e = s.get(src_id)?;
                     check_dtype(self.dtype, e.dtype, "src")?;
                     check_dtype(self.dtype, dtype, "dst")?;
-                    let n = typed_len(&dst);
                     if n != plan.copy_len() {
                         return Err(error(
                             ErrorKind::BufferTooSmall,

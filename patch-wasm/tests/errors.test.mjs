@@ -176,3 +176,33 @@ test('frame and overlapAdd: bad arguments', () => {
   assert.deepEqual(frame(s, 4, 3).shape, [3, 4]);
   assert.deepEqual(frame(twoD.toArray(), 5, 5).shape, [2, 5]);
 });
+
+test('hostile inputs: throwing getters, proxies, typed-array subclasses', () => {
+  const view = new PatchView(good);
+  const x = WasmArray.fromTypedArray('float32', [4, 6], Float32Array.from({ length: 24 }, (_, i) => i));
+  const revocable = Proxy.revocable({}, {});
+  revocable.revoke();
+  const shape = [4, 6];
+  Object.defineProperty(shape, 1, { get() { throw new Error('no length'); } });
+  class EvilLength extends Float32Array {
+    get length() { throw new Error('len'); }
+  }
+  class EvilSet extends Float32Array {
+    set() { throw new Error('no set'); }
+  }
+  const cases = [
+    [() => view.extract(x, { get order() { throw new Error('boom'); } }), "invalid argument: reading 'order' threw an Error (boom)"],
+    [() => view.extract(x, new Proxy({}, { ownKeys() { throw new Error('no keys'); } })), 'invalid argument: listing the keys of opts threw an Error (no keys)'],
+    [() => view.fold(x, revocable.proxy), 'invalid argument: opts must be an object, got an object'],
+    [() => new PatchView({ ...good, shape }), 'invalid argument: reading options.shape[1] threw an Error (no length)'],
+    [() => view.fold(new EvilLength(24)), 'invalid argument: reading the length of a typed array threw an Error (len)'],
+    [() => view.extractInto(x, new EvilLength(24)), 'invalid argument: reading the length of a typed array threw an Error (len)'],
+    [() => view.extractInto(x, new EvilSet(24)), 'invalid argument: copying out failed: an Error (no set)'],
+    [() => view.extractInto(x, { __patchHandle: 1e6 }), 'invalid argument: the WasmArray was freed'],
+    [() => view.extractInto(x, { __patchHandle: -1 }), 'invalid argument: dst is not a valid WasmArray'],
+  ];
+  for (const [f, message] of cases) {
+    throwsPatchError(f, message);
+    assert.deepEqual(Array.from(view.extract(x).data.subarray(0, 3)), [0, 1, 2]);
+  }
+});
