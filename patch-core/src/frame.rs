@@ -47,6 +47,30 @@ pub fn frame_count(
     }
 }
 
+/// The plan `tf.signal.frame` follows for a signal of `len` samples of
+/// `itemsize` bytes: 1-D windows of `frame_len` every `hop`, the end padded
+/// with a constant when `pad_end` asks for it. `None` when there are no
+/// frames (a signal shorter than a frame without `pad_end`, or empty).
+pub fn frame_plan(
+    len: usize,
+    itemsize: usize,
+    frame_len: usize,
+    hop: usize,
+    pad_end: bool,
+) -> Result<Option<Plan>> {
+    let (n, pad) = frame_count(len, frame_len, hop, pad_end)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let layout = Layout::contiguous(&[len], itemsize)?;
+    let padding = Padding::explicit(vec![(0, pad)], PadMode::Constant(0.0));
+    Ok(Some(Plan::new(
+        &layout,
+        &PatchSpec::frames(frame_len, hop),
+        &padding,
+    )?))
+}
+
 /// Cuts `signal` into frames of `frame_len` samples every `hop` samples,
 /// like `tf.signal.frame(signal, frame_len, hop, pad_end, pad_value)`.
 /// Returns an array of shape `[num_frames, frame_len]`.
@@ -69,17 +93,19 @@ pub fn frame<T: Element>(
     pad_end: bool,
     pad_value: T,
 ) -> Result<Array<T>> {
-    let (n, pad) = frame_count(signal.len(), frame_len, hop, pad_end)?;
-    if n == 0 {
+    let Some(plan) = frame_plan(
+        signal.len(),
+        std::mem::size_of::<T>(),
+        frame_len,
+        hop,
+        pad_end,
+    )?
+    else {
         return Array::from_vec(vec![0, frame_len], Vec::new());
-    }
-    let layout = Layout::of::<T>(&[signal.len()])?;
-    let padding = Padding::explicit(vec![(0, pad)], PadMode::Constant(0.0));
-    let plan = Plan::new(&layout, &PatchSpec::frames(frame_len, hop), &padding)?;
-    debug_assert_eq!(plan.num_patches(), n);
+    };
     let mut out = alloc::<T>(plan.copy_len())?;
     copy_into(&plan, signal, &mut out, PatchOrder::PatchMajor, pad_value);
-    Array::from_vec(vec![n, frame_len], out)
+    Array::from_vec(vec![plan.num_patches(), frame_len], out)
 }
 
 /// Adds frames back together at `hop` intervals, like
@@ -93,24 +119,32 @@ pub fn frame<T: Element>(
 /// assert_eq!(overlap_add(&frames, 4, 2).unwrap(), vec![1.0, 1.0, 3.0, 3.0, 2.0, 2.0]);
 /// ```
 pub fn overlap_add<T: FloatElement>(frames: &[T], frame_len: usize, hop: usize) -> Result<Vec<T>> {
+    let mut out = alloc::<T>(overlap_add_len(frames.len(), frame_len, hop)?)?;
+    overlap_add_into(frames, frame_len, hop, &mut out)?;
+    Ok(out)
+}
+
+/// Length of [`overlap_add`]'s result for `samples` frame samples:
+/// `(n-1)*hop + frame_len` with `n = samples / frame_len` frames (0 when
+/// `n == 0`); an error when `samples` is not a whole number of frames.
+pub fn overlap_add_len(samples: usize, frame_len: usize, hop: usize) -> Result<usize> {
     if frame_len == 0 {
         bail!(ZeroSize, "frame length is 0; it must be at least 1");
     }
     if hop == 0 {
         bail!(ZeroStep, "hop is 0; it must be at least 1");
     }
-    if !frames.len().is_multiple_of(frame_len) {
+    if !samples.is_multiple_of(frame_len) {
         bail!(
             BufferTooSmall,
-            "{} samples are not a whole number of frames of {frame_len}",
-            frames.len()
+            "{samples} samples are not a whole number of frames of {frame_len}"
         );
     }
-    let n = frames.len() / frame_len;
+    let n = samples / frame_len;
     if n == 0 {
-        return Ok(Vec::new());
+        return Ok(0);
     }
-    let len = (n - 1)
+    (n - 1)
         .checked_mul(hop)
         .and_then(|v| v.checked_add(frame_len))
         .ok_or_else(|| {
@@ -118,8 +152,30 @@ pub fn overlap_add<T: FloatElement>(frames: &[T], frame_len: usize, hop: usize) 
                 Overflow,
                 "{n} frames of {frame_len} every {hop} overflow usize"
             )
-        })?;
+        })
+}
+
+/// [`overlap_add`] into `out`, which must hold exactly
+/// [`overlap_add_len`] samples.
+pub fn overlap_add_into<T: FloatElement>(
+    frames: &[T],
+    frame_len: usize,
+    hop: usize,
+    out: &mut [T],
+) -> Result<()> {
+    let len = overlap_add_len(frames.len(), frame_len, hop)?;
+    if out.len() != len {
+        bail!(
+            BufferTooSmall,
+            "the output holds {} samples but {} frames of {frame_len} every {hop} need {len}",
+            out.len(),
+            frames.len() / frame_len
+        );
+    }
+    if len == 0 {
+        return Ok(());
+    }
     let layout = Layout::of::<T>(&[len])?;
     let plan = Plan::valid(&layout, &PatchSpec::frames(frame_len, hop))?;
-    plan.fold(frames, PatchOrder::PatchMajor, &Reduce::Sum)
+    plan.fold_into(frames, out, PatchOrder::PatchMajor, &Reduce::Sum)
 }

@@ -113,7 +113,14 @@ impl Layout {
             );
         }
         let offset_i = isize::try_from(offset)
-            .map_err(|_| err!(Overflow, "offset {offset} does not fit in isize"))?;
+            .ok()
+            .filter(|o| o.checked_mul(itemsize as isize).is_some())
+            .ok_or_else(|| {
+                err!(
+                    Overflow,
+                    "offset {offset} of {itemsize}-byte elements overflows isize bytes"
+                )
+            })?;
         // Condition 3.
         let reach = if count == 0 {
             None
@@ -193,6 +200,11 @@ impl Layout {
     /// Element offset of index `[0, 0, ...]` in the buffer.
     pub fn offset(&self) -> usize {
         self.offset
+    }
+
+    /// Byte offset of index `[0, 0, ...]` (DLPack's `byte_offset`); checked in `new`.
+    pub fn byte_offset(&self) -> usize {
+        self.offset * self.itemsize
     }
 
     /// Bytes per element.

@@ -64,7 +64,7 @@ pub use array::{Array, ArrayView, ArrayViewMut};
 pub use element::{DType, Element, FloatElement};
 pub use error::{ErrorKind, PatchError, Result};
 pub use fold::{Reduce, WindowFn};
-pub use frame::{frame, frame_count, overlap_add};
+pub use frame::{frame, frame_count, frame_plan, overlap_add, overlap_add_into, overlap_add_len};
 pub use layout::{Layout, c_strides};
 pub use padding::{Convention, PadMode, Padding};
 pub use plan::{AxisPlan, Plan, PlanSummary};

@@ -2,9 +2,7 @@
 
 use std::ffi::c_void;
 
-use patch_core::{
-    FloatElement, Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan, frame_count, overlap_add,
-};
+use patch_core::{FloatElement, PatchOrder, frame_count, frame_plan, overlap_add_into};
 
 use crate::enums;
 use crate::ptr::{
@@ -197,14 +195,9 @@ pub extern "C" fn patch_frame(
             ));
         }
         let len = signal_bytes / itemsize;
-        let (n, pad) = frame_count(len, frame_len, hop, pad_end)?;
-        if n == 0 {
+        let Some(plan) = frame_plan(len, itemsize, frame_len, hop, pad_end)? else {
             return empty_frames(out_bytes, len, frame_len);
-        }
-        // tf.signal.frame is a 1-D plan with explicit end padding.
-        let layout = Layout::contiguous(&[len], itemsize)?;
-        let padding = Padding::explicit(vec![(0, pad)], PadMode::Constant(0.0));
-        let plan = Plan::new(&layout, &PatchSpec::frames(frame_len, hop), &padding)?;
+        };
         plan.materialize_bytes(signal, out, PatchOrder::PatchMajor, fill)?;
         Ok(())
     }
@@ -222,7 +215,7 @@ fn empty_frames(out_bytes: usize, len: usize, frame_len: usize) -> FfiResult<()>
     Ok(())
 }
 
-fn overlap_add_into<T: FloatElement>(
+fn overlap_add_export<T: FloatElement>(
     frames: *const T,
     frames_len: usize,
     frame_len: usize,
@@ -234,18 +227,7 @@ fn overlap_add_into<T: FloatElement>(
         let frames = slice_in(frames, frames_len, "frames")?;
         let out = slice_out(out, out_len, "out")?;
         check_disjoint(region(frames, "frames"), region(out, "out"))?;
-        let sum = overlap_add(frames, frame_len, hop)?;
-        if sum.len() != out.len() {
-            return Err(Failure::new(
-                patch_status::BufferTooSmall,
-                format!(
-                    "the output holds {out_len} samples but {} frames of {frame_len} every {hop} need {}",
-                    frames_len / frame_len,
-                    sum.len()
-                ),
-            ));
-        }
-        out.copy_from_slice(&sum);
+        overlap_add_into(frames, frame_len, hop, out)?;
         Ok(())
     }
 }
@@ -264,7 +246,7 @@ pub extern "C" fn patch_overlap_add_f32(
     out: *mut f32,
     out_len: usize,
 ) -> patch_status {
-    overlap_add_into(frames, frames_len, frame_len, hop, out, out_len)
+    overlap_add_export(frames, frames_len, frame_len, hop, out, out_len)
 }
 
 /// `patch_overlap_add_f32` for `double` samples.
@@ -277,5 +259,5 @@ pub extern "C" fn patch_overlap_add_f64(
     out: *mut f64,
     out_len: usize,
 ) -> patch_status {
-    overlap_add_into(frames, frames_len, frame_len, hop, out, out_len)
+    overlap_add_export(frames, frames_len, frame_len, hop, out, out_len)
 }

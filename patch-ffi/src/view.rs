@@ -211,27 +211,6 @@ pub extern "C" fn patch_view_shape(
     }
 }
 
-/// Byte strides with checked arithmetic (the engine's `view_byte_strides`
-/// saturates; a saturated stride must not reach C as if it were real).
-fn byte_strides(plan: &Plan) -> FfiResult<Vec<isize>> {
-    let item = plan.layout().itemsize();
-    plan.view_strides()?
-        .iter()
-        .enumerate()
-        .map(|(axis, &s)| {
-            isize::try_from(item)
-                .ok()
-                .and_then(|i| s.checked_mul(i))
-                .ok_or_else(|| {
-                    Failure::new(
-                        patch_status::Overflow,
-                        format!("the stride {s} of view axis {axis} times itemsize {item} overflows ptrdiff_t"),
-                    )
-                })
-        })
-        .collect()
-}
-
 /// Copies the byte strides of the view (numpy's `.strides`; `ndim`
 /// entries, may be negative) into `buf`; see `patch_view_shape` for the
 /// buffer rule. A virtual view (padding or Cover) gives
@@ -245,7 +224,7 @@ pub extern "C" fn patch_view_strides(
 ) -> patch_status {
     ffi_boundary! {
         let plan = &view_arg(view)?.plan;
-        let strides = byte_strides(plan)?;
+        let strides = plan.view_byte_strides()?;
         copy_array(&strides, buf, buf_len, out_len, "buf", "the strides")
     }
 }
@@ -278,15 +257,7 @@ pub extern "C" fn patch_view_offset(view: *const patch_view, out: *mut usize) ->
 /// (DLPack's `byte_offset`) to `*out`.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_view_byte_offset(view: *const patch_view, out: *mut usize) -> patch_status {
-    get(view, out, |p| {
-        let (offset, item) = (p.layout().offset(), p.layout().itemsize());
-        offset.checked_mul(item).ok_or_else(|| {
-            Failure::new(
-                patch_status::Overflow,
-                format!("offset {offset} times itemsize {item} overflows size_t"),
-            )
-        })
-    })
+    get(view, out, |p| Ok(p.layout().byte_offset()))
 }
 
 /// Writes the item size in bytes to `*out`.
@@ -380,17 +351,7 @@ pub extern "C" fn patch_view_patch_byte_offset(
     k: usize,
     out: *mut usize,
 ) -> patch_status {
-    get(view, out, |p| {
-        let (at, item) = (p.patch_offset(k)?, p.layout().itemsize());
-        at.checked_mul(item).ok_or_else(|| {
-            Failure::new(
-                patch_status::Overflow,
-                format!(
-                    "patch {k} starts at element {at}, which times itemsize {item} overflows size_t"
-                ),
-            )
-        })
-    })
+    get(view, out, |p| Ok(p.patch_byte_offset(k)?))
 }
 
 /// Writes whether patch `k` reads any padding to `*out`.

@@ -903,11 +903,12 @@ static void test_bad_inputs(void) {
         patch_view_free(v);
     }
 
-    /* An allocation that cannot succeed is a status, not an abort. */
+    /* A huge result is checked against the output length before any work. */
     {
         float fr[2] = {1.0f, 2.0f}, o[1];
         CHECK_FAIL(patch_overlap_add_f32(fr, 2, 1, (size_t)1 << 60, o, 1),
-                   PATCH_STATUS_ALLOCATION, "cannot allocate 1152921504606846977 elements");
+                   PATCH_STATUS_BUFFER_TOO_SMALL,
+                   "the output holds 1 samples but 2 frames of 1 every 1152921504606846976 need 1152921504606846977");
     }
 }
 
