@@ -72,3 +72,8 @@ pub use spec::{AxisRole, PatchSpec, Window};
 pub use threads::{num_threads, set_num_threads};
 pub use view::{PatchView, PatchViewMut};
 pub use walk::PatchOrder;
+
+/// The Rust examples of the repository's README, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
