@@ -48,9 +48,9 @@ fi
 
 # --- codegen settings: the workspace's root profile is not ours to edit, so
 # the release profile is set here through cargo's environment overrides.
-# opt-level 3, deliberately: the copy kernels are the product, and here "s"
-# buys almost nothing (measured with simd128 and LTO: 3 -> 222 KB, s -> 221 KB,
-# z -> 211 KB but folds up to 3x slower). The name section is stripped.
+# opt-level 3, deliberately: the copy kernels are the product, and "s" buys
+# nothing here (measured with simd128 and LTO: 3 -> 296 KB, s -> 301 KB,
+# z -> 263 KB but folds about 4x slower). The name section is stripped.
 export CARGO_PROFILE_RELEASE_OPT_LEVEL="${PATCH_WASM_OPT_LEVEL:-3}"
 export CARGO_PROFILE_RELEASE_LTO=true
 export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1
