@@ -65,20 +65,23 @@ fi
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$FLAGS"
 say "profile ${PROFILE#--}, opt-level $CARGO_PROFILE_RELEASE_OPT_LEVEL, rustflags '${FLAGS}'${CARGO_TARGET_DIR:+, CARGO_TARGET_DIR=$CARGO_TARGET_DIR}"
 
-rm -rf pkg
+# Build into a staging directory and replace pkg/ only when everything
+# succeeded, so a failed build never leaves a half-made package behind.
+STAGE=pkg.staging
+rm -rf "$STAGE"
 for target in web nodejs; do
-    out=pkg/${target%js}
+    out=$STAGE/${target%js}
     say "wasm-pack build --target $target --out-dir $out"
     wasm-pack --log-level warn build "$PROFILE" --mode no-install --target "$target" \
         --out-dir "$out" --out-name patch_wasm --no-pack --no-gitignore
 done
 
 VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' ../Cargo.toml | head -n1)
-say "writing pkg/package.json (patch-wasm $VERSION)"
+say "writing package.json (patch-wasm $VERSION)"
 # web/ is an ES module; node/ is CommonJS, which Node 20 imports with named exports.
-printf '{\n  "type": "module"\n}\n' > pkg/web/package.json
-printf '{\n  "type": "commonjs"\n}\n' > pkg/node/package.json
-cat > pkg/package.json <<JSON
+printf '{\n  "type": "module"\n}\n' > "$STAGE/web/package.json"
+printf '{\n  "type": "commonjs"\n}\n' > "$STAGE/node/package.json"
+cat > "$STAGE/package.json" <<JSON
 {
   "name": "patch-wasm",
   "version": "$VERSION",
@@ -132,7 +135,9 @@ cat > pkg/package.json <<JSON
   }
 }
 JSON
-cp README.md pkg/README.md
+cp README.md "$STAGE/README.md"
+rm -rf pkg
+mv "$STAGE" pkg
 
 say "built $HERE/pkg ($([ "$SIMD" = 1 ] && echo simd128 || echo scalar)):"
 for f in pkg/web/patch_wasm_bg.wasm pkg/node/patch_wasm_bg.wasm; do
