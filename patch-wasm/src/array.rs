@@ -19,6 +19,7 @@
 //! `WasmArray.data` therefore makes a fresh view on every access.
 
 use std::cell::RefCell;
+use std::ops::Range;
 
 use js_sys::{Array, Reflect};
 use patch_core::{Element, ErrorKind};
@@ -56,7 +57,6 @@ macro_rules! each_buf {
         }
     };
 }
-pub(crate) use each_buf;
 
 /// An element type a [`Buf`] can hold.
 pub(crate) trait Stored: Element {
@@ -117,6 +117,86 @@ impl Buf {
     }
 }
 
+/// Borrowed elements of one type: a whole [`Buf`] or a range of it.
+#[derive(Clone, Copy)]
+pub(crate) enum BufRef<'a> {
+    U8(&'a [u8]),
+    I8(&'a [i8]),
+    U16(&'a [u16]),
+    I16(&'a [i16]),
+    U32(&'a [u32]),
+    I32(&'a [i32]),
+    F32(&'a [f32]),
+    F64(&'a [f64]),
+}
+
+/// Runs `$body` with `$v` bound to the slice inside a [`BufRef`].
+macro_rules! each_ref {
+    ($buf:expr, $v:ident => $body:expr) => {
+        match $buf {
+            $crate::array::BufRef::U8($v) => $body,
+            $crate::array::BufRef::I8($v) => $body,
+            $crate::array::BufRef::U16($v) => $body,
+            $crate::array::BufRef::I16($v) => $body,
+            $crate::array::BufRef::U32($v) => $body,
+            $crate::array::BufRef::I32($v) => $body,
+            $crate::array::BufRef::F32($v) => $body,
+            $crate::array::BufRef::F64($v) => $body,
+        }
+    };
+}
+pub(crate) use each_ref;
+
+fn out_of_range() -> JsValue {
+    invalid("the typed array no longer lies inside its WasmArray")
+}
+
+/// `v[range]` (all of `v` for `None`), checked.
+pub(crate) fn part<'a, T>(v: &'a [T], range: &Option<Range<usize>>) -> JsResult<&'a [T]> {
+    match range {
+        None => Ok(v),
+        Some(r) => v.get(r.clone()).ok_or_else(out_of_range),
+    }
+}
+
+/// `&mut v[range]` (all of `v` for `None`), checked.
+pub(crate) fn part_mut<'a, T>(
+    v: &'a mut [T],
+    range: &Option<Range<usize>>,
+) -> JsResult<&'a mut [T]> {
+    match range {
+        None => Ok(v),
+        Some(r) => v.get_mut(r.clone()).ok_or_else(out_of_range),
+    }
+}
+
+impl BufRef<'_> {
+    /// A copy in a new buffer.
+    fn to_buf(self) -> JsResult<Buf> {
+        Ok(each_ref!(self, v => {
+            let mut out = zeroed(v.len())?;
+            out.copy_from_slice(v);
+            Stored::wrap(out)
+        }))
+    }
+}
+
+impl Buf {
+    /// The elements in `range` (all for `None`).
+    pub(crate) fn part(&self, range: &Option<Range<usize>>) -> JsResult<BufRef<'_>> {
+        Ok(match self {
+            Buf::U8(v) => BufRef::U8(part(v, range)?),
+            Buf::I8(v) => BufRef::I8(part(v, range)?),
+            Buf::U16(v) => BufRef::U16(part(v, range)?),
+            Buf::I16(v) => BufRef::I16(part(v, range)?),
+            Buf::U32(v) => BufRef::U32(part(v, range)?),
+            Buf::I32(v) => BufRef::I32(part(v, range)?),
+            Buf::F32(v) => BufRef::F32(part(v, range)?),
+            Buf::F64(v) => BufRef::F64(part(v, range)?),
+        })
+    }
+}
+
 /// An array in the store: dtype, shape and elements (C order).
 pub(crate) struct Entry {
     pub(crate) dtype: JsDType,
@@ -164,6 +244,30 @@ impl Store {
             .get(id as usize)
             .and_then(Option::as_ref)
             .ok_or_else(freed)
+    }
+
+    /// The array whose elements a typed array of `dtype` with `len`
+    /// elements at byte address `addr` views, and the element range.
+    fn find(&self, addr: usize, len: usize, dtype: JsDType) -> Option<Part> {
+        let size = dtype.itemsize();
+        let bytes = len.checked_mul(size)?;
+        let end = addr.checked_add(bytes)?;
+        self.slots.iter().enumerate().find_map(|(id, slot)| {
+            let e = slot.as_ref()?;
+            let start = e.buf.addr();
+            let stop = start + e.buf.len() * size;
+            let fits = e.dtype.same_elements(dtype)
+                && addr >= start
+                && end <= stop
+                && (addr - start).is_multiple_of(size);
+            fits.then(|| {
+                let first = (addr - start) / size;
+                Part {
+                    id: id as u32,
+                    range: Some(first..first + len),
+                }
+            })
+        })
     }
 
     /// Two different arrays, the first to read and the second to write.
@@ -237,6 +341,14 @@ extern "C" {
     #[wasm_bindgen(method, getter, catch, js_name = length)]
     fn typed_length(this: &AnyTypedArray) -> Result<f64, JsValue>;
 
+    /// `TypedArray.prototype.buffer`, exceptions caught.
+    #[wasm_bindgen(method, getter, catch, js_name = buffer)]
+    fn typed_buffer(this: &AnyTypedArray) -> Result<JsValue, JsValue>;
+
+    /// `TypedArray.prototype.byteOffset`, exceptions caught.
+    #[wasm_bindgen(method, getter, catch, js_name = byteOffset)]
+    fn typed_byte_offset(this: &AnyTypedArray) -> Result<f64, JsValue>;
+
     /// `TypedArray.prototype.slice()`: a copy with its own buffer.
     #[wasm_bindgen(method, catch, js_name = slice)]
     fn slice_copy(this: &AnyTypedArray) -> Result<JsValue, JsValue>;
@@ -292,12 +404,44 @@ fn detached(which: &str) -> JsValue {
     )
 }
 
+/// A stored array, or a range of one (a typed array viewing its elements).
+#[derive(Clone)]
+pub(crate) struct Part {
+    /// Store handle.
+    pub(crate) id: u32,
+    /// Element range; `None` for the whole array (with its shape).
+    pub(crate) range: Option<Range<usize>>,
+}
+
 /// An argument that may be a `WasmArray` or a typed array.
 pub(crate) enum Input {
-    /// A `WasmArray`, by store handle.
-    Wasm(u32),
-    /// A typed array of one of the nine classes.
+    /// A `WasmArray`, or a typed array viewing the elements of one (read
+    /// and written in place, never copied).
+    Wasm(Part),
+    /// A typed array of one of the nine classes in JavaScript memory.
     Typed(JsDType, JsValue),
+}
+
+/// If the typed array `value` views wasm memory, the stored array it views
+/// (or an error when no live `WasmArray` of its element type owns the range).
+fn wasm_view(value: &JsValue, dtype: JsDType, what: &str) -> JsResult<Option<Part>> {
+    let t = value.unchecked_ref::<AnyTypedArray>();
+    let thrown = |e: JsValue| invalid(format!("reading {what} threw {}", describe(&e)));
+    let buffer = t.typed_buffer().map_err(thrown)?;
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    if buffer != memory.buffer() {
+        return Ok(None);
+    }
+    let addr = t.typed_byte_offset().map_err(thrown)?;
+    let len = typed_len(value)?;
+    with_store(|s| Ok(s.find(addr as usize, len, dtype)))?
+        .map(Some)
+        .ok_or_else(|| {
+            invalid(format!(
+                "{what} is a {} over WebAssembly memory that no live WasmArray of its element type owns",
+                dtype.class_name()
+            ))
+        })
 }
 
 /// The hidden getter through which a `WasmArray` argument shows its handle.
@@ -312,12 +456,18 @@ pub(crate) fn input(value: &JsValue, what: &str) -> JsResult<Input> {
             let id = Reflect::get(value, &key).map_err(|_| freed())?;
             return match id.as_f64() {
                 Some(n) if n >= 0.0 && n <= f64::from(u32::MAX) && n.fract() == 0.0 => {
-                    Ok(Input::Wasm(n as u32))
+                    Ok(Input::Wasm(Part {
+                        id: n as u32,
+                        range: None,
+                    }))
                 }
                 _ => Err(invalid(format!("{what} is not a valid WasmArray"))),
             };
         }
         if let Some(dtype) = JsDType::of_typed_array(value) {
+            if let Some(part) = wasm_view(value, dtype, what)? {
+                return Ok(Input::Wasm(part));
+            }
             return Ok(Input::Typed(dtype, value.clone()));
         }
     }
@@ -327,13 +477,14 @@ pub(crate) fn input(value: &JsValue, what: &str) -> JsResult<Input> {
     )))
 }
 
-/// A `WasmArray` argument (typed arrays are refused).
-pub(crate) fn wasm_input(value: &JsValue, what: &str) -> JsResult<u32> {
+/// A `WasmArray` argument, or a typed array viewing one's elements
+/// (typed arrays in JavaScript memory are refused).
+pub(crate) fn wasm_input(value: &JsValue, what: &str) -> JsResult<Part> {
     let has_handle =
         value.is_object() && Reflect::has(value, &JsValue::from_str(HANDLE)).unwrap_or(false);
     match input(value, what) {
         Err(e) if has_handle => Err(e), // a freed WasmArray
-        Ok(Input::Wasm(id)) => Ok(id),
+        Ok(Input::Wasm(part)) => Ok(part),
         Ok(Input::Typed(d, _)) => Err(invalid(format!(
             "{what} must be a WasmArray, got a {} (copy it in with WasmArray.fromTypedArray)",
             d.class_name()
@@ -346,21 +497,26 @@ pub(crate) fn wasm_input(value: &JsValue, what: &str) -> JsResult<u32> {
 }
 
 /// Runs `f` on the dtype, shape and elements of an array argument: a
-/// `WasmArray` is read in place, a typed array is first copied into wasm
-/// memory (as a 1-D array).
+/// `WasmArray` (or a typed array viewing one, as 1-D) is read in place, a
+/// typed array in JavaScript memory is first copied into wasm memory (as a
+/// 1-D array).
 pub(crate) fn with_input<R>(
     value: &JsValue,
     what: &str,
-    f: impl FnOnce(JsDType, &[usize], &Buf) -> JsResult<R>,
+    f: impl FnOnce(JsDType, &[usize], BufRef<'_>) -> JsResult<R>,
 ) -> JsResult<R> {
     match input(value, what)? {
-        Input::Wasm(id) => with_store(|s| {
-            let e = s.get(id)?;
-            f(e.dtype, &e.shape, &e.buf)
+        Input::Wasm(part) => with_store(|s| {
+            let e = s.get(part.id)?;
+            let elements = e.buf.part(&part.range)?;
+            match &part.range {
+                None => f(e.dtype, &e.shape, elements),
+                Some(r) => f(e.dtype, &[r.len()], elements),
+            }
         }),
         Input::Typed(dtype, v) => {
             let buf = copy_in(dtype, &v)?;
-            f(dtype, &[buf.len()], &buf)
+            f(dtype, &[buf.len()], buf.part(&None)?)
         }
     }
 }
@@ -512,7 +668,12 @@ impl WasmArray {
                 format!("shape {shape:?} holds {n} elements but {len} values were given"),
             ));
         }
-        let buf = copy_in(dtype, &typed)?;
+        let buf = match input(&typed, "values")? {
+            // A view of another WasmArray: copied inside wasm memory, so the
+            // allocation cannot detach it halfway.
+            Input::Wasm(part) => with_store(|s| s.get(part.id)?.buf.part(&part.range)?.to_buf())?,
+            Input::Typed(_, typed) => copy_in(dtype, &typed)?,
+        };
         WasmArray::adopt(Entry { dtype, shape, buf })
     }
 

@@ -4,7 +4,7 @@ use patch_core::{ErrorKind, FloatElement};
 use wasm_bindgen::prelude::*;
 
 use crate::args::{self, get};
-use crate::array::{Buf, Entry, Stored, WasmArray, each_buf, with_input};
+use crate::array::{Buf, BufRef, Entry, Stored, WasmArray, each_ref, with_input};
 use crate::error::{JsResult, OrThrow, error};
 
 fn frame_vec<T: Stored>(
@@ -70,7 +70,7 @@ pub fn frame_signal(
                 format!("frame needs a 1-D signal, got shape {shape:?}"),
             ));
         }
-        let (shape, buf) = each_buf!(buf, v => frame_vec(v, frame_len, hop, pad_end, pad_value)?);
+        let (shape, buf) = each_ref!(buf, v => frame_vec(v, frame_len, hop, pad_end, pad_value)?);
         Ok(Entry { dtype, shape, buf })
     })?;
     WasmArray::adopt(entry)
@@ -92,8 +92,8 @@ pub fn overlap_add(
     let hop = args::uint_arg(hop, "hop")?;
     let entry = with_input(&frames, "frames", |dtype, _, buf| {
         let (shape, buf) = match buf {
-            Buf::F32(v) => overlap_add_vec(v, frame_len, hop)?,
-            Buf::F64(v) => overlap_add_vec(v, frame_len, hop)?,
+            BufRef::F32(v) => overlap_add_vec(v, frame_len, hop)?,
+            BufRef::F64(v) => overlap_add_vec(v, frame_len, hop)?,
             _ => {
                 return Err(error(
                     ErrorKind::UnsupportedDtype,

@@ -10,8 +10,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::args::{self, describe, get};
 use crate::array::{
-    Buf, Entry, Input, Stored, WasmArray, check_dtype, copy_out, each_buf, input, signed_sizes,
-    sizes, typed_len, wasm_input, with_input, with_store, zeroed,
+    Buf, BufRef, Entry, Input, Stored, WasmArray, check_dtype, copy_out, each_ref, input, part,
+    part_mut, signed_sizes, sizes, typed_len, wasm_input, with_input, with_store, zeroed,
 };
 use crate::dtype::JsDType;
 use crate::error::{JsResult, OrThrow, error, invalid};
@@ -257,8 +257,8 @@ fn parse_fold(opts: &JsValue) -> JsResult<(PatchOrder, Reduce)> {
 }
 
 /// Copies the patches of `src` into a new buffer of the same element type.
-fn materialize(plan: &Plan, src: &Buf, order: PatchOrder) -> JsResult<Buf> {
-    Ok(each_buf!(src, v => {
+fn materialize(plan: &Plan, src: BufRef<'_>, order: PatchOrder) -> JsResult<Buf> {
+    Ok(each_ref!(src, v => {
         let mut out = zeroed(plan.copy_len())?;
         plan.materialize_into(v, &mut out, order).js()?;
         Stored::wrap(out)
@@ -477,14 +477,14 @@ impl PatchView {
         #[wasm_bindgen(unchecked_optional_param_type = "ExtractOptions")] opts: JsValue,
     ) -> Result<WasmArray, JsValue> {
         let order = order_only(&opts)?;
-        let id = wasm_input(&src, "src")?;
+        let src = wasm_input(&src, "src")?;
         let entry = with_store(|s| {
-            let e = s.get(id)?;
+            let e = s.get(src.id)?;
             check_dtype(self.dtype, e.dtype, "src")?;
             Ok(Entry {
                 dtype: e.dtype,
                 shape: patch_shape(&self.plan, order),
-                buf: materialize(&self.plan, &e.buf, order)?,
+                buf: materialize(&self.plan, e.buf.part(&src.range)?, order)?,
             })
         })?;
         WasmArray::adopt(entry)
@@ -502,17 +502,19 @@ impl PatchView {
         #[wasm_bindgen(unchecked_optional_param_type = "ExtractOptions")] opts: JsValue,
     ) -> Result<(), JsValue> {
         let order = order_only(&opts)?;
-        let src_id = wasm_input(&src, "src")?;
+        let src = wasm_input(&src, "src")?;
         let plan = &self.plan;
         match input(&dst, "dst")? {
-            Input::Wasm(dst_id) => with_store(|s| {
-                let (a, b) = s.pair(src_id, dst_id)?;
+            Input::Wasm(dst) => with_store(|s| {
+                let (a, b) = s.pair(src.id, dst.id)?;
                 check_dtype(self.dtype, a.dtype, "src")?;
                 check_dtype(self.dtype, b.dtype, "dst")?;
                 macro_rules! copy {
                     ($($var:ident),*) => {
                         match (&a.buf, &mut b.buf) {
-                            $((Buf::$var(x), Buf::$var(y)) => plan.materialize_into(x, y, order).js(),)*
+                            $((Buf::$var(x), Buf::$var(y)) => plan
+                                .materialize_into(part(x, &src.range)?, part_mut(y, &dst.range)?, order)
+                                .js(),)*
                             _ => Err(error(ErrorKind::UnsupportedDtype, "src and dst hold different element types")),
                         }
                     };
@@ -523,7 +525,7 @@ impl PatchView {
                 // Read the length before borrowing the store: JavaScript runs.
                 let n = typed_len(&dst)?;
                 let (src_dtype, buf) = with_store(|s| {
-                    let e = s.get(src_id)?;
+                    let e = s.get(src.id)?;
                     check_dtype(self.dtype, e.dtype, "src")?;
                     check_dtype(self.dtype, dtype, "dst")?;
                     if n != plan.copy_len() {
@@ -537,7 +539,7 @@ impl PatchView {
                             ),
                         ));
                     }
-                    Ok((e.dtype, materialize(plan, &e.buf, order)?))
+                    Ok((e.dtype, materialize(plan, e.buf.part(&src.range)?, order)?))
                 })?;
                 copy_out(src_dtype, &buf, &dst)
             }
@@ -562,8 +564,8 @@ impl PatchView {
         let plan = &self.plan;
         let entry = with_input(&patches, "patches", |dtype, _, buf| {
             let buf = match buf {
-                Buf::F32(v) => fold_vec(plan, v, order, &reduce)?,
-                Buf::F64(v) => fold_vec(plan, v, order, &reduce)?,
+                BufRef::F32(v) => fold_vec(plan, v, order, &reduce)?,
+                BufRef::F64(v) => fold_vec(plan, v, order, &reduce)?,
                 _ => {
                     return Err(error(
                         ErrorKind::UnsupportedDtype,

@@ -183,3 +183,37 @@ test('.data is created afresh: memory growth detaches old views, not the array',
   a.data[3] = 40;
   assert.deepEqual(Array.from(v.extract(a).data), [1, 2, 3, 40]);
 });
+
+test('typed arrays viewing a WasmArray (its .data, or a subarray) are used in place', () => {
+  const view = new PatchView({ shape: [4, 6], dtype: 'float32', axes: [{ role: 'window', size: 2, step: 2 }, { role: 'window', size: 3, step: 3 }] });
+  const x = WasmArray.fromTypedArray('float32', [4, 6], Float32Array.from({ length: 24 }, (_, i) => i));
+  const expected = Array.from(view.extract(x).data);
+  assert.deepEqual(Array.from(view.extract(x.data).data), expected, 'src as x.data');
+  const dst = new WasmArray('float32', [24]);
+  view.extractInto(x, dst.data); // no temporary copy: written straight into dst
+  assert.deepEqual(Array.from(dst.data), expected);
+  const big = new WasmArray('float32', [30]);
+  view.extractInto(x, big.data.subarray(3, 27));
+  assert.deepEqual(Array.from(big.data.subarray(3, 27)), expected);
+  assert.deepEqual(Array.from(big.data.subarray(0, 3)), [0, 0, 0]);
+  assert.deepEqual(Array.from(view.fold(dst.data).data), Array.from(x.data), 'fold of dst.data');
+  const copy = WasmArray.fromTypedArray('float32', [4, 6], x.data);
+  assert.deepEqual(Array.from(copy.data), Array.from(x.data));
+  assert.notEqual(copy.ptr, x.ptr);
+  assert.deepEqual(frame(x.data.subarray(0, 10), 4, 3).shape, [3, 4]);
+  assert.deepEqual(Array.from(overlapAdd(dst.data.subarray(0, 8), 4, 4).data), expected.slice(0, 8));
+  // A view of the wrong element type, or of freed memory, is refused.
+  const bytes = new Uint8Array(x.data.buffer, x.ptr, 8);
+  assert.throws(() => view.extractInto(x, bytes), {
+    name: 'PatchError',
+    message: 'invalid argument: dst is a Uint8Array over WebAssembly memory that no live WasmArray of its element type owns',
+  });
+  assert.throws(() => view.extractInto(x, x.data), { message: /^aliasing: the source and the destination are the same WasmArray/ });
+  const gone = WasmArray.fromTypedArray('float32', [24], new Float32Array(24));
+  const stale = gone.data;
+  gone.free();
+  assert.throws(() => view.fold(stale), {
+    message: 'invalid argument: patches is a Float32Array over WebAssembly memory that no live WasmArray of its element type owns',
+  });
+  assert.deepEqual(Array.from(view.extract(x).data), expected);
+});
