@@ -17,6 +17,10 @@
 //! buffer. Such a view stays valid until wasm memory grows (any allocation
 //! may grow it), which detaches the old `ArrayBuffer` and every view of it;
 //! `WasmArray.data` therefore makes a fresh view on every access.
+//!
+//! A typed array passed in that views wasm memory is looked up in the store
+//! ([`Store::find`]) and used as the `WasmArray` range it views, in place:
+//! copying it in would allocate, and the allocation could detach it.
 
 use std::cell::RefCell;
 use std::ops::Range;
