@@ -21,6 +21,12 @@
 //! is larger than axis 1 of length 8"`); option values are checked before
 //! anything is computed, so no input makes the module panic, and objects
 //! stay usable after an error.
+//!
+//! The crate has no `unsafe` code: typed arrays over wasm memory are made
+//! from `memory.buffer`, an offset and a length (JavaScript checks the
+//! range), and element copies in and out go through `TypedArray.set`.
+
+#![forbid(unsafe_code)]
 
 mod args;
 mod array;
