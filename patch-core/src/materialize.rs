@@ -183,7 +183,7 @@ pub(crate) fn copy_into<T: Copy + Send + Sync>(
         return;
     }
     if let Some((shape, strides)) = ordered_view(plan, order) {
-        let kernel = Strided::new(&shape, &strides, plan.layout().offset());
+        let kernel = Strided::new(&shape, &strides, plan.layout().offset(), size_of::<T>());
         let (n, _) = kernel.split();
         kernel.copy_part(src, dst, 0, n);
         return;

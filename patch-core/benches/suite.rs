@@ -1,0 +1,800 @@
+//! The native benchmark suite: every copy workload side by side with its
+//! baselines (`memcpy` of the same bytes, a fill of the output, a plain
+//! nested loop, ndarray) measured in the same process, single-thread first,
+//! then on every core. Prints a table and writes `bench-results/native.json`
+//! (or `$BENCH_OUT/native.json`) for `scripts/bench_report.py`.
+//!
+//! `cargo bench -p patch-core --bench suite` (or `make bench` for the whole
+//! suite with numpy, the C ABI and WebAssembly). `BENCH_QUICK=1` shortens
+//! the runs.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use ndarray::ArrayView3;
+use patch_core::{
+    Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan, Reduce, WindowFn, overlap_add_into,
+    set_num_threads,
+};
+use serde_json::{Value, json};
+
+/// A named variant of a workload: what one call does.
+type Variant<'a> = (&'static str, Box<dyn FnMut() + 'a>);
+
+/// One measured variant of a workload.
+struct Row {
+    workload: &'static str,
+    variant: &'static str,
+    threads: usize,
+    secs: f64,
+    bytes: usize,
+}
+
+struct Suite {
+    rows: Vec<Row>,
+    sample: Duration,
+    samples: usize,
+}
+
+impl Suite {
+    /// Median seconds per call of `f` over several samples.
+    fn time(&self, f: &mut dyn FnMut()) -> f64 {
+        f();
+        // Calibrate the number of calls per sample.
+        let start = Instant::now();
+        let mut calls = 0u64;
+        while start.elapsed() < self.sample / 4 {
+            f();
+            calls += 1;
+        }
+        let per_sample = (calls * 4).max(1);
+        let mut times: Vec<f64> = (0..self.samples)
+            .map(|_| {
+                let t = Instant::now();
+                for _ in 0..per_sample {
+                    f();
+                }
+                t.elapsed().as_secs_f64() / per_sample as f64
+            })
+            .collect();
+        times.sort_by(|a, b| a.total_cmp(b));
+        times[times.len() / 2]
+    }
+
+    /// Measures the variants of one workload (interleaved, so drift hits all
+    /// of them alike) and prints them with their ratios to the baselines.
+    fn run(
+        &mut self,
+        workload: &'static str,
+        bytes: usize,
+        threads: usize,
+        variants: Vec<Variant<'_>>,
+    ) {
+        let mut variants = variants;
+        let mut results: Vec<(&'static str, f64)> =
+            variants.iter().map(|v| (v.0, f64::INFINITY)).collect();
+        for _ in 0..2 {
+            for (i, (_, f)) in variants.iter_mut().enumerate() {
+                let t = self.time(f.as_mut());
+                results[i].1 = results[i].1.min(t);
+            }
+        }
+        let baselines: Vec<(&str, f64)> = results
+            .iter()
+            .filter(|(name, _)| matches!(*name, "memcpy" | "fill"))
+            .copied()
+            .collect();
+        println!(
+            "\n{workload} ({:.2} MB out, {threads} thread{})",
+            bytes as f64 / 1e6,
+            if threads == 1 { "" } else { "s" }
+        );
+        for &(variant, secs) in &results {
+            let ratios: Vec<String> = baselines
+                .iter()
+                .filter(|(b, _)| *b != variant)
+                .map(|(b, t)| format!("{:.2}x {b}", secs / t))
+                .collect();
+            println!(
+                "  {variant:<14} {:>10.1} us {:>7.2} GB/s   {}",
+                secs * 1e6,
+                bytes as f64 / secs / 1e9,
+                ratios.join("  ")
+            );
+            self.rows.push(Row {
+                workload,
+                variant,
+                threads,
+                secs,
+                bytes,
+            });
+        }
+    }
+
+    fn json(&self) -> Value {
+        Value::Array(
+            self.rows
+                .iter()
+                .map(|r| {
+                    json!({"suite": "native", "workload": r.workload, "variant": r.variant,
+                           "threads": r.threads, "seconds": r.secs, "bytes": r.bytes})
+                })
+                .collect(),
+        )
+    }
+}
+
+fn fill_f32(n: usize) -> Vec<f32> {
+    (0..n).map(|i| (i % 1000) as f32 * 0.5).collect()
+}
+
+fn fill_u8(n: usize) -> Vec<u8> {
+    (0..n).map(|i| (i * 31 % 251) as u8).collect()
+}
+
+/// ViT patchify by index: `[B, H, W, C]` into `[B*gh*gw, p*p*C]`.
+fn vit_loop<T: Copy>(src: &[T], dst: &mut [T], b: usize, h: usize, w: usize, c: usize, p: usize) {
+    let mut o = 0;
+    for n in 0..b {
+        for gy in 0..h / p {
+            for gx in 0..w / p {
+                for y in 0..p {
+                    for x in 0..p {
+                        for ch in 0..c {
+                            dst[o] = src[((n * h + gy * p + y) * w + gx * p + x) * c + ch];
+                            o += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The ndarray way: `windows_with_stride`, each window copied into its row.
+fn vit_ndarray(src: &ArrayView3<u8>, dst: &mut [u8], p: usize) {
+    let c = src.shape()[2];
+    let rows = dst.chunks_exact_mut(p * p * c);
+    for (w, row) in src
+        .windows_with_stride((p, p, c), (p, p, c))
+        .into_iter()
+        .zip(rows)
+    {
+        for (d, s) in row.iter_mut().zip(w.iter()) {
+            *d = *s;
+        }
+    }
+}
+
+/// im2col NHWC (one image) with SAME zero padding, patch-major, by index.
+fn im2col_nhwc_loop(src: &[f32], dst: &mut [f32], h: usize, w: usize, c: usize, k: usize) {
+    let pad = (k / 2) as isize;
+    let mut o = 0;
+    for y in 0..h as isize {
+        for x in 0..w as isize {
+            for dy in 0..k as isize {
+                for dx in 0..k as isize {
+                    let (sy, sx) = (y + dy - pad, x + dx - pad);
+                    for ch in 0..c {
+                        dst[o] = if sy >= 0 && sy < h as isize && sx >= 0 && sx < w as isize {
+                            src[((sy as usize) * w + sx as usize) * c + ch]
+                        } else {
+                            0.0
+                        };
+                        o += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// unfold of CHW, feature-major `[C*k*k, gh*gw]`, by index.
+#[allow(clippy::too_many_arguments)]
+fn unfold_loop(
+    src: &[f32],
+    dst: &mut [f32],
+    c: usize,
+    h: usize,
+    w: usize,
+    k: usize,
+    step: usize,
+    pad: usize,
+) {
+    let gh = (h + 2 * pad - k) / step + 1;
+    let gw = (w + 2 * pad - k) / step + 1;
+    let mut o = 0;
+    for ch in 0..c {
+        for dy in 0..k {
+            for dx in 0..k {
+                for gy in 0..gh {
+                    for gx in 0..gw {
+                        let sy = (gy * step + dy) as isize - pad as isize;
+                        let sx = (gx * step + dx) as isize - pad as isize;
+                        dst[o] = if sy >= 0 && sy < h as isize && sx >= 0 && sx < w as isize {
+                            src[(ch * h + sy as usize) * w + sx as usize]
+                        } else {
+                            0.0
+                        };
+                        o += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn frame_loop(src: &[f32], dst: &mut [f32], n: usize, len: usize, hop: usize) {
+    for f in 0..n {
+        for i in 0..len {
+            dst[f * len + i] = src[f * hop + i];
+        }
+    }
+}
+
+fn ola_loop(frames: &[f32], out: &mut [f32], len: usize, hop: usize) {
+    out.fill(0.0);
+    for (f, frame) in frames.chunks_exact(len).enumerate() {
+        for (i, &v) in frame.iter().enumerate() {
+            out[f * hop + i] += v;
+        }
+    }
+}
+
+/// Mean fold of `[B, gh*gw, p*p]` patches back into `[B, H, W]`, by index.
+fn fold_mean_loop(
+    patches: &[f32],
+    out: &mut [f32],
+    count: &mut [f32],
+    b: usize,
+    h: usize,
+    w: usize,
+    p: usize,
+) {
+    out.fill(0.0);
+    count.fill(0.0);
+    let (gh, gw) = (h / p, w / p);
+    let mut i = 0;
+    for n in 0..b {
+        for gy in 0..gh {
+            for gx in 0..gw {
+                for y in 0..p {
+                    for x in 0..p {
+                        let at = (n * h + gy * p + y) * w + gx * p + x;
+                        out[at] += patches[i];
+                        count[at] += 1.0;
+                        i += 1;
+                    }
+                }
+            }
+        }
+    }
+    for (o, c) in out.iter_mut().zip(count.iter()) {
+        if *c > 0.0 {
+            *o /= *c;
+        }
+    }
+}
+
+/// Weighted fold of `[g*g, p*p]` windows (step s) into `[n, n]`, by index.
+#[allow(clippy::too_many_arguments)]
+fn fold_weighted_loop(
+    patches: &[f32],
+    out: &mut [f32],
+    norm: &mut [f32],
+    wts: &[f32],
+    n: usize,
+    p: usize,
+    s: usize,
+) {
+    out.fill(0.0);
+    norm.fill(0.0);
+    let g = (n - p) / s + 1;
+    let mut i = 0;
+    for gy in 0..g {
+        for gx in 0..g {
+            for y in 0..p {
+                for x in 0..p {
+                    let at = (gy * s + y) * n + gx * s + x;
+                    let wt = wts[y] * wts[x];
+                    out[at] += wt * patches[i];
+                    norm[at] += wt;
+                    i += 1;
+                }
+            }
+        }
+    }
+    for (o, c) in out.iter_mut().zip(norm.iter()) {
+        if *c > 0.0 {
+            *o /= *c;
+        }
+    }
+}
+
+fn plan(shape: &[usize], itemsize: usize, spec: PatchSpec, padding: Padding) -> Plan {
+    Plan::new(
+        &Layout::contiguous(shape, itemsize).unwrap(),
+        &spec,
+        &padding,
+    )
+    .unwrap()
+}
+
+fn main() {
+    let quick = std::env::var("BENCH_QUICK").is_ok();
+    let mut suite = Suite {
+        rows: Vec::new(),
+        sample: Duration::from_millis(if quick { 40 } else { 120 }),
+        samples: if quick { 3 } else { 7 },
+    };
+    let all = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let thread_counts: Vec<usize> = if all > 1 { vec![1, all] } else { vec![1] };
+
+    // Inputs, shared by every run.
+    let img_u8 = fill_u8(224 * 224 * 3);
+    let batch_u8 = fill_u8(64 * 224 * 224 * 3);
+    let img_1k = fill_f32(1024 * 1024 * 3);
+    let nhwc = fill_f32(56 * 56 * 64);
+    let nchw = fill_f32(64 * 56 * 56);
+    let stem = fill_f32(3 * 224 * 224);
+    let audio = fill_f32(960_000);
+    let tiny = fill_u8(32 * 32 * 3);
+
+    for &threads in &thread_counts {
+        set_num_threads(threads);
+        let t = threads;
+
+        // vit_u8: one image and a batch of 64.
+        {
+            let p = plan(
+                &[224, 224, 3],
+                1,
+                PatchSpec::tiles(&[16, 16]).channels_last(),
+                Padding::valid(),
+            );
+            let n = p.copy_len();
+            let (mut d1, mut d2, mut d3, mut d4, mut d5) = (
+                vec![0u8; n],
+                vec![0u8; n],
+                vec![0u8; n],
+                vec![0u8; n],
+                vec![0u8; n],
+            );
+            let view = ArrayView3::from_shape((224, 224, 3), &img_u8).unwrap();
+            let copy_src = img_u8.clone();
+            suite.run(
+                "vit_u8",
+                n,
+                t,
+                vec![
+                    (
+                        "patch_core",
+                        Box::new(|| {
+                            p.materialize_into(black_box(&img_u8), &mut d1, PatchOrder::PatchMajor)
+                                .unwrap()
+                        }),
+                    ),
+                    (
+                        "memcpy",
+                        Box::new(|| d2.copy_from_slice(black_box(&copy_src))),
+                    ),
+                    (
+                        "plain_loop",
+                        Box::new(|| vit_loop(black_box(&img_u8), &mut d3, 1, 224, 224, 3, 16)),
+                    ),
+                    (
+                        "ndarray",
+                        Box::new(|| vit_ndarray(black_box(&view), &mut d4, 16)),
+                    ),
+                    ("fill", Box::new(|| d5.fill(black_box(0)))),
+                ],
+            );
+        }
+        {
+            let p = plan(
+                &[64, 224, 224, 3],
+                1,
+                PatchSpec::tiles(&[16, 16]).channels_last().batched(),
+                Padding::valid(),
+            );
+            let n = p.copy_len();
+            let (mut d1, mut d2, mut d3) = (vec![0u8; n], vec![0u8; n], vec![0u8; n]);
+            let copy_src = batch_u8.clone();
+            suite.run(
+                "vit_u8_b64",
+                n,
+                t,
+                vec![
+                    (
+                        "patch_core",
+                        Box::new(|| {
+                            p.materialize_into(
+                                black_box(&batch_u8),
+                                &mut d1,
+                                PatchOrder::PatchMajor,
+                            )
+                            .unwrap()
+                        }),
+                    ),
+                    (
+                        "memcpy",
+                        Box::new(|| d2.copy_from_slice(black_box(&copy_src))),
+                    ),
+                    (
+                        "plain_loop",
+                        Box::new(|| vit_loop(black_box(&batch_u8), &mut d3, 64, 224, 224, 3, 16)),
+                    ),
+                ],
+            );
+        }
+        {
+            let p = plan(
+                &[1024, 1024, 3],
+                4,
+                PatchSpec::tiles(&[16, 16]).channels_last(),
+                Padding::valid(),
+            );
+            let n = p.copy_len();
+            let (mut d1, mut d2, mut d3) = (vec![0f32; n], vec![0f32; n], vec![0f32; n]);
+            let copy_src = img_1k.clone();
+            suite.run(
+                "vit_f32_1k",
+                n * 4,
+                t,
+                vec![
+                    (
+                        "patch_core",
+                        Box::new(|| {
+                            p.materialize_into(black_box(&img_1k), &mut d1, PatchOrder::PatchMajor)
+                                .unwrap()
+                        }),
+                    ),
+                    (
+                        "memcpy",
+                        Box::new(|| d2.copy_from_slice(black_box(&copy_src))),
+                    ),
+                    (
+                        "plain_loop",
+                        Box::new(|| vit_loop(black_box(&img_1k), &mut d3, 1, 1024, 1024, 3, 16)),
+                    ),
+                ],
+            );
+        }
+        // im2col NHWC, 3x3, SAME: [3136, 576].
+        {
+            let spec = PatchSpec::sliding(&[3, 3], &[1, 1], &[1, 1])
+                .unwrap()
+                .channels_last();
+            let p = plan(
+                &[56, 56, 64],
+                4,
+                spec,
+                Padding::same(PadMode::Constant(0.0)),
+            );
+            let n = p.copy_len();
+            let (mut d1, mut d2, mut d3, mut d4) =
+                (vec![0f32; n], vec![0f32; n], vec![0f32; n], vec![0f32; n]);
+            let copy_src = fill_f32(n);
+            suite.run(
+                "im2col_nhwc",
+                n * 4,
+                t,
+                vec![
+                    (
+                        "patch_core",
+                        Box::new(|| {
+                            p.materialize_into(black_box(&nhwc), &mut d1, PatchOrder::PatchMajor)
+                                .unwrap()
+                        }),
+                    ),
+                    ("fill", Box::new(|| d2.fill(black_box(0.0)))),
+                    (
+                        "memcpy",
+                        Box::new(|| d4.copy_from_slice(black_box(&copy_src))),
+                    ),
+                    (
+                        "plain_loop",
+                        Box::new(|| im2col_nhwc_loop(black_box(&nhwc), &mut d3, 56, 56, 64, 3)),
+                    ),
+                ],
+            );
+        }
+        // unfold NCHW, 3x3, SAME, feature-major: [576, 3136].
+        {
+            let spec = PatchSpec::sliding(&[3, 3], &[1, 1], &[1, 1])
+                .unwrap()
+                .channels_first();
+            let p = plan(
+                &[64, 56, 56],
+                4,
+                spec,
+                Padding::same(PadMode::Constant(0.0)),
+            );
+            let n = p.copy_len();
+            let (mut d1, mut d2, mut d3, mut d4) =
+                (vec![0f32; n], vec![0f32; n], vec![0f32; n], vec![0f32; n]);
+            let copy_src = fill_f32(n);
+            suite.run(
+                "unfold_nchw",
+                n * 4,
+                t,
+                vec![
+                    (
+                        "patch_core",
+                        Box::new(|| {
+                            p.materialize_into(black_box(&nchw), &mut d1, PatchOrder::FeatureMajor)
+                                .unwrap()
+                        }),
+                    ),
+                    ("fill", Box::new(|| d2.fill(black_box(0.0)))),
+                    (
+                        "memcpy",
+                        Box::new(|| d4.copy_from_slice(black_box(&copy_src))),
+                    ),
+                    (
+                        "plain_loop",
+                        Box::new(|| unfold_loop(black_box(&nchw), &mut d3, 64, 56, 56, 3, 1, 1)),
+                    ),
+                ],
+            );
+        }
+        // ResNet stem: 7x7, step 2, padding 3, feature-major: [147, 12544].
+        {
+            let spec = PatchSpec::sliding(&[7, 7], &[2, 2], &[1, 1])
+                .unwrap()
+                .channels_first();
+            let p = plan(
+                &[3, 224, 224],
+                4,
+                spec,
+                Padding::explicit(vec![(3, 3), (3, 3)], PadMode::Constant(0.0)),
+            );
+            let n = p.copy_len();
+            let (mut d1, mut d2, mut d3) = (vec![0f32; n], vec![0f32; n], vec![0f32; n]);
+            suite.run(
+                "stem_k7s2",
+                n * 4,
+                t,
+                vec![
+                    (
+                        "patch_core",
+                        Box::new(|| {
+                            p.materialize_into(black_box(&stem), &mut d1, PatchOrder::FeatureMajor)
+                                .unwrap()
+                        }),
+                    ),
+                    ("fill", Box::new(|| d2.fill(black_box(0.0)))),
+                    (
+                        "plain_loop",
+                        Box::new(|| unfold_loop(black_box(&stem), &mut d3, 3, 224, 224, 7, 2, 3)),
+                    ),
+                ],
+            );
+        }
+        // Audio framing.
+        for (name, len, hop) in [
+            ("audio_frame_400_160", 400, 160),
+            ("audio_frame_1024_256", 1024, 256),
+        ] {
+            let p = plan(
+                &[audio.len()],
+                4,
+                PatchSpec::frames(len, hop),
+                Padding::valid(),
+            );
+            let n = p.copy_len();
+            let frames = p.num_patches();
+            let (mut d1, mut d2, mut d3) = (vec![0f32; n], vec![0f32; n], vec![0f32; n]);
+            let copy_src = fill_f32(n);
+            suite.run(
+                name,
+                n * 4,
+                t,
+                vec![
+                    (
+                        "patch_core",
+                        Box::new(|| {
+                            p.materialize_into(black_box(&audio), &mut d1, PatchOrder::PatchMajor)
+                                .unwrap()
+                        }),
+                    ),
+                    (
+                        "memcpy",
+                        Box::new(|| d2.copy_from_slice(black_box(&copy_src))),
+                    ),
+                    (
+                        "plain_loop",
+                        Box::new(|| frame_loop(black_box(&audio), &mut d3, frames, len, hop)),
+                    ),
+                ],
+            );
+        }
+        // Folds.
+        {
+            let p = plan(
+                &[audio.len()],
+                4,
+                PatchSpec::frames(400, 160),
+                Padding::valid(),
+            );
+            let frames = p
+                .materialize(&audio, PatchOrder::PatchMajor)
+                .unwrap()
+                .into_vec();
+            let out_len = (p.num_patches() - 1) * 160 + 400;
+            let (mut o1, mut o3) = (vec![0f32; out_len], vec![0f32; out_len]);
+            let mut d2 = vec![0f32; frames.len()];
+            suite.run(
+                "fold_ola",
+                frames.len() * 4,
+                t,
+                vec![
+                    (
+                        "patch_core",
+                        Box::new(|| {
+                            overlap_add_into(black_box(&frames), 400, 160, &mut o1).unwrap()
+                        }),
+                    ),
+                    (
+                        "memcpy",
+                        Box::new(|| d2.copy_from_slice(black_box(&frames))),
+                    ),
+                    (
+                        "plain_loop",
+                        Box::new(|| ola_loop(black_box(&frames), &mut o3, 400, 160)),
+                    ),
+                ],
+            );
+        }
+        {
+            let x = fill_f32(16 * 368 * 368);
+            let p = plan(
+                &[16, 368, 368],
+                4,
+                PatchSpec::tiles(&[2, 2]).batched(),
+                Padding::valid(),
+            );
+            let patches = p
+                .materialize(&x, PatchOrder::PatchMajor)
+                .unwrap()
+                .into_vec();
+            let (mut o1, mut o3, mut c3) = (
+                vec![0f32; x.len()],
+                vec![0f32; x.len()],
+                vec![0f32; x.len()],
+            );
+            let mut d2 = vec![0f32; patches.len()];
+            suite.run(
+                "fold_mean_2x2",
+                patches.len() * 4,
+                t,
+                vec![
+                    (
+                        "patch_core",
+                        Box::new(|| {
+                            p.fold_into(
+                                black_box(&patches),
+                                &mut o1,
+                                PatchOrder::PatchMajor,
+                                &Reduce::Mean,
+                            )
+                            .unwrap()
+                        }),
+                    ),
+                    (
+                        "memcpy",
+                        Box::new(|| d2.copy_from_slice(black_box(&patches))),
+                    ),
+                    (
+                        "plain_loop",
+                        Box::new(|| {
+                            fold_mean_loop(black_box(&patches), &mut o3, &mut c3, 16, 368, 368, 2)
+                        }),
+                    ),
+                ],
+            );
+        }
+        {
+            let x = fill_f32(512 * 512);
+            let spec = PatchSpec::sliding(&[64, 64], &[32, 32], &[1, 1]).unwrap();
+            let p = plan(&[512, 512], 4, spec, Padding::valid());
+            let patches = p
+                .materialize(&x, PatchOrder::PatchMajor)
+                .unwrap()
+                .into_vec();
+            let w: Vec<f32> = WindowFn::gaussian()
+                .weights(64)
+                .iter()
+                .map(|&v| v as f32)
+                .collect();
+            let (mut o1, mut o3, mut n3) = (
+                vec![0f32; x.len()],
+                vec![0f32; x.len()],
+                vec![0f32; x.len()],
+            );
+            let mut d2 = vec![0f32; patches.len()];
+            let reduce = Reduce::Weighted(WindowFn::gaussian());
+            suite.run(
+                "fold_gauss_512",
+                patches.len() * 4,
+                t,
+                vec![
+                    (
+                        "patch_core",
+                        Box::new(|| {
+                            p.fold_into(
+                                black_box(&patches),
+                                &mut o1,
+                                PatchOrder::PatchMajor,
+                                &reduce,
+                            )
+                            .unwrap()
+                        }),
+                    ),
+                    (
+                        "memcpy",
+                        Box::new(|| d2.copy_from_slice(black_box(&patches))),
+                    ),
+                    (
+                        "plain_loop",
+                        Box::new(|| {
+                            fold_weighted_loop(
+                                black_box(&patches),
+                                &mut o3,
+                                &mut n3,
+                                &w,
+                                512,
+                                64,
+                                32,
+                            )
+                        }),
+                    ),
+                ],
+            );
+        }
+        // Tiny: call overhead of planning and copying 32x32x3 into 8x8 tiles.
+        if threads == 1 {
+            let layout = Layout::of::<u8>(&[32, 32, 3]).unwrap();
+            let spec = PatchSpec::tiles(&[8, 8]).channels_last();
+            let p = Plan::valid(&layout, &spec).unwrap();
+            let n = p.copy_len();
+            let (mut d1, mut d2, mut d3) = (vec![0u8; n], vec![0u8; n], vec![0u8; n]);
+            let copy_src = tiny.clone();
+            suite.run(
+                "tiny",
+                n,
+                t,
+                vec![
+                    (
+                        "plan_and_copy",
+                        Box::new(|| {
+                            let p = Plan::valid(black_box(&layout), black_box(&spec)).unwrap();
+                            p.materialize_into(black_box(&tiny), &mut d1, PatchOrder::PatchMajor)
+                                .unwrap()
+                        }),
+                    ),
+                    (
+                        "copy",
+                        Box::new(|| {
+                            p.materialize_into(black_box(&tiny), &mut d3, PatchOrder::PatchMajor)
+                                .unwrap()
+                        }),
+                    ),
+                    (
+                        "memcpy",
+                        Box::new(|| d2.copy_from_slice(black_box(&copy_src))),
+                    ),
+                ],
+            );
+        }
+    }
+    set_num_threads(0);
+
+    let dir = std::env::var("BENCH_OUT")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../bench-results").to_string());
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = format!("{dir}/native.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&suite.json()).unwrap()).unwrap();
+    println!("\nwrote {path}");
+}
