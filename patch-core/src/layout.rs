@@ -15,8 +15,8 @@ use crate::error::{Result, bail, err};
 /// The conditions, each marked where the code checks it:
 ///
 /// 1. one stride per axis, and a non-zero item size;
-/// 2. the element count (product of the shape) fits in `usize`, and the
-///    byte count fits in `isize`;
+/// 2. every axis length fits in `isize`, the element count (product of the
+///    shape) fits in `usize`, and the byte count fits in `isize`;
 /// 3. every stride in bytes fits in `isize`, and for a non-empty array the
 ///    lowest and highest reachable indices
 ///    `offset + sum(min/max(0, (len-1)*stride))` fit in `isize`, in bytes too;
@@ -92,6 +92,13 @@ impl Layout {
             bail!(UnsupportedDtype, "itemsize must be at least 1 byte, got 0");
         }
         // Condition 2.
+        if let Some((axis, &n)) = shape
+            .iter()
+            .enumerate()
+            .find(|(_, n)| **n > isize::MAX as usize)
+        {
+            bail!(Overflow, "axis {axis} of length {n} does not fit in isize");
+        }
         let count = checked_product(shape, "element count")?;
         if count
             .checked_mul(itemsize)

@@ -542,3 +542,14 @@ fn huge_steps_with_padding_do_not_overflow() {
         );
     }
 }
+
+#[test]
+fn axis_lengths_past_isize_are_refused_even_when_empty() {
+    // Found by the no-panic property: an empty array with a huge axis.
+    let e = Layout::new(&[usize::MAX, 0], &[0, 0], 0, 8).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Overflow);
+    assert_eq!(
+        e.to_string(),
+        "overflow: axis 0 of length 18446744073709551615 does not fit in isize"
+    );
+}
