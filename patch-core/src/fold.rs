@@ -6,7 +6,8 @@ use crate::layout::c_strides;
 use crate::materialize::alloc;
 use crate::plan::Plan;
 use crate::spec::AxisRole;
-use crate::walk::{PatchOrder, RunWeights, Sink, Walk};
+use crate::strided::Strided;
+use crate::walk::{PatchOrder, RunWeights, ScatterSink, Sink, Walk, ordered};
 
 /// Per-position window weights for a weighted fold.
 #[derive(Clone, Debug, PartialEq)]
@@ -120,19 +121,22 @@ impl<T: FloatElement> FoldSink<'_, T> {
         }
     }
 
+    /// Folds `len` contiguous patch elements at `out` onto the `len`
+    /// contiguous target elements at `dst`, all with weight `weight`.
     #[inline]
-    fn block(&mut self, out: usize, dst: usize, weight: f64) {
-        let b = self.block;
-        let src = &self.patches[out..out + b];
+    fn span(&mut self, out: usize, dst: usize, len: usize, weight: f64) {
+        let src = &self.patches[out..out + len];
+        let target = &mut self.out[dst..dst + len];
         match self.mode {
             Mode::Sum => {
-                for (d, &v) in self.out[dst..dst + b].iter_mut().zip(src) {
+                for (d, &v) in target.iter_mut().zip(src) {
                     *d += v;
                 }
             }
             Mode::Mean => {
-                let norm = &mut self.norm[dst..dst + b];
-                for ((d, c), &v) in self.out[dst..dst + b].iter_mut().zip(norm).zip(src) {
+                // A running mean: equal contributions give exactly that value.
+                let norm = &mut self.norm[dst..dst + len];
+                for ((d, c), &v) in target.iter_mut().zip(norm).zip(src) {
                     *c += T::ONE;
                     *d += (v - *d) / *c;
                 }
@@ -142,8 +146,8 @@ impl<T: FloatElement> FoldSink<'_, T> {
                 if w.partial_cmp(&T::ZERO) != Some(std::cmp::Ordering::Greater) {
                     return;
                 }
-                let norm = &mut self.norm[dst..dst + b];
-                for ((d, c), &v) in self.out[dst..dst + b].iter_mut().zip(norm).zip(src) {
+                let norm = &mut self.norm[dst..dst + len];
+                for ((d, c), &v) in target.iter_mut().zip(norm).zip(src) {
                     *c += w;
                     *d += (v - *d) * (w / *c);
                 }
@@ -156,6 +160,23 @@ impl<T: FloatElement> FoldSink<'_, T> {
                         self.out[dst + i] = v;
                     }
                 }
+            }
+        }
+    }
+
+    /// A weighted fold of a contiguous row of single elements whose weights
+    /// vary along the row.
+    #[inline]
+    fn weighted_row(&mut self, out: usize, dst: usize, w: RunWeights<'_>) {
+        let n = w.row.len();
+        let src = &self.patches[out..out + n];
+        let target = &mut self.out[dst..dst + n];
+        let norm = &mut self.norm[dst..dst + n];
+        for (((d, c), &v), &wr) in target.iter_mut().zip(norm).zip(src).zip(w.row) {
+            let wt = T::from_weight(w.scale * wr);
+            if wt.partial_cmp(&T::ZERO) == Some(std::cmp::Ordering::Greater) {
+                *c += wt;
+                *d += (v - *d) * (wt / *c);
             }
         }
     }
@@ -175,10 +196,18 @@ impl<T: FloatElement> Sink for FoldSink<'_, T> {
         if !real {
             return;
         }
-        let mut at = src as isize;
-        for t in 0..n {
-            self.block(out + t * self.block, at as usize, w.at(t));
-            at = at.wrapping_add(step);
+        let b = self.block;
+        let contiguous = n == 1 || step == b as isize;
+        if contiguous && (w.row.is_empty() || self.mode != Mode::Weighted) {
+            self.span(out, src, n * b, w.scale);
+        } else if contiguous && b == 1 && self.mode == Mode::Weighted && w.row.len() == n {
+            self.weighted_row(out, src, w);
+        } else {
+            let mut at = src as isize;
+            for t in 0..n {
+                self.span(out + t * b, at as usize, b, w.at(t));
+                at = at.wrapping_add(step);
+            }
         }
     }
 
@@ -266,8 +295,8 @@ impl Plan {
                 "Gaussian sigma_scale {sigma_scale} must be finite and > 0"
             );
         }
-        out.fill(T::ZERO);
         if n == 0 || self.copy_len() == 0 {
+            out.fill(T::ZERO);
             return Ok(());
         }
         // Window sizes are bounded by the copy length from here on.
@@ -276,6 +305,32 @@ impl Plan {
             _ => None,
         };
         let strides = c_strides(self.layout().shape())?;
+        // Windows that never share an element: every element gets at most one
+        // contribution, which every reduction keeps as it is (a weighted one
+        // too, when its weight is positive), so the fold is a scatter.
+        let positive = weights.as_ref().is_none_or(|ws| {
+            let min: f64 = ws
+                .iter()
+                .filter(|w| !w.is_empty())
+                .map(|w| w.iter().copied().fold(f64::INFINITY, f64::min))
+                .product();
+            T::from_weight(min).partial_cmp(&T::ZERO) == Some(std::cmp::Ordering::Greater)
+        });
+        if positive && !self.axes().iter().any(|a| a.windows_collide()) {
+            if !self.axes().iter().all(|a| a.windows_cover()) {
+                out.fill(T::ZERO);
+            }
+            if self.is_view() {
+                let view_strides = self.view_strides_over(&strides);
+                let (shape, strides) = ordered(self, &view_strides, order);
+                Strided::new(&shape, &strides, 0, size_of::<T>()).scatter(patches, out);
+            } else {
+                let walk = Walk::new(self, &strides, 0, order, None);
+                walk.run(&mut ScatterSink::new(patches, out, walk.block()));
+            }
+            return Ok(());
+        }
+        out.fill(T::ZERO);
         let walk = Walk::new(self, &strides, 0, order, weights.as_deref());
         let mut sink = FoldSink {
             patches,

@@ -5,8 +5,8 @@ use crate::element::Element;
 use crate::error::{Result, bail, err};
 use crate::padding::PadMode;
 use crate::plan::Plan;
-use crate::strided::{Strided, copy_rows, copy_rows_dyn};
-use crate::walk::{PatchOrder, RunWeights, Sink, Walk};
+use crate::strided::{Strided, copy_rows};
+use crate::walk::{PatchOrder, RunWeights, Sink, Walk, ordered};
 
 /// Copies the pieces of a walk from `src` into `dst`. `dst` may be a part of
 /// the whole output starting at element `first`.
@@ -74,18 +74,13 @@ impl<T: Copy> Sink for CopySink<'_, T> {
             }
             return;
         }
-        let dst = &mut self.dst[out..out + rows * len];
-        // Short runs get a copy of a size known at compile time (inline
-        // moves instead of a memcpy call per row); long runs use memcpy.
-        macro_rules! fixed {
-            ($($n:literal)*) => {
-                match len {
-                    $($n => copy_rows::<T, $n>(dst, self.src, src as isize, src_step),)*
-                    _ => copy_rows_dyn(dst, self.src, src as isize, src_step, len),
-                }
-            };
-        }
-        fixed!(1 2 3 4 5 6 7 8 9 10 12 14 15 16 18 20 21 24 27 28 30 32 36 40 42 45 48 56 60 63 64 72 80 84 96 112 120 128 144 160 192 224 256);
+        copy_rows(
+            &mut self.dst[out..out + rows * len],
+            self.src,
+            src as isize,
+            src_step,
+            len,
+        );
     }
 
     #[inline]
@@ -114,19 +109,6 @@ pub(crate) fn plan_fill<T: Element>(plan: &Plan) -> T {
         PadMode::Constant(v) => T::from_f64(v),
         _ => T::default(),
     }
-}
-
-/// The view's shape and strides in the output order, when the plan is a view.
-fn ordered_view(plan: &Plan, order: PatchOrder) -> Option<(Vec<usize>, Vec<isize>)> {
-    let strides = plan.view_strides().ok()?;
-    let n = plan.outer_shape().len();
-    Some(match order {
-        PatchOrder::PatchMajor => (plan.shape().to_vec(), strides.to_vec()),
-        PatchOrder::FeatureMajor => (
-            [plan.inner_shape(), plan.outer_shape()].concat(),
-            [&strides[n..], &strides[..n]].concat(),
-        ),
-    })
 }
 
 /// Checks `src` and `dst` against the plan for elements of `itemsize` bytes.
@@ -182,10 +164,14 @@ pub(crate) fn copy_into<T: Copy + Send + Sync>(
     if plan.copy_len() == 0 {
         return;
     }
-    if let Some((shape, strides)) = ordered_view(plan, order) {
+    let bytes = plan.copy_len() * size_of::<T>();
+    if let Ok(view_strides) = plan.view_strides() {
+        let (shape, strides) = ordered(plan, view_strides, order);
         let kernel = Strided::new(&shape, &strides, plan.layout().offset(), size_of::<T>());
-        let (n, _) = kernel.split();
-        kernel.copy_part(src, dst, 0, n);
+        let (n, per) = kernel.split();
+        in_parts(dst, n, per, bytes, |part, range| {
+            kernel.gather(src, part, range.start, range.end)
+        });
         return;
     }
     let walk = Walk::new(
@@ -196,14 +182,54 @@ pub(crate) fn copy_into<T: Copy + Send + Sync>(
         None,
     );
     let block = walk.block();
-    let mut sink = CopySink {
-        src,
-        dst,
-        first: 0,
-        block,
-        fill,
-    };
-    walk.run(&mut sink);
+    let (n, per) = walk.split_axis();
+    in_parts(dst, n, per, bytes, |part, range| {
+        let first = range.start * per;
+        walk.run_part(
+            range,
+            &mut CopySink {
+                src,
+                dst: part,
+                first,
+                block,
+                fill,
+            },
+        );
+    });
+}
+
+/// Copies smaller than this stay on the calling thread: splitting them
+/// costs more than it saves.
+#[cfg(feature = "parallel")]
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+/// Runs `f` over `dst` split into parts along an axis of `n` indices of
+/// `per` elements each: `f(part, indices)`. The parts are disjoint, so they
+/// run on up to [`num_threads`](crate::num_threads) threads without locks.
+fn in_parts<T: Send>(
+    dst: &mut [T],
+    n: usize,
+    per: usize,
+    bytes: usize,
+    f: impl Fn(&mut [T], std::ops::Range<usize>) + Sync,
+) {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        let parts = crate::num_threads().min(n);
+        if parts > 1 && bytes >= PARALLEL_MIN_BYTES && per > 0 {
+            let chunk = n.div_ceil(parts);
+            dst.par_chunks_mut(chunk * per)
+                .enumerate()
+                .for_each(|(i, part)| {
+                    let first = i * chunk;
+                    f(part, first..(first + chunk).min(n));
+                });
+            return;
+        }
+    }
+    let _ = (per, bytes);
+    f(dst, 0..n);
 }
 
 impl Plan {

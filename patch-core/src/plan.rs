@@ -49,6 +49,42 @@ impl AxisPlan {
         }
     }
 
+    /// Whether two (window, position) pairs of this axis read the same
+    /// coordinate: positions `k*step + j*dilation` collide iff the smallest
+    /// non-zero solution of `dk*step == dj*dilation` fits, that is
+    /// `dk = lcm/step < grid` and `dj = lcm/dilation < size`. A Cover-shifted
+    /// last window collides whenever there is more than one window.
+    pub fn windows_collide(&self) -> bool {
+        match self.role {
+            AxisRole::Window(w) => {
+                let l = lcm(w.step, w.dilation);
+                (self.grid > l / w.step && w.size > l / w.dilation)
+                    || (self.cover_last.is_some() && self.grid > 1)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the windows together read every coordinate of the axis.
+    pub fn windows_cover(&self) -> bool {
+        match self.role {
+            AxisRole::Window(w) => {
+                let mut hit = vec![false; self.len];
+                for k in 0..self.grid {
+                    let o = self.origin(k);
+                    for j in 0..w.size {
+                        let c = o + (j * w.dilation) as isize;
+                        if (0..self.len as isize).contains(&c) {
+                            hit[c as usize] = true;
+                        }
+                    }
+                }
+                hit.iter().all(|&h| h)
+            }
+            _ => true,
+        }
+    }
+
     /// Whether window `k` reads any coordinate outside the axis.
     pub fn window_touches_padding(&self, k: usize) -> bool {
         match self.role {
@@ -226,6 +262,26 @@ impl Plan {
     /// Plans `spec` over `layout` without padding (numpy's and torch's default).
     pub fn valid(layout: &Layout, spec: &PatchSpec) -> Result<Self> {
         Plan::new(layout, spec, &Padding::valid())
+    }
+
+    /// The view strides this plan would have over an array of the same
+    /// shape with element `strides` (wrapping: only meaningful where the
+    /// plan is a view, and only ever multiplied by indices in range).
+    pub(crate) fn view_strides_over(&self, strides: &[isize]) -> Vec<isize> {
+        let mut outer = Vec::with_capacity(self.n_outer);
+        let mut inner = Vec::with_capacity(self.shape.len() - self.n_outer);
+        for (a, &s) in self.axes.iter().zip(strides) {
+            match a.role {
+                AxisRole::Batch => outer.push(s),
+                AxisRole::Whole => inner.push(s),
+                AxisRole::Window(w) => {
+                    outer.push((w.step as isize).wrapping_mul(s));
+                    inner.push((w.dilation as isize).wrapping_mul(s));
+                }
+            }
+        }
+        outer.extend_from_slice(&inner);
+        outer
     }
 
     fn compute_view_strides(&self) -> Result<Vec<isize>> {
@@ -491,20 +547,14 @@ impl Plan {
     pub fn check_writable(&self) -> Result<()> {
         self.view_strides()?;
         for (axis, a) in self.axes.iter().enumerate() {
-            if let AxisRole::Window(w) = a.role {
-                // Positions k*step + j*dilation collide iff the smallest
-                // non-zero solution of dk*step == dj*dilation fits:
-                // dk = lcm/step < grid and dj = lcm/dilation < size.
-                let l = lcm(w.step, w.dilation);
-                if a.grid > l / w.step && w.size > l / w.dilation {
-                    let extent = (w.size - 1) * w.dilation + 1;
-                    bail!(
-                        Aliasing,
-                        "windows on axis {axis} overlap (step {} < extent {extent}, {} windows): a writable view would reach one element through several patches; use a read-only view or materialize",
-                        w.step,
-                        a.grid
-                    );
-                }
+            if let (AxisRole::Window(w), true) = (a.role, a.windows_collide()) {
+                let extent = (w.size - 1) * w.dilation + 1;
+                bail!(
+                    Aliasing,
+                    "windows on axis {axis} overlap (step {} < extent {extent}, {} windows): a writable view would reach one element through several patches; use a read-only view or materialize",
+                    w.step,
+                    a.grid
+                );
             }
         }
         if self.layout.may_alias() {

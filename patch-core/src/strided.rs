@@ -1,33 +1,63 @@
-//! The copy kernel of plans that are views: a strided N-d gather into a
-//! contiguous buffer, with adjacent axes merged so that the innermost loop
-//! copies the longest contiguous run (`p*C` elements for ViT), short runs
-//! copied with sizes known at compile time, and an odometer that updates the
-//! source offset incrementally.
+//! The kernel of plans that are views: a strided N-d array moved to or from
+//! a contiguous buffer (gather for materialize, scatter for folds whose
+//! windows do not overlap).
+//!
+//! Adjacent axes are merged so that the innermost loop moves the longest
+//! contiguous run (`p*C` elements for ViT); the loop nest is compiled for
+//! the common run lengths so a short run is a few vector moves instead of a
+//! `memcpy` call; the odometer over the outer axes updates the offset
+//! incrementally. In *band mode* one contiguous strided row feeds a row of
+//! several consecutive blocks at once, so the strided side is read or
+//! written sequentially while the contiguous side stays in cache.
 
-/// A strided source walked in C order of `shape`, written contiguously.
+/// A strided array walked in C order of its shape, against a contiguous one.
 #[derive(Debug, Clone)]
 pub(crate) struct Strided {
-    /// Outer dimensions (after merging), without the row and run dimensions.
+    /// Outer dimensions (after merging), without the band, row and run dimensions.
     outer: Vec<(usize, isize)>,
-    /// Rows per innermost outer position, and the source step between rows.
+    /// Rows per block, and the strided step between rows.
     rows: usize,
     row_step: isize,
     /// Elements per contiguous run (1 when the innermost axis is strided).
     run: usize,
     /// Band mode: the innermost outer dimension (length given here) holds
-    /// runs that lie side by side in the source, so one source row of
-    /// `band * run` elements is read sequentially and scattered into `band`
-    /// output blocks (ViT: a whole image row feeds 14 patches at once).
+    /// runs that lie side by side on the strided side, so one strided row of
+    /// `band * run` elements meets row `r` of `band` blocks (ViT: a whole
+    /// image row feeds 14 patches).
     band: usize,
     offset: isize,
 }
 
-/// Largest output band (in bytes) kept in the cache for band mode.
+/// Largest contiguous band (in bytes) kept in the cache for band mode.
 const BAND_BYTES: usize = 64 * 1024;
 
+/// Runs whose length the loop nest is compiled for.
+macro_rules! dispatch_run {
+    ($run:expr, $f:ident, $($args:expr),*) => {
+        match $run {
+            2 => $f::<T, 2>($($args),*),
+            3 => $f::<T, 3>($($args),*),
+            4 => $f::<T, 4>($($args),*),
+            6 => $f::<T, 6>($($args),*),
+            8 => $f::<T, 8>($($args),*),
+            12 => $f::<T, 12>($($args),*),
+            16 => $f::<T, 16>($($args),*),
+            24 => $f::<T, 24>($($args),*),
+            32 => $f::<T, 32>($($args),*),
+            48 => $f::<T, 48>($($args),*),
+            64 => $f::<T, 64>($($args),*),
+            96 => $f::<T, 96>($($args),*),
+            128 => $f::<T, 128>($($args),*),
+            192 => $f::<T, 192>($($args),*),
+            256 => $f::<T, 256>($($args),*),
+            _ => $f::<T, 0>($($args),*),
+        }
+    };
+}
+
 impl Strided {
-    /// Plans a copy of `shape` read through `strides` from `offset`.
-    /// `shape` must not be empty of elements.
+    /// Plans moving `shape` through `strides` from `offset` (elements of
+    /// `itemsize` bytes). The shape must hold at least one element.
     pub(crate) fn new(shape: &[usize], strides: &[isize], offset: usize, itemsize: usize) -> Self {
         // Drop length-1 axes, then merge an axis into the one before it when
         // the pair is contiguous with each other.
@@ -73,51 +103,119 @@ impl Strided {
         }
     }
 
-    /// Number of output elements per index of the first outer dimension, and
-    /// that dimension's length (for splitting the copy across threads).
+    /// Length of the first outer dimension and the contiguous elements per
+    /// index of it (for splitting the work across threads).
     pub(crate) fn split(&self) -> (usize, usize) {
+        let block = self.band * self.rows * self.run;
         match self.outer.first() {
             Some(&(n, _)) => (
                 n,
-                self.band
-                    * self.rows
-                    * self.run
-                    * self.outer[1..].iter().map(|d| d.0).product::<usize>(),
+                block * self.outer[1..].iter().map(|d| d.0).product::<usize>(),
             ),
-            None => (1, self.band * self.rows * self.run),
+            None => (1, block),
         }
     }
 
-    /// Copies the part of the output whose first outer index lies in
-    /// `first..last` into `dst` (exactly that part's elements).
-    pub(crate) fn copy_part<T: Copy>(&self, src: &[T], dst: &mut [T], first: usize, last: usize) {
-        // The run length is dispatched once, so the whole loop nest is
-        // compiled for a run of known size (N = 0: known only at run time).
-        macro_rules! fixed {
-            ($($n:literal)*) => {
-                match self.run {
-                    $($n => self.walk::<T, $n>(src, dst, first, last),)*
-                    _ => self.walk::<T, 0>(src, dst, first, last),
+    /// Gathers the part whose first outer index lies in `first..last` from
+    /// the strided `src` into the contiguous `dst` (exactly that part).
+    pub(crate) fn gather<T: Copy>(&self, src: &[T], dst: &mut [T], first: usize, last: usize) {
+        fn go<T: Copy, const N: usize>(
+            k: &Strided,
+            src: &[T],
+            dst: &mut [T],
+            first: usize,
+            last: usize,
+        ) {
+            let block = k.band * k.rows * k.run;
+            k.walk(first, last, |i, at| {
+                let chunk = &mut dst[i * block..(i + 1) * block];
+                if k.run == 1 {
+                    let mut a = at;
+                    for d in chunk.iter_mut() {
+                        *d = src[a as usize];
+                        a = a.wrapping_add(k.row_step);
+                    }
+                } else if k.band > 1 {
+                    k.band_rows(at, |r, s| {
+                        gather_band::<T, N>(&src[s..], chunk, r, k.rows, k.run)
+                    });
+                } else {
+                    let mut a = at;
+                    for row in chunk.chunks_exact_mut(k.run) {
+                        move_run::<T, N>(row, &src[a as usize..], k.run);
+                        a = a.wrapping_add(k.row_step);
+                    }
                 }
-            };
+            });
         }
-        fixed!(2 3 4 6 8 12 16 24 32 48 64 96 128 192 256);
+        dispatch_run!(self.run, go, self, src, dst, first, last)
     }
 
-    fn walk<T: Copy, const N: usize>(&self, src: &[T], dst: &mut [T], first: usize, last: usize) {
-        let block = self.band * self.rows * self.run;
+    /// Scatters the contiguous `src` into the strided `dst`, the inverse of
+    /// [`gather`](Self::gather) over the whole array. The strided positions
+    /// must be distinct (a view whose windows do not overlap).
+    pub(crate) fn scatter<T: Copy>(&self, src: &[T], dst: &mut [T]) {
+        fn go<T: Copy, const N: usize>(k: &Strided, src: &[T], dst: &mut [T]) {
+            let block = k.band * k.rows * k.run;
+            let (n, _) = k.split();
+            k.walk(0, n, |i, at| {
+                let chunk = &src[i * block..(i + 1) * block];
+                if k.run == 1 {
+                    let mut a = at;
+                    for &v in chunk {
+                        dst[a as usize] = v;
+                        a = a.wrapping_add(k.row_step);
+                    }
+                } else if k.band > 1 {
+                    let seg = k.band * k.run;
+                    k.band_rows(at, |r, s| {
+                        scatter_band::<T, N>(chunk, r, k.rows, k.run, &mut dst[s..s + seg])
+                    });
+                } else {
+                    let mut a = at;
+                    for row in chunk.chunks_exact(k.run) {
+                        move_run::<T, N>(&mut dst[a as usize..], row, k.run);
+                        a = a.wrapping_add(k.row_step);
+                    }
+                }
+            });
+        }
+        dispatch_run!(self.run, go, self, src, dst)
+    }
+
+    /// Calls `f(r, s)` for every row `r` of a band starting at `at`, with the
+    /// strided offset `s` of that row.
+    #[inline(always)]
+    fn band_rows(&self, at: isize, mut f: impl FnMut(usize, usize)) {
+        let mut a = at;
+        for r in 0..self.rows {
+            f(r, a as usize);
+            a = a.wrapping_add(self.row_step);
+        }
+    }
+
+    /// Calls `f(i, at)` for block `i` (counted from the start of the part)
+    /// at strided offset `at`, for every outer index in `first..last` of the
+    /// first outer dimension.
+    #[inline(always)]
+    fn walk(&self, first: usize, last: usize, mut f: impl FnMut(usize, isize)) {
         if self.outer.is_empty() {
-            self.block::<T, N>(src, dst, self.offset);
+            if first < last {
+                f(0, self.offset);
+            }
             return;
         }
         let mut idx = vec![0usize; self.outer.len()];
         idx[0] = first;
         let mut at = self.offset + first as isize * self.outer[0].1;
-        let mut chunks = dst.chunks_exact_mut(block);
+        let mut i = 0;
+        if first >= last {
+            return;
+        }
         loop {
-            let Some(chunk) = chunks.next() else { return };
-            self.block::<T, N>(src, chunk, at);
-            // Advance the odometer, updating the source offset incrementally.
+            f(i, at);
+            i += 1;
+            // Advance the odometer, updating the offset incrementally.
             let mut m = self.outer.len();
             loop {
                 if m == 0 {
@@ -139,82 +237,64 @@ impl Strided {
             }
         }
     }
+}
 
-    /// Copies one output block (`band` blocks of `rows` runs) starting at `at`.
-    #[inline(always)]
-    fn block<T: Copy, const N: usize>(&self, src: &[T], dst: &mut [T], at: isize) {
-        let (run, rows, step) = (self.run, self.rows, self.row_step);
-        if run == 1 {
-            let mut a = at;
-            for d in dst.iter_mut() {
-                *d = src[a as usize];
-                a = a.wrapping_add(step);
-            }
-        } else if self.band > 1 {
-            // Band mode: source row `r` (`band * run` contiguous elements)
-            // feeds row `r` of each of the `band` output blocks.
-            let seg = self.band * run;
-            let mut a = at;
-            for r in 0..rows {
-                let s = a as usize;
-                let from = &src[s..s + seg];
-                if N == 0 {
-                    for (g, piece) in from.chunks_exact(run).enumerate() {
-                        let o = (g * rows + r) * run;
-                        dst[o..o + run].copy_from_slice(piece);
-                    }
-                } else {
-                    scatter_run::<T, N>(from, &mut dst[r * N..], rows * N);
-                }
-                a = a.wrapping_add(step);
-            }
-        } else if N == 0 {
-            copy_rows_dyn(dst, src, at, step, run);
-        } else {
-            copy_rows::<T, N>(dst, src, at, step);
+/// Copies one run from the start of `from` into the start of `to`: `N`
+/// elements when `N > 0` (a copy of a size known at compile time), else
+/// `len`.
+#[inline(always)]
+fn move_run<T: Copy, const N: usize>(to: &mut [T], from: &[T], len: usize) {
+    if N == 0 {
+        to[..len].copy_from_slice(&from[..len]);
+    } else {
+        let to: &mut [T; N] = (&mut to[..N]).try_into().expect("a run of N elements");
+        let from: &[T; N] = (&from[..N]).try_into().expect("a run of N elements");
+        *to = *from;
+    }
+}
+
+/// Band gather: the strided row `from` (`band` runs side by side) feeds row
+/// `r` of each of the `band` contiguous blocks of `rows` runs in `chunk`.
+#[inline(always)]
+fn gather_band<T: Copy, const N: usize>(
+    from: &[T],
+    chunk: &mut [T],
+    r: usize,
+    rows: usize,
+    run: usize,
+) {
+    let run = if N == 0 { run } else { N };
+    for (g, block) in chunk.chunks_exact_mut(rows * run).enumerate() {
+        move_run::<T, N>(&mut block[r * run..(r + 1) * run], &from[g * run..], run);
+    }
+}
+
+/// Band scatter: row `r` of each of the `band` contiguous blocks in `chunk`
+/// goes to its run of the strided row `to`.
+#[inline(always)]
+fn scatter_band<T: Copy, const N: usize>(
+    chunk: &[T],
+    r: usize,
+    rows: usize,
+    run: usize,
+    to: &mut [T],
+) {
+    let run = if N == 0 { run } else { N };
+    for (g, block) in chunk.chunks_exact(rows * run).enumerate() {
+        move_run::<T, N>(&mut to[g * run..(g + 1) * run], &block[r * run..], run);
+    }
+}
+
+/// Copies rows of `len` elements from `src` (rows `step` apart, the first
+/// at `at`) into the consecutive rows of `dst`, compiled for the common
+/// lengths.
+pub(crate) fn copy_rows<T: Copy>(dst: &mut [T], src: &[T], at: isize, step: isize, len: usize) {
+    fn go<T: Copy, const N: usize>(dst: &mut [T], src: &[T], at: isize, step: isize, len: usize) {
+        let mut a = at;
+        for row in dst.chunks_exact_mut(len) {
+            move_run::<T, N>(row, &src[a as usize..], len);
+            a = a.wrapping_add(step);
         }
     }
-}
-
-/// Copies rows of `N` elements from `src` (rows `step` apart, the first at
-/// `at`) into the consecutive rows of `dst`: with `N` known at compile time
-/// each row is a few vector moves instead of a `memcpy` call.
-#[inline]
-pub(crate) fn copy_rows<T: Copy, const N: usize>(dst: &mut [T], src: &[T], at: isize, step: isize) {
-    let (rows, _) = dst.as_chunks_mut::<N>();
-    let mut a = at;
-    for row in rows {
-        let s = a as usize;
-        *row = *src[s..s + N]
-            .as_chunks::<N>()
-            .0
-            .first()
-            .expect("a run of N elements");
-        a = a.wrapping_add(step);
-    }
-}
-
-/// Scatters the runs of `N` elements of `from` into `dst` at `stride` apart.
-#[inline]
-fn scatter_run<T: Copy, const N: usize>(from: &[T], dst: &mut [T], stride: usize) {
-    let (pieces, _) = from.as_chunks::<N>();
-    let mut o = 0;
-    for piece in pieces {
-        let to: &mut [T; N] = (&mut dst[o..o + N])
-            .try_into()
-            .expect("a run of N elements");
-        *to = *piece;
-        o += stride;
-    }
-}
-
-/// [`copy_rows`] for a run length known only at run time.
-#[inline]
-pub(crate) fn copy_rows_dyn<T: Copy>(dst: &mut [T], src: &[T], at: isize, step: isize, len: usize) {
-    let mut a = at;
-    for row in dst.chunks_exact_mut(len) {
-        let s = a as usize;
-        row.copy_from_slice(&src[s..s + len]);
-        a = a.wrapping_add(step);
-    }
+    dispatch_run!(len, go, dst, src, at, step, len)
 }

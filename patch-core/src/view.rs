@@ -7,7 +7,8 @@ use crate::error::{Result, bail};
 use crate::layout::Layout;
 use crate::plan::Plan;
 use crate::spec::PatchSpec;
-use crate::walk::{PatchOrder, RunWeights, Sink, Walk};
+use crate::strided::Strided;
+use crate::walk::{PatchOrder, ordered};
 
 fn check_view<T: Element>(plan: &Plan, len: usize) -> Result<()> {
     let item = std::mem::size_of::<T>();
@@ -279,45 +280,17 @@ impl<'a, T: Element> PatchViewMut<'a, T> {
                 self.plan.copy_len()
             );
         }
-        let layout = self.plan.layout();
-        let walk = Walk::new(&self.plan, layout.strides(), layout.offset(), order, None);
-        let mut sink = ScatterSink {
-            patches,
-            data: self.data,
-            block: walk.block(),
-        };
-        walk.run(&mut sink);
+        if self.plan.copy_len() == 0 {
+            return Ok(());
+        }
+        let (shape, strides) = ordered(&self.plan, self.plan.view_strides()?, order);
+        let kernel = Strided::new(
+            &shape,
+            &strides,
+            self.plan.layout().offset(),
+            size_of::<T>(),
+        );
+        kernel.scatter(patches, self.data);
         Ok(())
     }
-}
-
-/// Writes patch pieces back into the array (no padding in a view).
-struct ScatterSink<'a, T> {
-    patches: &'a [T],
-    data: &'a mut [T],
-    block: usize,
-}
-
-impl<T: Copy> Sink for ScatterSink<'_, T> {
-    fn interior(
-        &mut self,
-        out: usize,
-        src: usize,
-        step: isize,
-        n: usize,
-        _real: bool,
-        _w: RunWeights<'_>,
-    ) {
-        let b = self.block;
-        let mut at = src as isize;
-        for t in 0..n {
-            let s = at as usize;
-            self.data[s..s + b].copy_from_slice(&self.patches[out + t * b..out + (t + 1) * b]);
-            at = at.wrapping_add(step);
-        }
-    }
-
-    fn remapped(&mut self, _out: usize, _src: usize) {}
-
-    fn constant(&mut self, _out: usize, _n: usize) {}
 }

@@ -653,3 +653,68 @@ impl<'w> Walk<'w> {
 fn ceil_div(a: isize, b: isize) -> usize {
     (a / b + isize::from(a % b != 0)) as usize
 }
+
+/// Writes the real (non-padding) pieces of patches back into an array:
+/// the inverse of a copy where no two positions reach one element.
+pub(crate) struct ScatterSink<'a, T> {
+    patches: &'a [T],
+    data: &'a mut [T],
+    block: usize,
+}
+
+impl<'a, T> ScatterSink<'a, T> {
+    pub(crate) fn new(patches: &'a [T], data: &'a mut [T], block: usize) -> Self {
+        ScatterSink {
+            patches,
+            data,
+            block,
+        }
+    }
+}
+
+impl<T: Copy> Sink for ScatterSink<'_, T> {
+    fn interior(
+        &mut self,
+        out: usize,
+        src: usize,
+        step: isize,
+        n: usize,
+        real: bool,
+        _w: RunWeights<'_>,
+    ) {
+        if !real {
+            return;
+        }
+        let b = self.block;
+        if n == 1 || step == b as isize {
+            self.data[src..src + n * b].copy_from_slice(&self.patches[out..out + n * b]);
+            return;
+        }
+        let mut at = src as isize;
+        for t in 0..n {
+            let s = at as usize;
+            self.data[s..s + b].copy_from_slice(&self.patches[out + t * b..out + (t + 1) * b]);
+            at = at.wrapping_add(step);
+        }
+    }
+
+    fn remapped(&mut self, _out: usize, _src: usize) {}
+
+    fn constant(&mut self, _out: usize, _n: usize) {}
+}
+
+/// The shape and the given view strides of `plan` in output `order`.
+pub(crate) fn ordered(
+    plan: &Plan,
+    view_strides: &[isize],
+    order: PatchOrder,
+) -> (Vec<usize>, Vec<isize>) {
+    let n = plan.outer_shape().len();
+    match order {
+        PatchOrder::PatchMajor => (plan.shape().to_vec(), view_strides.to_vec()),
+        PatchOrder::FeatureMajor => (
+            [plan.inner_shape(), plan.outer_shape()].concat(),
+            [&view_strides[n..], &view_strides[..n]].concat(),
+        ),
+    }
+}

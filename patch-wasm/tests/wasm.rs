@@ -2,6 +2,10 @@
 //! `wasm-bindgen-test-runner` (see tests/run.sh). Each checks the bindings
 //! against patch-core called directly in the same wasm module, so the
 //! JavaScript door gives exactly the native library's results.
+//!
+//! Results are read with `to_array()` (a JavaScript-owned copy), not
+//! `.data`: copying a `.data` view into a Rust `Vec` allocates wasm memory,
+//! which may grow it and detach the view mid-copy.
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, JSON, Reflect};
@@ -68,7 +72,7 @@ fn vit_tiles_equal_patch_core() {
         let expected = plan.materialize(&pixels, order).unwrap();
         let shape: Vec<f64> = expected.shape().iter().map(|&n| n as f64).collect();
         assert_eq!(numbers(&out.shape().unwrap()), shape);
-        let got: js_sys::Uint8Array = out.data().unwrap().unchecked_into();
+        let got: js_sys::Uint8Array = out.to_array().unwrap().unchecked_into();
         assert_eq!(got.to_vec(), expected.data());
     }
 }
@@ -120,12 +124,12 @@ fn every_padding_equals_patch_core() {
             let opts = json(&format!(r#"{{"order":"{name}"}}"#));
             let out = view.extract(src.clone(), opts.clone()).unwrap();
             let expected = plan.materialize(&x, order).unwrap();
-            let got: js_sys::Float32Array = out.data().unwrap().unchecked_into();
+            let got: js_sys::Float32Array = out.to_array().unwrap().unchecked_into();
             assert_eq!(got.to_vec(), expected.data(), "{js} {name}");
             // Mean fold gives x back wherever a window covers.
             let folded = view.fold(JsValue::from(out), opts).unwrap();
             let native = plan.fold(expected.data(), order, &Reduce::Mean).unwrap();
-            let got: js_sys::Float32Array = folded.data().unwrap().unchecked_into();
+            let got: js_sys::Float32Array = folded.to_array().unwrap().unchecked_into();
             assert_eq!(got.to_vec(), native, "{js} {name} fold");
         }
     }
@@ -164,7 +168,7 @@ fn weighted_fold_equals_patch_core() {
         let native = plan
             .fold(patches.data(), PatchOrder::PatchMajor, &reduce)
             .unwrap();
-        let got: js_sys::Float64Array = out.data().unwrap().unchecked_into();
+        let got: js_sys::Float64Array = out.to_array().unwrap().unchecked_into();
         assert_eq!(got.to_vec(), native, "{opts}");
         assert_eq!(out.dtype().unwrap(), "float64");
     }
@@ -233,7 +237,7 @@ fn errors_name_the_kind_and_leave_objects_usable() {
     // Still usable.
     let good = JsValue::from(f32_array(&[6], &[1., 2., 3., 4., 5., 6.]));
     let out = view.extract(good, JsValue::UNDEFINED).unwrap();
-    let got: js_sys::Float32Array = out.data().unwrap().unchecked_into();
+    let got: js_sys::Float32Array = out.to_array().unwrap().unchecked_into();
     assert_eq!(got.to_vec(), [1., 2., 3., 4., 5., 6.]);
     assert_eq!(numbers(&view.patch_origin(1.0).unwrap()), [3.]);
 }
@@ -258,13 +262,13 @@ fn frame_and_overlap_add_equal_patch_core() {
         let typed = js_sys::Float32Array::from(&signal[..]);
         let frames = frame_signal(typed.into(), 6.0, 4.0, opts).unwrap();
         let native = patch_core::frame(&signal, 6, 4, pad_end, -1.0).unwrap();
-        let got: js_sys::Float32Array = frames.data().unwrap().unchecked_into();
+        let got: js_sys::Float32Array = frames.to_array().unwrap().unchecked_into();
         assert_eq!(got.to_vec(), native.data());
         let shape: Vec<f64> = native.shape().iter().map(|&n| n as f64).collect();
         assert_eq!(numbers(&frames.shape().unwrap()), shape);
         let added = overlap_add(JsValue::from(frames), 6.0, 4.0).unwrap();
         let native = patch_core::overlap_add(native.data(), 6, 4).unwrap();
-        let got: js_sys::Float32Array = added.data().unwrap().unchecked_into();
+        let got: js_sys::Float32Array = added.to_array().unwrap().unchecked_into();
         assert_eq!(got.to_vec(), native);
     }
 }
@@ -395,10 +399,10 @@ fn random_geometries_match_patch_core_or_throw() {
         });
         let out = view.extract(src, order_js.clone()).unwrap();
         let expected = plan.materialize(&x, order).unwrap();
-        let got: js_sys::Float64Array = out.data().unwrap().unchecked_into();
+        let got: js_sys::Float64Array = out.to_array().unwrap().unchecked_into();
         assert_eq!(got.to_vec(), expected.data(), "{options}");
         let folded = view.fold(JsValue::from(out), order_js).unwrap();
-        let got: js_sys::Float64Array = folded.data().unwrap().unchecked_into();
+        let got: js_sys::Float64Array = folded.to_array().unwrap().unchecked_into();
         assert_eq!(
             got.to_vec(),
             plan.fold(expected.data(), order, &Reduce::Mean).unwrap(),

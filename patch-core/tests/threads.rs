@@ -1,0 +1,54 @@
+//! Copies split across threads give the same bytes as one thread, for
+//! views (the strided kernel) and padded plans (the row walker), both orders.
+
+use patch_core::{Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan, set_num_threads};
+
+fn cases() -> Vec<(Vec<usize>, PatchSpec, Padding)> {
+    vec![
+        (
+            vec![8, 224, 224, 3],
+            PatchSpec::tiles(&[16, 16]).channels_last().batched(),
+            Padding::valid(),
+        ),
+        (
+            vec![64, 60, 61],
+            PatchSpec::sliding(&[3, 3], &[1, 2], &[1, 1])
+                .unwrap()
+                .channels_first(),
+            Padding::same(PadMode::Reflect),
+        ),
+        (vec![300_000], PatchSpec::frames(400, 160), Padding::cover()),
+        (
+            vec![3, 230, 230],
+            PatchSpec::sliding(&[7, 7], &[2, 2], &[1, 1])
+                .unwrap()
+                .channels_first(),
+            Padding::explicit(vec![(3, 3), (3, 3)], PadMode::Constant(-1.0)),
+        ),
+    ]
+}
+
+#[test]
+fn threaded_copies_equal_single_threaded_ones() {
+    for (shape, spec, padding) in cases() {
+        let layout = Layout::of::<f32>(&shape).unwrap();
+        let plan = Plan::new(&layout, &spec, &padding).unwrap();
+        assert!(plan.copy_bytes() > 2 << 20, "big enough to be split");
+        let x: Vec<f32> = (0..layout.num_elements())
+            .map(|i| (i % 977) as f32)
+            .collect();
+        for order in [PatchOrder::PatchMajor, PatchOrder::FeatureMajor] {
+            set_num_threads(1);
+            let one = plan.materialize(&x, order).unwrap();
+            for threads in [2, 3, 7] {
+                set_num_threads(threads);
+                assert_eq!(
+                    plan.materialize(&x, order).unwrap(),
+                    one,
+                    "{shape:?} {order:?} {threads} threads"
+                );
+            }
+            set_num_threads(0);
+        }
+    }
+}
