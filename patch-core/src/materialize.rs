@@ -34,6 +34,21 @@ impl<T: Copy> Sink for CopySink<'_, T> {
         if n == 1 || step == b as isize {
             let len = n * b;
             copy_run(&mut self.dst[out..out + len], &self.src[src..src + len]);
+        } else if b == 1 && step > 0 {
+            let dst = &mut self.dst[out..out + n];
+            match step {
+                2 => gather_every::<T, 2>(dst, &self.src[src..]),
+                3 => gather_every::<T, 3>(dst, &self.src[src..]),
+                4 => gather_every::<T, 4>(dst, &self.src[src..]),
+                _ => {
+                    for (d, s) in dst
+                        .iter_mut()
+                        .zip(self.src[src..].iter().step_by(step as usize))
+                    {
+                        *d = *s;
+                    }
+                }
+            }
         } else if b == 1 {
             let dst = &mut self.dst[out..out + n];
             let mut at = src as isize;
@@ -95,6 +110,20 @@ impl<T: Copy> Sink for CopySink<'_, T> {
         let out = out - self.first;
         self.dst[out..out + n * self.block].fill(self.fill);
     }
+}
+
+/// `dst[i] = src[i * S]`: a strided gather written over chunks of `S`
+/// elements so that the compiler can turn it into vector shuffles.
+#[inline]
+fn gather_every<T: Copy, const S: usize>(dst: &mut [T], src: &[T]) {
+    let Some((last, head)) = dst.split_last_mut() else {
+        return;
+    };
+    let (chunks, _) = src[..head.len() * S].as_chunks::<S>();
+    for (d, c) in head.iter_mut().zip(chunks) {
+        *d = c[0];
+    }
+    *last = src[head.len() * S];
 }
 
 /// Copies one contiguous run.

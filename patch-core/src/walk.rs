@@ -223,6 +223,28 @@ pub(crate) struct Walk<'w> {
     total: usize,
 }
 
+/// What the rows of one odometer position share.
+struct ColumnCtx<'a> {
+    /// Fixed coordinate of every input axis from the odometer axes.
+    coords: &'a [isize],
+    /// Source offset from every axis but the row's and the column's.
+    base: isize,
+    /// Some other axis reads remapped padding (a fold skips these rows).
+    pad: bool,
+    /// Some other axis reads constant padding: the rows are constant.
+    constant: bool,
+    /// The column and the row walk the same input axis.
+    shared: bool,
+    scale: f64,
+    row_weights: &'a [f64],
+    col_weights: Option<&'a [f64]>,
+    row: OutAxis,
+    col: OutAxis,
+    row_out: usize,
+    /// Column index of the row at output position `out`.
+    first: usize,
+}
+
 /// How a row's source coordinate moves along it.
 #[derive(Clone, Copy, Debug)]
 struct RowSplit {
@@ -390,7 +412,7 @@ impl<'w> Walk<'w> {
         &self,
         idx: &[usize],
         sink: &mut S,
-        mut out: usize,
+        out: usize,
         col: Option<OutAxis>,
         cols: Range<usize>,
         row: OutAxis,
@@ -450,65 +472,121 @@ impl<'w> Walk<'w> {
         };
         let ca = &self.ins[col.input];
         let (inc, nonlinear_last) = ca.part_inc(col.part);
-        let c_first = coords[col.input] + ca.part_coord(col.part, cols.start);
-        let c_last_lin = c_first + (cols.len() as isize - 1) * inc;
-        let last_is_shifted = nonlinear_last && cols.end == col.len;
         let col_weights = match (self.weights, col.part) {
             (Some(ws), Part::Inner) => Some(ws[col.input].as_slice()),
             _ => None,
         };
-        let tight = !shared && !last_is_shifted && c_first >= 0 && c_last_lin < ca.len && !constant;
-        if tight {
-            let split = self.split(row, coords[row.input]);
-            let step = inc.wrapping_mul(ca.stride);
-            let mut at = base + c_first * ca.stride;
-            let ra = &self.ins[row.input];
-            let contiguous =
-                row.len == 1 || split.inc.wrapping_mul(ra.stride) == self.block as isize;
-            if self.weights.is_none()
-                && !pad
-                && contiguous
-                && split.i0 == 0
-                && split.i1 == row.len
-                && split.shifted_last.is_none()
-            {
-                // Every row is one contiguous run: hand the sink the whole column.
-                let src = (at + split.start * ra.stride) as usize;
-                sink.rows(out, row_out, src, step, cols.len(), row.len, self.block);
-                return;
-            }
-            for t in cols {
-                let s = col_weights.map_or(scale, |w| scale * w[t]);
-                self.row(
-                    sink,
-                    out,
-                    at,
-                    pad,
-                    false,
-                    &split,
-                    row,
-                    RunWeights {
-                        scale: s,
-                        row: row_weights,
-                    },
-                );
-                at = at.wrapping_add(step);
-                out += row_out;
-            }
+        let ctx = ColumnCtx {
+            coords,
+            base,
+            pad,
+            constant,
+            shared,
+            scale,
+            row_weights,
+            col_weights,
+            row,
+            col,
+            row_out,
+            first: cols.start,
+        };
+        // The interior columns: their coordinate follows the linear rule and
+        // lies inside the axis, so their rows differ only by a fixed step.
+        let lin_end = if nonlinear_last && cols.end == col.len {
+            cols.end - 1
+        } else {
+            cols.end
+        };
+        let (t0, t1) = if shared || constant || cols.start >= lin_end {
+            (cols.end, cols.end)
+        } else {
+            let c0 = coords[col.input] + ca.part_coord(col.part, cols.start);
+            let u0 = if c0 >= 0 { 0 } else { ceil_div(-c0, inc) };
+            let u1 = if c0 > ca.len - 1 {
+                0
+            } else {
+                ((ca.len - 1 - c0) / inc + 1) as usize
+            };
+            let n = lin_end - cols.start;
+            let (u0, u1) = (u0.min(n), u1.min(n));
+            (cols.start + u0, cols.start + u1.max(u0))
+        };
+        if t0 == t1 {
+            self.slow_rows(&ctx, sink, out, cols);
+            return;
+        }
+        self.slow_rows(&ctx, sink, out, cols.start..t0);
+        self.tight_rows(&ctx, sink, out, t0..t1);
+        self.slow_rows(&ctx, sink, out, t1..cols.end);
+    }
+
+    /// Rows of interior columns: one row split, the source moving by a
+    /// fixed step from row to row.
+    fn tight_rows<S: Sink>(
+        &self,
+        ctx: &ColumnCtx<'_>,
+        sink: &mut S,
+        out: usize,
+        cols: Range<usize>,
+    ) {
+        let (row, col) = (ctx.row, ctx.col);
+        let ca = &self.ins[col.input];
+        let (inc, _) = ca.part_inc(col.part);
+        let split = self.split(row, ctx.coords[row.input]);
+        let step = inc.wrapping_mul(ca.stride);
+        let c = ctx.coords[col.input] + ca.part_coord(col.part, cols.start);
+        let mut at = ctx.base + c * ca.stride;
+        let mut out = out + (cols.start - ctx.first) * ctx.row_out;
+        let ra = &self.ins[row.input];
+        let contiguous = row.len == 1 || split.inc.wrapping_mul(ra.stride) == self.block as isize;
+        if self.weights.is_none()
+            && !ctx.pad
+            && contiguous
+            && split.i0 == 0
+            && split.i1 == row.len
+            && split.shifted_last.is_none()
+        {
+            // Every row is one contiguous run: hand the sink the whole column.
+            let src = (at + split.start * ra.stride) as usize;
+            sink.rows(out, ctx.row_out, src, step, cols.len(), row.len, self.block);
             return;
         }
         for t in cols {
-            let c = coords[col.input] + ca.part_coord(col.part, t);
-            let (mut b, mut p, mut k) = (base, pad, constant);
+            let scale = ctx.col_weights.map_or(ctx.scale, |w| ctx.scale * w[t]);
+            let w = RunWeights {
+                scale,
+                row: ctx.row_weights,
+            };
+            self.row(sink, out, at, ctx.pad, false, &split, row, w);
+            at = at.wrapping_add(step);
+            out += ctx.row_out;
+        }
+    }
+
+    /// Rows of border columns (or of a column sharing the row's axis), each
+    /// placed and split on its own.
+    fn slow_rows<S: Sink>(
+        &self,
+        ctx: &ColumnCtx<'_>,
+        sink: &mut S,
+        out: usize,
+        cols: Range<usize>,
+    ) {
+        let (row, col) = (ctx.row, ctx.col);
+        let ca = &self.ins[col.input];
+        let mut out = out + (cols.start - ctx.first) * ctx.row_out;
+        for t in cols {
+            let c = ctx.coords[col.input] + ca.part_coord(col.part, t);
+            let (mut b, mut p, mut k) = (ctx.base, ctx.pad, ctx.constant);
             // A shared axis is placed by the row, element by element.
-            let row_fixed = if shared {
+            let row_fixed = if ctx.shared {
                 c
             } else {
                 self.place(ca, c, &mut b, &mut p, &mut k);
-                coords[row.input]
+                ctx.coords[row.input]
             };
             let split = self.split(row, row_fixed);
-            let s = col_weights.map_or(scale, |w| scale * w[t]);
+            let scale = ctx.col_weights.map_or(ctx.scale, |w| ctx.scale * w[t]);
             self.row(
                 sink,
                 out,
@@ -518,11 +596,11 @@ impl<'w> Walk<'w> {
                 &split,
                 row,
                 RunWeights {
-                    scale: s,
-                    row: row_weights,
+                    scale,
+                    row: ctx.row_weights,
                 },
             );
-            out += row_out;
+            out += ctx.row_out;
         }
     }
 
