@@ -3,7 +3,7 @@
 use crate::element::FloatElement;
 use crate::error::{Result, bail};
 use crate::layout::c_strides;
-use crate::materialize::alloc;
+use crate::materialize::{alloc, in_slabs, parallel_parts};
 use crate::plan::Plan;
 use crate::spec::AxisRole;
 use crate::strided::Strided;
@@ -92,7 +92,10 @@ pub enum Reduce {
 /// Accumulates the pieces of a walk over the patches into the target.
 struct FoldSink<'a, T> {
     patches: &'a [T],
+    /// The target elements `lo..lo + out.len()` this sink owns (a thread's
+    /// slab); contributions elsewhere are left to the other sinks.
     out: &'a mut [T],
+    lo: usize,
     /// Running count (Mean) or summed weight (Weighted) per element.
     norm: Vec<T>,
     /// Patch index + 1 of the current winner per element (Overwrite).
@@ -197,15 +200,35 @@ impl<T: FloatElement> Sink for FoldSink<'_, T> {
             return;
         }
         let b = self.block;
+        let (lo, hi) = (self.lo, self.lo + self.out.len());
         let contiguous = n == 1 || step == b as isize;
         if contiguous && (w.row.is_empty() || self.mode != Mode::Weighted) {
-            self.span(out, src, n * b, w.scale);
+            // One contiguous span of the target, clipped to this sink's slab.
+            let (a0, a1) = (src.max(lo), (src + n * b).min(hi));
+            if a0 < a1 {
+                self.span(out + (a0 - src), a0 - lo, a1 - a0, w.scale);
+            }
         } else if contiguous && b == 1 && self.mode == Mode::Weighted && w.row.len() == n {
-            self.weighted_row(out, src, w);
+            let (a0, a1) = (src.max(lo), (src + n).min(hi));
+            if a0 < a1 {
+                let row = &w.row[a0 - src..a1 - src];
+                self.weighted_row(
+                    out + (a0 - src),
+                    a0 - lo,
+                    RunWeights {
+                        scale: w.scale,
+                        row,
+                    },
+                );
+            }
         } else {
             let mut at = src as isize;
             for t in 0..n {
-                self.span(out + t * b, at as usize, b, w.at(t));
+                let s = at as usize;
+                let (a0, a1) = (s.max(lo), (s + b).min(hi));
+                if a0 < a1 {
+                    self.span(out + t * b + (a0 - s), a0 - lo, a1 - a0, w.at(t));
+                }
                 at = at.wrapping_add(step);
             }
         }
@@ -316,43 +339,66 @@ impl Plan {
                 .product();
             T::from_weight(min).partial_cmp(&T::ZERO) == Some(std::cmp::Ordering::Greater)
         });
-        if positive && !self.axes().iter().any(|a| a.windows_collide()) {
-            if !self.axes().iter().all(|a| a.windows_cover()) {
+        let direct = positive && !self.axes().iter().any(|a| a.windows_collide());
+        let covered = direct && self.axes().iter().all(|a| a.windows_cover());
+        // Threads own disjoint slabs of the target along its first axis; each
+        // walks every patch and keeps the contributions that land in its slab.
+        let (rows, slab) = match self.layout().shape().split_first() {
+            Some((&rows, rest)) => (rows, rest.iter().product::<usize>()),
+            None => (1, 1),
+        };
+        // A scatter is memory-bound and its strided kernel is fastest on one
+        // thread; accumulating folds are split.
+        let parts = if direct { 1 } else { parallel_parts(rows, self.copy_len() * size_of::<T>()) };
+        if direct && self.is_view() {
+            if !covered {
                 out.fill(T::ZERO);
             }
-            if self.is_view() {
-                let view_strides = self.view_strides_over(&strides);
-                let (shape, strides) = ordered(self, &view_strides, order);
-                Strided::new(&shape, &strides, 0, size_of::<T>()).scatter(patches, out);
-            } else {
-                let walk = Walk::new(self, &strides, 0, order, None);
-                walk.run(&mut ScatterSink::new(patches, out, walk.block()));
-            }
+            let view_strides = self.view_strides_over(&strides);
+            let (shape, strides) = ordered(self, &view_strides, order);
+            Strided::new(&shape, &strides, 0, size_of::<T>()).scatter(patches, out);
             return Ok(());
         }
-        out.fill(T::ZERO);
-        let walk = Walk::new(self, &strides, 0, order, weights.as_deref());
-        let mut sink = FoldSink {
-            patches,
-            out,
-            norm: if matches!(mode, Mode::Mean | Mode::Weighted) {
-                alloc(n)?
-            } else {
-                Vec::new()
-            },
-            winner: if mode == Mode::Overwrite {
-                alloc(n)?
-            } else {
-                Vec::new()
-            },
-            mode,
-            block: walk.block(),
+        let walk = Walk::new(
+            self,
+            &strides,
+            0,
             order,
-            patch_len: self.patch_len(),
-            num_patches: self.num_patches(),
+            if direct { None } else { weights.as_deref() },
+        );
+        let fold_part = |lo: usize, part: &mut [T]| -> Result<()> {
+            if !covered {
+                part.fill(T::ZERO);
+            }
+            if direct {
+                walk.run(&mut ScatterSink::new(patches, part, lo, walk.block()));
+                return Ok(());
+            }
+            let len = part.len();
+            let mut sink = FoldSink {
+                patches,
+                out: part,
+                lo,
+                norm: if matches!(mode, Mode::Mean | Mode::Weighted) {
+                    alloc(len)?
+                } else {
+                    Vec::new()
+                },
+                winner: if mode == Mode::Overwrite {
+                    alloc(len)?
+                } else {
+                    Vec::new()
+                },
+                mode,
+                block: walk.block(),
+                order,
+                patch_len: self.patch_len(),
+                num_patches: self.num_patches(),
+            };
+            walk.run(&mut sink);
+            Ok(())
         };
-        walk.run(&mut sink);
-        Ok(())
+        in_slabs(out, slab, parts, fold_part)
     }
 
     /// The weights of `f` for every input axis (empty for non-window axes).

@@ -227,10 +227,41 @@ pub(crate) fn copy_into<T: Copy + Send + Sync>(
     });
 }
 
-/// Copies smaller than this stay on the calling thread: splitting them
-/// costs more than it saves.
-#[cfg(feature = "parallel")]
+/// Copies and folds smaller than this stay on the calling thread:
+/// splitting them costs more than it saves.
 const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+/// How many parts to split work of `bytes` along an axis of `n` indices.
+pub(crate) fn parallel_parts(n: usize, bytes: usize) -> usize {
+    if cfg!(feature = "parallel") && bytes >= PARALLEL_MIN_BYTES {
+        crate::num_threads().min(n).max(1)
+    } else {
+        1
+    }
+}
+
+/// Runs `f(lo, slab)` over `dst` cut into `parts` slabs of whole rows of
+/// `row` elements (`lo` is the slab's first element), on several threads
+/// when `parts > 1`, and returns the first error.
+pub(crate) fn in_slabs<T: Send>(
+    dst: &mut [T],
+    row: usize,
+    parts: usize,
+    f: impl Fn(usize, &mut [T]) -> Result<()> + Sync,
+) -> Result<()> {
+    let rows = dst.len().checked_div(row).unwrap_or(0);
+    #[cfg(feature = "parallel")]
+    if parts > 1 && row > 0 {
+        use rayon::prelude::*;
+        let per = rows.div_ceil(parts) * row;
+        return dst
+            .par_chunks_mut(per)
+            .enumerate()
+            .try_for_each(|(i, slab)| f(i * per, slab));
+    }
+    let _ = (rows, parts);
+    f(0, dst)
+}
 
 /// Runs `f` over `dst` split into parts along an axis of `n` indices of
 /// `per` elements each: `f(part, indices)`. The parts are disjoint, so they
@@ -245,8 +276,8 @@ fn in_parts<T: Send>(
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        let parts = crate::num_threads().min(n);
-        if parts > 1 && bytes >= PARALLEL_MIN_BYTES && per > 0 {
+        let parts = parallel_parts(n, bytes);
+        if parts > 1 && per > 0 {
             let chunk = n.div_ceil(parts);
             dst.par_chunks_mut(chunk * per)
                 .enumerate()

@@ -736,15 +736,18 @@ fn ceil_div(a: isize, b: isize) -> usize {
 /// the inverse of a copy where no two positions reach one element.
 pub(crate) struct ScatterSink<'a, T> {
     patches: &'a [T],
+    /// The array elements `lo..lo + data.len()` this sink writes.
     data: &'a mut [T],
+    lo: usize,
     block: usize,
 }
 
 impl<'a, T> ScatterSink<'a, T> {
-    pub(crate) fn new(patches: &'a [T], data: &'a mut [T], block: usize) -> Self {
+    pub(crate) fn new(patches: &'a [T], data: &'a mut [T], lo: usize, block: usize) -> Self {
         ScatterSink {
             patches,
             data,
+            lo,
             block,
         }
     }
@@ -764,14 +767,21 @@ impl<T: Copy> Sink for ScatterSink<'_, T> {
             return;
         }
         let b = self.block;
+        let (lo, hi) = (self.lo, self.lo + self.data.len());
+        let mut put = |out: usize, s: usize, len: usize| {
+            let (a0, a1) = (s.max(lo), (s + len).min(hi));
+            if a0 < a1 {
+                let o = out + (a0 - s);
+                self.data[a0 - lo..a1 - lo].copy_from_slice(&self.patches[o..o + (a1 - a0)]);
+            }
+        };
         if n == 1 || step == b as isize {
-            self.data[src..src + n * b].copy_from_slice(&self.patches[out..out + n * b]);
+            put(out, src, n * b);
             return;
         }
         let mut at = src as isize;
         for t in 0..n {
-            let s = at as usize;
-            self.data[s..s + b].copy_from_slice(&self.patches[out + t * b..out + (t + 1) * b]);
+            put(out + t * b, at as usize, b);
             at = at.wrapping_add(step);
         }
     }

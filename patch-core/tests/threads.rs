@@ -1,7 +1,10 @@
-//! Copies split across threads give the same bytes as one thread, for
-//! views (the strided kernel) and padded plans (the row walker), both orders.
+//! Copies and folds split across threads give the same bytes as one
+//! thread, for views (the strided kernel) and padded plans (the row
+//! walker), both orders, every reduction.
 
-use patch_core::{Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan, set_num_threads};
+use patch_core::{
+    Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan, Reduce, WindowFn, set_num_threads,
+};
 
 fn cases() -> Vec<(Vec<usize>, PatchSpec, Padding)> {
     vec![
@@ -49,6 +52,56 @@ fn threaded_copies_equal_single_threaded_ones() {
                 );
             }
             set_num_threads(0);
+        }
+    }
+}
+
+#[test]
+fn threaded_folds_equal_single_threaded_ones() {
+    let mut extra = cases();
+    // Non-overlapping tiles (folded by a scatter) and overlapping windows.
+    extra.push((
+        vec![16, 368, 368],
+        PatchSpec::tiles(&[2, 2]).batched(),
+        Padding::valid(),
+    ));
+    extra.push((
+        vec![300, 301],
+        PatchSpec::sliding(&[64, 64], &[32, 30], &[1, 1]).unwrap(),
+        Padding::cover(),
+    ));
+    extra.push((
+        vec![2_000_000],
+        PatchSpec::frames(400, 160),
+        Padding::valid(),
+    ));
+    let reduces = [
+        Reduce::Sum,
+        Reduce::Mean,
+        Reduce::Overwrite,
+        Reduce::Weighted(WindowFn::Hann),
+        Reduce::Weighted(WindowFn::gaussian()),
+    ];
+    for (shape, spec, padding) in extra {
+        let layout = Layout::of::<f32>(&shape).unwrap();
+        let plan = Plan::new(&layout, &spec, &padding).unwrap();
+        let patches: Vec<f32> = (0..plan.copy_len())
+            .map(|i| (i % 1013) as f32 * 0.5)
+            .collect();
+        for order in [PatchOrder::PatchMajor, PatchOrder::FeatureMajor] {
+            for reduce in &reduces {
+                set_num_threads(1);
+                let one = plan.fold(&patches, order, reduce).unwrap();
+                for threads in [2, 5] {
+                    set_num_threads(threads);
+                    let many = plan.fold(&patches, order, reduce).unwrap();
+                    assert!(
+                        many == one,
+                        "{shape:?} {order:?} {reduce:?} {threads} threads"
+                    );
+                }
+                set_num_threads(0);
+            }
         }
     }
 }
