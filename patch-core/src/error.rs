@@ -44,6 +44,23 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in declaration order (for bindings that mirror the list).
+    pub const ALL: [ErrorKind; 13] = [
+        ErrorKind::RankMismatch,
+        ErrorKind::ZeroSize,
+        ErrorKind::ZeroStep,
+        ErrorKind::ZeroDilation,
+        ErrorKind::WindowTooLarge,
+        ErrorKind::OutOfBounds,
+        ErrorKind::Overflow,
+        ErrorKind::Aliasing,
+        ErrorKind::BufferTooSmall,
+        ErrorKind::UnsupportedDtype,
+        ErrorKind::InvalidArgument,
+        ErrorKind::NotAView,
+        ErrorKind::Allocation,
+    ];
+
     /// A stable, human-readable name of the kind, such as `"window too large"`.
     pub fn name(self) -> &'static str {
         match self {

@@ -349,7 +349,11 @@ impl Plan {
         };
         // A scatter is memory-bound and its strided kernel is fastest on one
         // thread; accumulating folds are split.
-        let parts = if direct { 1 } else { parallel_parts(rows, self.copy_len() * size_of::<T>()) };
+        let parts = if direct {
+            1
+        } else {
+            parallel_parts(rows, self.copy_len() * size_of::<T>())
+        };
         if direct && self.is_view() {
             if !covered {
                 out.fill(T::ZERO);

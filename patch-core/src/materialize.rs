@@ -313,11 +313,7 @@ impl Plan {
     pub fn materialize<T: Element>(&self, src: &[T], order: PatchOrder) -> Result<Array<T>> {
         let mut dst = alloc::<T>(self.copy_len())?;
         self.materialize_into(src, &mut dst, order)?;
-        let shape = match order {
-            PatchOrder::PatchMajor => vec![self.num_patches(), self.patch_len()],
-            PatchOrder::FeatureMajor => vec![self.patch_len(), self.num_patches()],
-        };
-        Array::from_vec(shape, dst)
+        Array::from_vec(self.copy_shape(order).to_vec(), dst)
     }
 
     /// Copies every patch of `src` into `dst`, which must hold exactly

@@ -373,6 +373,15 @@ impl Plan {
         self.patch_len
     }
 
+    /// Shape of a materialized copy in `order`: `[num_patches, patch_len]`
+    /// or `[patch_len, num_patches]`.
+    pub fn copy_shape(&self, order: crate::PatchOrder) -> [usize; 2] {
+        match order {
+            crate::PatchOrder::PatchMajor => [self.num_patches, self.patch_len],
+            crate::PatchOrder::FeatureMajor => [self.patch_len, self.num_patches],
+        }
+    }
+
     /// Elements of a materialized copy: `num_patches * patch_len`.
     pub fn copy_len(&self) -> usize {
         self.num_patches * self.patch_len

@@ -553,3 +553,9 @@ fn axis_lengths_past_isize_are_refused_even_when_empty() {
         "overflow: axis 0 of length 18446744073709551615 does not fit in isize"
     );
 }
+
+#[test]
+fn every_error_kind_has_a_distinct_name() {
+    let names: std::collections::HashSet<&str> = ErrorKind::ALL.iter().map(|k| k.name()).collect();
+    assert_eq!(names.len(), ErrorKind::ALL.len());
+}

@@ -277,13 +277,6 @@ fn fold_vec<T: FloatElement + Stored>(
     Ok(T::wrap(out))
 }
 
-fn patch_shape(plan: &Plan, order: PatchOrder) -> Vec<usize> {
-    match order {
-        PatchOrder::PatchMajor => vec![plan.num_patches(), plan.patch_len()],
-        PatchOrder::FeatureMajor => vec![plan.patch_len(), plan.num_patches()],
-    }
-}
-
 /// A patch geometry: how an array of a given shape, strides and dtype is
 /// cut into patches (windows, tiles, frames), with every count and stride
 /// computed and checked once.
@@ -483,7 +476,7 @@ impl PatchView {
             check_dtype(self.dtype, e.dtype, "src")?;
             Ok(Entry {
                 dtype: e.dtype,
-                shape: patch_shape(&self.plan, order),
+                shape: self.plan.copy_shape(order).to_vec(),
                 buf: materialize(&self.plan, e.buf.part(&src.range)?, order)?,
             })
         })?;
