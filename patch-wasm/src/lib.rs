@@ -14,7 +14,9 @@
 //! - [`PatchView`]: a patch geometry from an options object, with its
 //!   shape, strides, plan, and `extract`, `extractInto` and `fold`;
 //! - [`frame_signal`] (`frame`) and [`overlap_add`] (`overlapAdd`) for 1-D
-//!   signals.
+//!   signals;
+//! - [`bench_memcpy`] (`benchMemcpy`): not part of the patch API, the
+//!   `memory.copy` baseline of the benchmark suite (`patch-wasm/bench/`).
 //!
 //! Errors are thrown as JavaScript `Error`s named `PatchError` whose message
 //! is patch-core's (`"window too large: window 5 (extent 9 with dilation 2)
@@ -30,12 +32,14 @@
 
 mod args;
 mod array;
+mod bench;
 mod dtype;
 mod error;
 mod signal;
 mod view;
 
 pub use array::WasmArray;
+pub use bench::bench_memcpy;
 pub use signal::{frame_signal, overlap_add};
 pub use view::PatchView;
 

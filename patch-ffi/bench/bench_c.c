@@ -1,0 +1,259 @@
+/*
+ * The C ABI part of the benchmark suite (`make bench`, scripts/bench.sh).
+ *
+ * Times, in one process, single-threaded (patch_set_num_threads(1)):
+ *
+ *   tiny   32x32x3 u8, 8x8 tiles -> [16, 192] (3072 bytes):
+ *          create_copy_free  patch_view_create + patch_materialize + patch_view_free
+ *          copy              patch_materialize alone, on a view made once
+ *          getter            patch_view_num_patches (call overhead alone)
+ *          memcpy            memcpy of the same 3072 bytes
+ *   vit_u8 224x224x3 u8, 16x16 tiles -> [196, 768] through the C ABI:
+ *          patch_c           patch_materialize on a view made once
+ *          memcpy            memcpy of the same 150528 bytes
+ *
+ * Each variant: calls per sample calibrated to about a sample's length,
+ * then several samples, the median seconds per call; the variants of one
+ * workload are measured round-robin twice and the smaller median kept
+ * (same method as patch-core/benches/suite.rs). The output of the copy is
+ * checked against a plain loop before timing.
+ *
+ * Usage: bench_c OUT.json     (BENCH_QUICK=1 in the environment: shorter samples)
+ * Writes a JSON list of rows {"suite":"c","workload","variant","threads","seconds","bytes"}.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "patch.h"
+
+/* Keeps the compiler from dropping or merging work whose result is unused. */
+#define CLOBBER(p) __asm__ volatile("" : : "r"(p) : "memory")
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+typedef void (*bench_fn)(void *ctx);
+
+static double sample_secs = 0.08;
+static int samples = 5;
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median seconds per call of f(ctx) over `samples` samples. */
+static double time_fn(bench_fn f, void *ctx) {
+    f(ctx);
+    double start = now();
+    unsigned long calls = 0;
+    while (now() - start < sample_secs / 4) {
+        f(ctx);
+        calls++;
+    }
+    unsigned long per_sample = calls > 0 ? calls * 4 : 1;
+    double times[64];
+    for (int s = 0; s < samples; s++) {
+        double t = now();
+        for (unsigned long i = 0; i < per_sample; i++) f(ctx);
+        times[s] = (now() - t) / (double)per_sample;
+    }
+    qsort(times, (size_t)samples, sizeof times[0], cmp_double);
+    return times[samples / 2];
+}
+
+static void die(const char *what, patch_status st) {
+    fprintf(stderr, "bench_c: %s failed: %s (%s)\n", what, patch_status_str(st),
+            patch_last_error_message());
+    exit(1);
+}
+
+/* ---- the workloads ---- */
+
+struct tiles {
+    size_t shape[3];
+    patch_axis axes[3];
+    const unsigned char *src;
+    size_t src_bytes;
+    unsigned char *dst;
+    size_t dst_bytes;
+    patch_view *view; /* made once, for the "copy" variants */
+    const unsigned char *copy_src;
+};
+
+static void make_view(struct tiles *t, patch_view **out) {
+    patch_status st = patch_view_create(t->shape, NULL, 3, 0, 1, t->axes, 3, PATCH_CONVENTION_VALID,
+                                        PATCH_PAD_MODE_CONSTANT, out);
+    if (st != PATCH_STATUS_OK) die("patch_view_create", st);
+}
+
+static void v_create_copy_free(void *ctx) {
+    struct tiles *t = ctx;
+    patch_view *v = NULL;
+    make_view(t, &v);
+    patch_status st = patch_materialize(v, t->src, t->src_bytes, t->dst, t->dst_bytes,
+                                        PATCH_ORDER_PATCH_MAJOR, NULL, 0);
+    if (st != PATCH_STATUS_OK) die("patch_materialize", st);
+    patch_view_free(v);
+    CLOBBER(t->dst);
+}
+
+static void v_copy(void *ctx) {
+    struct tiles *t = ctx;
+    patch_status st = patch_materialize(t->view, t->src, t->src_bytes, t->dst, t->dst_bytes,
+                                        PATCH_ORDER_PATCH_MAJOR, NULL, 0);
+    if (st != PATCH_STATUS_OK) die("patch_materialize", st);
+    CLOBBER(t->dst);
+}
+
+static void v_getter(void *ctx) {
+    struct tiles *t = ctx;
+    size_t n = 0;
+    patch_status st = patch_view_num_patches(t->view, &n);
+    if (st != PATCH_STATUS_OK) die("patch_view_num_patches", st);
+    CLOBBER(&n);
+}
+
+static void v_memcpy(void *ctx) {
+    struct tiles *t = ctx;
+    CLOBBER(t->copy_src);
+    memcpy(t->dst, t->copy_src, t->dst_bytes);
+    CLOBBER(t->dst);
+}
+
+/* ---- output ---- */
+
+struct row {
+    const char *workload, *variant;
+    double secs;
+    size_t bytes;
+};
+static struct row rows[32];
+static int nrows = 0;
+
+struct variant {
+    const char *name;
+    bench_fn f;
+    void *ctx;
+};
+
+static void run(const char *workload, size_t bytes, struct variant *vs, int n) {
+    double best[8];
+    for (int i = 0; i < n; i++) best[i] = 1e300;
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < n; i++) {
+            double t = time_fn(vs[i].f, vs[i].ctx);
+            if (t < best[i]) best[i] = t;
+        }
+    printf("\n%s (%zu bytes out, 1 thread, C ABI)\n", workload, bytes);
+    double base = 0;
+    for (int i = 0; i < n; i++)
+        if (strcmp(vs[i].name, "memcpy") == 0) base = best[i];
+    for (int i = 0; i < n; i++) {
+        printf("  %-18s %12.1f ns %8.2f GB/s", vs[i].name, best[i] * 1e9, (double)bytes / best[i] / 1e9);
+        if (base > 0 && strcmp(vs[i].name, "memcpy") != 0) printf("   %.2fx memcpy", best[i] / base);
+        printf("\n");
+        rows[nrows++] = (struct row){workload, vs[i].name, best[i], bytes};
+    }
+}
+
+/* The expected tiles by a plain loop: [H/p*W/p][p*p*C]. */
+static void reference(const unsigned char *src, unsigned char *dst, size_t h, size_t w, size_t c, size_t p) {
+    size_t o = 0;
+    for (size_t gy = 0; gy < h / p; gy++)
+        for (size_t gx = 0; gx < w / p; gx++)
+            for (size_t y = 0; y < p; y++)
+                for (size_t x = 0; x < p; x++)
+                    for (size_t ch = 0; ch < c; ch++) dst[o++] = src[((gy * p + y) * w + gx * p + x) * c + ch];
+}
+
+static void setup(struct tiles *t, size_t h, size_t w, size_t c, size_t p) {
+    size_t n = h * w * c;
+    unsigned char *src = malloc(n), *copy_src = malloc(n), *dst = malloc(n), *want = malloc(n);
+    if (!src || !copy_src || !dst || !want) {
+        fprintf(stderr, "bench_c: out of memory\n");
+        exit(1);
+    }
+    for (size_t i = 0; i < n; i++) src[i] = copy_src[i] = (unsigned char)(i * 31 % 251);
+    t->shape[0] = h;
+    t->shape[1] = w;
+    t->shape[2] = c;
+    t->axes[0] = patch_axis_window(p, p, 1);
+    t->axes[1] = patch_axis_window(p, p, 1);
+    t->axes[2] = patch_axis_whole();
+    t->src = src;
+    t->copy_src = copy_src;
+    t->src_bytes = n;
+    t->dst = dst;
+    t->dst_bytes = n;
+    make_view(t, &t->view);
+    size_t copy_bytes = 0;
+    patch_view_copy_bytes(t->view, &copy_bytes);
+    if (copy_bytes != n) {
+        fprintf(stderr, "bench_c: copy_bytes %zu, expected %zu\n", copy_bytes, n);
+        exit(1);
+    }
+    v_copy(t);
+    reference(src, want, h, w, c, p);
+    if (memcmp(dst, want, n) != 0) {
+        fprintf(stderr, "bench_c: patch_materialize output differs from the plain loop\n");
+        exit(1);
+    }
+    free(want);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s OUT.json\n", argv[0]);
+        return 2;
+    }
+    const char *quick = getenv("BENCH_QUICK");
+    if (quick && *quick && strcmp(quick, "0") != 0) {
+        sample_secs = 0.03;
+        samples = 3;
+    }
+    patch_set_num_threads(1);
+    printf("libpatch %s, %d samples of %.0f ms, median per call, min over 2 interleaved rounds\n",
+           patch_version(), samples, sample_secs * 1e3);
+
+    struct tiles tiny, vit;
+    setup(&tiny, 32, 32, 3, 8);
+    setup(&vit, 224, 224, 3, 16);
+
+    struct variant tv[] = {
+        {"create_copy_free", v_create_copy_free, &tiny},
+        {"copy", v_copy, &tiny},
+        {"getter", v_getter, &tiny},
+        {"memcpy", v_memcpy, &tiny},
+    };
+    run("tiny", tiny.dst_bytes, tv, 4);
+    struct variant vv[] = {
+        {"patch_c", v_copy, &vit},
+        {"memcpy", v_memcpy, &vit},
+    };
+    run("vit_u8", vit.dst_bytes, vv, 2);
+
+    FILE *f = fopen(argv[1], "w");
+    if (!f) {
+        perror(argv[1]);
+        return 1;
+    }
+    fprintf(f, "[\n");
+    for (int i = 0; i < nrows; i++)
+        fprintf(f,
+                "  {\"suite\": \"c\", \"workload\": \"%s\", \"variant\": \"%s\", \"threads\": 1, "
+                "\"seconds\": %.9e, \"bytes\": %zu}%s\n",
+                rows[i].workload, rows[i].variant, rows[i].secs, rows[i].bytes, i + 1 < nrows ? "," : "");
+    fprintf(f, "]\n");
+    fclose(f);
+    printf("\nwrote %s\n", argv[1]);
+    patch_view_free(tiny.view);
+    patch_view_free(vit.view);
+    return 0;
+}
