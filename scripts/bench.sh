@@ -12,6 +12,11 @@
 #               wasm-simd128.json
 #   5. report   scripts/bench_report.py -> RESULTS.md, ratios.svg
 #
+# BENCH_PROFILE=1 adds, before the report, instruction and cache counts per
+# call of every kernel and baseline under callgrind
+# (patch-ffi/bench/profile.sh -> profile.md, included in RESULTS.md; about
+# two minutes more).
+#
 # Results go to bench-results/ (or $BENCH_OUT). BENCH_QUICK=1 gives a short
 # smoke run (samples of 30-40 ms). Honours CARGO_TARGET_DIR. No timing is
 # asserted: a missed target is reported as MISS, not as a failure.
@@ -31,7 +36,7 @@ case "${BENCH_QUICK:-}" in "" | 0) ;; *) QUICK=1 ;; esac
 
 # Results of an earlier run must not mix with this one's.
 rm -f "$OUT"/native.json "$OUT"/c.json "$OUT"/numpy.json "$OUT"/wasm-*.json "$OUT"/meta.json \
-    "$OUT"/RESULTS.md "$OUT"/ratios.svg
+    "$OUT"/RESULTS.md "$OUT"/ratios.svg "$OUT"/profile.md
 rm -rf "$OUT/tmp"
 mkdir -p "$OUT/tmp"
 
@@ -90,6 +95,16 @@ for build in simd128 scalar; do
         --out "$OUT/wasm-$build.json"
 done
 stage wasm
+
+case "${BENCH_PROFILE:-}" in
+    "" | 0) ;;
+    *)
+        say "BENCH_PROFILE: callgrind counts per call (patch-ffi/bench/profile.sh)"
+        STAGE_START=$SECONDS
+        bash patch-ffi/bench/profile.sh "$OUT"
+        stage profile
+        ;;
+esac
 
 say "5/5 report: scripts/bench_report.py"
 DURATIONS+=("total=$((SECONDS - START))")

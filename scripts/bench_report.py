@@ -397,6 +397,10 @@ def main():
     if st:
         md += ["## WebAssembly: simd128 versus scalar (the kernel's time)", "",
                "`patch-wasm/build.sh` ships the simd128 build; this says where it is the faster one.", ""] + st + [""]
+    prof = os.path.join(d, "profile.md")
+    if os.path.exists(prof):
+        with open(prof) as f:
+            md += ["## Profile: callgrind counts per call (BENCH_PROFILE=1)", "", f.read()]
     with open(os.path.join(d, "RESULTS.md"), "w") as f:
         f.write("\n".join(md))
     with open(os.path.join(d, "ratios.svg"), "w") as f:
