@@ -14,5 +14,12 @@ say "cargo test (all features)"
 cargo test --workspace --all-features
 say "cargo test -p patch-core (no default features: single-threaded engine)"
 cargo test -p patch-core --no-default-features --lib --tests
+say "cargo +nightly miri test -p patch-core --lib (the unsafe casts and the typed copy paths under Miri)"
+if ! rustup toolchain list | grep -q '^nightly'; then
+    rustup toolchain install nightly --profile minimal --component miri,rust-src
+elif ! rustup component list --toolchain nightly --installed | grep -q '^miri'; then
+    rustup component add miri rust-src --toolchain nightly
+fi
+cargo +nightly miri test -p patch-core --lib
 say "cargo bench --no-run"
 cargo bench --workspace --no-run

@@ -65,20 +65,35 @@ impl DType {
     }
 }
 
+mod sealed {
+    /// Only the library's numeric types are elements: copies reinterpret
+    /// them as unsigned integers of the same size (see [`super::as_bits`]).
+    pub trait Sealed {}
+}
+
 /// A plain `Copy` numeric type that arrays and patches can hold.
 ///
-/// Implemented for `u8`..`u64`, `i8`..`i64`, `f32` and `f64`.
-pub trait Element: Copy + Send + Sync + Default + PartialEq + Debug + 'static {
+/// Implemented for `u8`..`u64`, `i8`..`i64`, `f32` and `f64`; the trait is
+/// sealed, because copies move every element type as the unsigned integer
+/// of its size (one copy kernel per width, not per type).
+pub trait Element:
+    sealed::Sealed + Copy + Send + Sync + Default + PartialEq + Debug + 'static
+{
     /// The runtime tag of the type.
     const DTYPE: DType;
+    /// The unsigned integer of the same size and alignment, which copies
+    /// move instead of `Self`.
+    type Bits: Element;
     /// Converts a padding constant: saturating for integers (like Rust's `as`).
     fn from_f64(value: f64) -> Self;
 }
 
 macro_rules! element {
-    ($($t:ty => $d:ident),*) => {$(
+    ($($t:ty => $d:ident, $bits:ty),*) => {$(
+        impl sealed::Sealed for $t {}
         impl Element for $t {
             const DTYPE: DType = DType::$d;
+            type Bits = $bits;
             #[inline]
             fn from_f64(value: f64) -> Self {
                 value as $t
@@ -86,8 +101,30 @@ macro_rules! element {
         }
     )*};
 }
-element!(u8 => U8, i8 => I8, u16 => U16, i16 => I16, u32 => U32, i32 => I32,
-         u64 => U64, i64 => I64, f32 => F32, f64 => F64);
+element!(u8 => U8, u8, i8 => I8, u8, u16 => U16, u16, i16 => I16, u16, u32 => U32, u32,
+         i32 => I32, u32, u64 => U64, u64, i64 => I64, u64, f32 => F32, u32, f64 => F64, u64);
+
+/// The elements of `s` as the unsigned integers of their size.
+#[allow(unsafe_code)]
+pub(crate) fn as_bits<T: Element>(s: &[T]) -> &[T::Bits] {
+    const { assert!(size_of::<T>() == size_of::<T::Bits>() && align_of::<T>() == align_of::<T::Bits>()) };
+    // SAFETY: `Element` is sealed and implemented only for primitive
+    // integers and floats, whose `Bits` is the unsigned integer of the same
+    // size and alignment (asserted above at compile time); both have no
+    // padding and every bit pattern is a valid value of either, so the same
+    // memory read as `len` values of `T::Bits` is valid for the lifetime of `s`.
+    unsafe { std::slice::from_raw_parts(s.as_ptr().cast::<T::Bits>(), s.len()) }
+}
+
+/// The elements of `s` as the unsigned integers of their size, writable.
+#[allow(unsafe_code)]
+pub(crate) fn as_bits_mut<T: Element>(s: &mut [T]) -> &mut [T::Bits] {
+    const { assert!(size_of::<T>() == size_of::<T::Bits>() && align_of::<T>() == align_of::<T::Bits>()) };
+    // SAFETY: as in `as_bits`; in addition every value written through the
+    // result is some bit pattern of the right size, which is a valid `T`,
+    // and the exclusive borrow of `s` is moved into the result.
+    unsafe { std::slice::from_raw_parts_mut(s.as_mut_ptr().cast::<T::Bits>(), s.len()) }
+}
 
 /// A float element that folds can sum, average and weight: `f32` or `f64`.
 pub trait FloatElement:
@@ -122,5 +159,34 @@ impl FloatElement for f64 {
     #[inline]
     fn from_weight(w: f64) -> Self {
         w
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The two `unsafe` casts, exercised for every width (also run under Miri
+    /// by the test command).
+    #[test]
+    fn bits_round_trip_every_element_type() {
+        fn round_trip<T: Element>(values: &[T]) {
+            let mut copy = values.to_vec();
+            let bits = as_bits(values).to_vec();
+            assert_eq!(bits.len(), values.len());
+            as_bits_mut(&mut copy).copy_from_slice(&bits);
+            assert_eq!(copy, values);
+        }
+        round_trip(&[1u8, 255]);
+        round_trip(&[-1i8, 7]);
+        round_trip(&[1u16, 65535]);
+        round_trip(&[-2i16, 300]);
+        round_trip(&[7u32, 1 << 31]);
+        round_trip(&[-7i32, 9]);
+        round_trip(&[1u64, u64::MAX]);
+        round_trip(&[-1i64, 2]);
+        round_trip(&[1.5f32, -0.0, f32::INFINITY]);
+        round_trip(&[2.5f64, f64::MIN_POSITIVE]);
+        assert_eq!(as_bits(&[1.0f32])[0], 0x3f80_0000);
     }
 }

@@ -1,6 +1,6 @@
 //! Folding patches back into an array of the input's shape.
 
-use crate::element::FloatElement;
+use crate::element::{FloatElement, as_bits, as_bits_mut};
 use crate::error::{Result, bail};
 use crate::layout::c_strides;
 use crate::materialize::{alloc, in_slabs, parallel_parts};
@@ -360,7 +360,8 @@ impl Plan {
             }
             let view_strides = self.view_strides_over(&strides);
             let (shape, strides) = ordered(self, &view_strides, order);
-            Strided::new(&shape, &strides, 0, size_of::<T>()).scatter(patches, out);
+            Strided::new(&shape, &strides, 0, size_of::<T>())
+                .scatter(as_bits(patches), as_bits_mut(out));
             return Ok(());
         }
         let walk = Walk::new(

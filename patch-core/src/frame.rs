@@ -5,7 +5,7 @@ use crate::element::{Element, FloatElement};
 use crate::error::{Result, bail};
 use crate::fold::Reduce;
 use crate::layout::Layout;
-use crate::materialize::{alloc, copy_into};
+use crate::materialize::{alloc, copy_typed};
 use crate::padding::{PadMode, Padding};
 use crate::plan::Plan;
 use crate::spec::PatchSpec;
@@ -104,7 +104,7 @@ pub fn frame<T: Element>(
         return Array::from_vec(vec![0, frame_len], Vec::new());
     };
     let mut out = alloc::<T>(plan.copy_len())?;
-    copy_into(&plan, signal, &mut out, PatchOrder::PatchMajor, pad_value);
+    copy_typed(&plan, signal, &mut out, PatchOrder::PatchMajor, pad_value);
     Array::from_vec(vec![plan.num_patches(), frame_len], out)
 }
 

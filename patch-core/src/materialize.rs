@@ -1,7 +1,7 @@
 //! Copying patches out into a contiguous buffer, padding included.
 
 use crate::array::Array;
-use crate::element::Element;
+use crate::element::{Element, as_bits, as_bits_mut};
 use crate::error::{Result, bail, err};
 use crate::padding::PadMode;
 use crate::plan::Plan;
@@ -227,6 +227,19 @@ pub(crate) fn copy_into<T: Copy + Send + Sync>(
     });
 }
 
+/// [`copy_into`] for an element type, moved as the unsigned integers of its
+/// size so that one kernel serves every type of a width.
+pub(crate) fn copy_typed<T: Element>(
+    plan: &Plan,
+    src: &[T],
+    dst: &mut [T],
+    order: PatchOrder,
+    fill: T,
+) {
+    let fill = as_bits(std::slice::from_ref(&fill))[0];
+    copy_into(plan, as_bits(src), as_bits_mut(dst), order, fill);
+}
+
 /// Copies and folds smaller than this stay on the calling thread:
 /// splitting them costs more than it saves.
 const PARALLEL_MIN_BYTES: usize = 1 << 20;
@@ -331,7 +344,7 @@ impl Plan {
             dst.len(),
             T::DTYPE.name(),
         )?;
-        copy_into(self, src, dst, order, plan_fill::<T>(self));
+        copy_typed(self, src, dst, order, plan_fill::<T>(self));
         Ok(())
     }
 
@@ -390,5 +403,45 @@ impl Plan {
                 "item size {item} is not supported by byte copies (1, 2, 4, 8 or 16)"
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Layout, PadMode, Padding, PatchOrder, PatchSpec, PatchViewMut, Plan, Reduce};
+
+    /// Every path that moves elements as bits (copy, scatter, assign), on
+    /// small arrays so that it also runs under Miri.
+    #[test]
+    fn typed_paths_move_elements_exactly() {
+        let x: Vec<f64> = (0..4 * 6 * 2).map(|v| v as f64 * 0.5 - 3.0).collect();
+        let layout = Layout::of::<f64>(&[4, 6, 2]).unwrap();
+        let tiles = Plan::valid(&layout, &PatchSpec::tiles(&[2, 3]).channels_last()).unwrap();
+        let copy = tiles.materialize(&x, PatchOrder::PatchMajor).unwrap();
+        assert_eq!(&copy.data()[..6], &[x[0], x[1], x[2], x[3], x[4], x[5]]);
+        assert_eq!(
+            tiles
+                .fold(copy.data(), PatchOrder::PatchMajor, &Reduce::Mean)
+                .unwrap(),
+            x
+        );
+        let mut y = vec![0.0f64; x.len()];
+        PatchViewMut::new(&mut y, &layout, tiles.spec())
+            .unwrap()
+            .assign(copy.data(), PatchOrder::PatchMajor)
+            .unwrap();
+        assert_eq!(y, x);
+        let small: Vec<i16> = (0..10).collect();
+        let frames = Plan::new(
+            &Layout::of::<i16>(&[10]).unwrap(),
+            &PatchSpec::frames(4, 3),
+            &Padding::explicit(vec![(1, 2)], PadMode::Constant(-1.0)),
+        )
+        .unwrap();
+        let got = frames.materialize(&small, PatchOrder::PatchMajor).unwrap();
+        assert_eq!(
+            got.data(),
+            &[-1, 0, 1, 2, 2, 3, 4, 5, 5, 6, 7, 8, 8, 9, -1, -1]
+        );
     }
 }

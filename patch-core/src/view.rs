@@ -2,7 +2,7 @@
 //! and strides.
 
 use crate::array::{Array, ArrayView, ArrayViewMut};
-use crate::element::Element;
+use crate::element::{Element, as_bits, as_bits_mut};
 use crate::error::{Result, bail};
 use crate::layout::Layout;
 use crate::plan::Plan;
@@ -290,7 +290,7 @@ impl<'a, T: Element> PatchViewMut<'a, T> {
             self.plan.layout().offset(),
             size_of::<T>(),
         );
-        kernel.scatter(patches, self.data);
+        kernel.scatter(as_bits(patches), as_bits_mut(self.data));
         Ok(())
     }
 }
