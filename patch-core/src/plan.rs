@@ -747,6 +747,15 @@ fn plan_window_axis(
                 let grid = len.div_ceil(w.step);
                 // (grid-1)*step < len, so this fits.
                 let total = ((grid - 1) * w.step + extent).saturating_sub(len);
+                if len
+                    .checked_add(total)
+                    .is_none_or(|n| n > isize::MAX as usize)
+                {
+                    bail!(
+                        Overflow,
+                        "axis {axis} of length {len} padded by {total} for SAME overflows isize"
+                    );
+                }
                 plan.grid = grid;
                 plan.pad_lo = total / 2;
                 plan.pad_hi = total - total / 2;

@@ -559,3 +559,13 @@ fn every_error_kind_has_a_distinct_name() {
     let names: std::collections::HashSet<&str> = ErrorKind::ALL.iter().map(|k| k.name()).collect();
     assert_eq!(names.len(), ErrorKind::ALL.len());
 }
+
+#[test]
+fn same_padding_past_isize_is_an_error() {
+    // Found by the no-panic property: SAME padding of an axis near isize::MAX.
+    let layout = Layout::new(&[0, isize::MAX as usize], &[0, 0], 0, 8).unwrap();
+    let spec = PatchSpec::new(vec![AxisRole::Whole, AxisRole::window(3, 1, 2)]);
+    let e = Plan::new(&layout, &spec, &Padding::same(PadMode::Reflect)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Overflow);
+    assert!(e.to_string().contains("padded by 4 for SAME overflows isize"), "{e}");
+}

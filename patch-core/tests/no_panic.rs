@@ -37,8 +37,17 @@ fn wild_role() -> impl Strategy<Value = AxisRole> {
     ]
 }
 
+/// The number of cases: `PROPTEST_CASES` when set (for long campaigns),
+/// else `default`.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(2000), ..ProptestConfig::default() })]
 
     #[test]
     fn wild_inputs_never_panic(

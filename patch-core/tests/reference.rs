@@ -393,8 +393,17 @@ fn all_reduces() -> Vec<Reduce> {
     ]
 }
 
+/// The number of cases: `PROPTEST_CASES` when set (for long campaigns),
+/// else `default`.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(600), ..ProptestConfig::default() })]
 
     /// Plan, view, materialize (both orders, typed and bytes) and fold (every
     /// reduction, both orders) against the reference.
