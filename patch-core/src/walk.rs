@@ -223,6 +223,24 @@ pub(crate) struct Walk<'w> {
     total: usize,
 }
 
+/// One piece of a row, relative to the row's source and output starts.
+#[derive(Clone, Copy, Debug)]
+enum Piece {
+    /// `n` blocks read from the source, `step` apart; `first` is the row
+    /// index of the first (for per-position weights).
+    Run {
+        out: usize,
+        src: isize,
+        step: isize,
+        n: usize,
+        first: usize,
+    },
+    /// One block of padding read from a real element.
+    Remapped { out: usize, src: isize },
+    /// `n` blocks of constant padding.
+    Constant { out: usize, n: usize },
+}
+
 /// What the rows of one odometer position share.
 struct ColumnCtx<'a> {
     /// Fixed coordinate of every input axis from the odometer axes.
@@ -551,15 +569,88 @@ impl<'w> Walk<'w> {
             sink.rows(out, ctx.row_out, src, step, cols.len(), row.len, self.block);
             return;
         }
+        // Every row has the same shape: work out its pieces once, relative
+        // to the row's start, and replay them row after row.
+        let pieces = self.row_pieces(&split, row);
         for t in cols {
             let scale = ctx.col_weights.map_or(ctx.scale, |w| ctx.scale * w[t]);
-            let w = RunWeights {
-                scale,
-                row: ctx.row_weights,
-            };
-            self.row(sink, out, at, ctx.pad, false, &split, row, w);
+            for piece in &pieces {
+                match *piece {
+                    Piece::Run {
+                        out: o,
+                        src,
+                        step,
+                        n,
+                        first,
+                    } => {
+                        let row_w = if ctx.row_weights.is_empty() {
+                            ctx.row_weights
+                        } else {
+                            &ctx.row_weights[first..first + n]
+                        };
+                        let w = RunWeights { scale, row: row_w };
+                        sink.interior(out + o, (at + src) as usize, step, n, !ctx.pad, w);
+                    }
+                    Piece::Remapped { out: o, src } => sink.remapped(out + o, (at + src) as usize),
+                    Piece::Constant { out: o, n } => sink.constant(out + o, n),
+                }
+            }
             at = at.wrapping_add(step);
             out += ctx.row_out;
+        }
+    }
+
+    /// The pieces of a row split as [`row`](Self::row) emits them, with
+    /// offsets relative to the row's source and output starts.
+    fn row_pieces(&self, split: &RowSplit, row: OutAxis) -> Vec<Piece> {
+        let a = &self.ins[row.input];
+        let b = self.block;
+        let mut pieces = Vec::with_capacity(4);
+        for i in 0..split.i0 {
+            self.border_piece(&mut pieces, a, i, split.start + i as isize * split.inc);
+        }
+        if split.i0 < split.i1 {
+            let c = split.start + split.i0 as isize * split.inc;
+            pieces.push(Piece::Run {
+                out: split.i0 * b,
+                src: c * a.stride,
+                step: split.inc.wrapping_mul(a.stride),
+                n: split.i1 - split.i0,
+                first: split.i0,
+            });
+        }
+        for i in split.i1.max(split.i0)..split.n_lin {
+            self.border_piece(&mut pieces, a, i, split.start + i as isize * split.inc);
+        }
+        if let Some(c) = split.shifted_last {
+            self.border_piece(&mut pieces, a, row.len - 1, c);
+        }
+        pieces
+    }
+
+    /// The piece of row index `i`, whose coordinate `c` may lie in padding;
+    /// neighbouring constant blocks merge into one piece.
+    fn border_piece(&self, pieces: &mut Vec<Piece>, a: &InAxis, i: usize, c: isize) {
+        let b = self.block;
+        if c >= 0 && c < a.len {
+            pieces.push(Piece::Run {
+                out: i * b,
+                src: c * a.stride,
+                step: 0,
+                n: 1,
+                first: i,
+            });
+        } else {
+            match remap(c, a.len as usize, self.mode) {
+                Some(r) => pieces.push(Piece::Remapped {
+                    out: i * b,
+                    src: r as isize * a.stride,
+                }),
+                None => match pieces.last_mut() {
+                    Some(Piece::Constant { out, n }) if *out + *n * b == i * b => *n += 1,
+                    _ => pieces.push(Piece::Constant { out: i * b, n: 1 }),
+                },
+            }
         }
     }
 

@@ -567,5 +567,9 @@ fn same_padding_past_isize_is_an_error() {
     let spec = PatchSpec::new(vec![AxisRole::Whole, AxisRole::window(3, 1, 2)]);
     let e = Plan::new(&layout, &spec, &Padding::same(PadMode::Reflect)).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Overflow);
-    assert!(e.to_string().contains("padded by 4 for SAME overflows isize"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("padded by 4 for SAME overflows isize"),
+        "{e}"
+    );
 }
