@@ -383,12 +383,13 @@ impl<'w> Walk<'w> {
         let row_out = row.len * self.block;
         let loops = &self.outs[..self.n_loop];
         if loops.is_empty() {
-            self.rows(&[], sink, 0, None, 0..1, row, row_out);
+            self.rows(&[], sink, &mut Vec::new(), 0, None, 0..1, row, row_out);
             return;
         }
         let (odo_axes, col) = loops.split_at(self.n_loop - 1);
         let col = col[0];
         let mut idx = vec![0usize; odo_axes.len()];
+        let mut scratch = Vec::new();
         let mut col_range = 0..col.len;
         let mut odo_end = 1usize;
         if odo_axes.is_empty() {
@@ -401,7 +402,16 @@ impl<'w> Walk<'w> {
         let (_, per_first) = self.split_axis();
         let mut out = part.start * per_first;
         loop {
-            self.rows(&idx, sink, out, Some(col), col_range.clone(), row, row_out);
+            self.rows(
+                &idx,
+                sink,
+                &mut scratch,
+                out,
+                Some(col),
+                col_range.clone(),
+                row,
+                row_out,
+            );
             out += col_range.len() * row_out;
             // Advance the odometer over the axes before the column.
             let mut m = odo_axes.len();
@@ -430,6 +440,7 @@ impl<'w> Walk<'w> {
         &self,
         idx: &[usize],
         sink: &mut S,
+        scratch: &mut Vec<Piece>,
         out: usize,
         col: Option<OutAxis>,
         cols: Range<usize>,
@@ -472,20 +483,13 @@ impl<'w> Walk<'w> {
             _ => &[],
         };
         let Some(col) = col else {
-            let split = self.split(row, coords[row.input]);
-            self.row(
-                sink,
-                out,
-                base,
-                pad,
-                constant,
-                &split,
-                row,
-                RunWeights {
-                    scale,
-                    row: row_weights,
-                },
-            );
+            if constant {
+                sink.constant(out, row.len);
+            } else {
+                let split = self.split(row, coords[row.input]);
+                self.row_pieces(&split, row, scratch);
+                self.emit(sink, out, base, pad, scratch, scale, row_weights);
+            }
             return;
         };
         let ca = &self.ins[col.input];
@@ -530,12 +534,12 @@ impl<'w> Walk<'w> {
             (cols.start + u0, cols.start + u1.max(u0))
         };
         if t0 == t1 {
-            self.slow_rows(&ctx, sink, out, cols);
+            self.slow_rows(&ctx, sink, scratch, out, cols);
             return;
         }
-        self.slow_rows(&ctx, sink, out, cols.start..t0);
-        self.tight_rows(&ctx, sink, out, t0..t1);
-        self.slow_rows(&ctx, sink, out, t1..cols.end);
+        self.slow_rows(&ctx, sink, scratch, out, cols.start..t0);
+        self.tight_rows(&ctx, sink, scratch, out, t0..t1);
+        self.slow_rows(&ctx, sink, scratch, out, t1..cols.end);
     }
 
     /// Rows of interior columns: one row split, the source moving by a
@@ -544,6 +548,7 @@ impl<'w> Walk<'w> {
         &self,
         ctx: &ColumnCtx<'_>,
         sink: &mut S,
+        scratch: &mut Vec<Piece>,
         out: usize,
         cols: Range<usize>,
     ) {
@@ -571,43 +576,67 @@ impl<'w> Walk<'w> {
         }
         // Every row has the same shape: work out its pieces once, relative
         // to the row's start, and replay them row after row.
-        let pieces = self.row_pieces(&split, row);
+        self.row_pieces(&split, row, scratch);
         for t in cols {
             let scale = ctx.col_weights.map_or(ctx.scale, |w| ctx.scale * w[t]);
-            for piece in &pieces {
-                match *piece {
-                    Piece::Run {
-                        out: o,
-                        src,
-                        step,
-                        n,
-                        first,
-                    } => {
-                        let row_w = if ctx.row_weights.is_empty() {
-                            ctx.row_weights
-                        } else {
-                            &ctx.row_weights[first..first + n]
-                        };
-                        let w = RunWeights { scale, row: row_w };
-                        sink.interior(out + o, (at + src) as usize, step, n, !ctx.pad, w);
-                    }
-                    Piece::Remapped { out: o, src } => sink.remapped(out + o, (at + src) as usize),
-                    Piece::Constant { out: o, n } => sink.constant(out + o, n),
-                }
-            }
+            self.emit(sink, out, at, ctx.pad, scratch, scale, ctx.row_weights);
             at = at.wrapping_add(step);
             out += ctx.row_out;
         }
     }
 
-    /// The pieces of a row split as [`row`](Self::row) emits them, with
-    /// offsets relative to the row's source and output starts.
-    fn row_pieces(&self, split: &RowSplit, row: OutAxis) -> Vec<Piece> {
+    /// Emits one row from its pieces, at source offset `base` and output
+    /// position `out`.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn emit<S: Sink>(
+        &self,
+        sink: &mut S,
+        out: usize,
+        base: isize,
+        pad: bool,
+        pieces: &[Piece],
+        scale: f64,
+        row_weights: &[f64],
+    ) {
+        for piece in pieces {
+            match *piece {
+                Piece::Run {
+                    out: o,
+                    src,
+                    step,
+                    n,
+                    first,
+                } => {
+                    let row = if row_weights.is_empty() {
+                        row_weights
+                    } else {
+                        &row_weights[first..first + n]
+                    };
+                    sink.interior(
+                        out + o,
+                        (base + src) as usize,
+                        step,
+                        n,
+                        !pad,
+                        RunWeights { scale, row },
+                    );
+                }
+                Piece::Remapped { out: o, src } => sink.remapped(out + o, (base + src) as usize),
+                Piece::Constant { out: o, n } => sink.constant(out + o, n),
+            }
+        }
+    }
+
+    /// The pieces of a row (into `pieces`, cleared first): border fills,
+    /// remapped reads and the interior run, with offsets relative to the
+    /// row's source and output starts.
+    fn row_pieces(&self, split: &RowSplit, row: OutAxis, pieces: &mut Vec<Piece>) {
         let a = &self.ins[row.input];
         let b = self.block;
-        let mut pieces = Vec::with_capacity(4);
+        pieces.clear();
         for i in 0..split.i0 {
-            self.border_piece(&mut pieces, a, i, split.start + i as isize * split.inc);
+            self.border_piece(pieces, a, i, split.start + i as isize * split.inc);
         }
         if split.i0 < split.i1 {
             let c = split.start + split.i0 as isize * split.inc;
@@ -620,12 +649,11 @@ impl<'w> Walk<'w> {
             });
         }
         for i in split.i1.max(split.i0)..split.n_lin {
-            self.border_piece(&mut pieces, a, i, split.start + i as isize * split.inc);
+            self.border_piece(pieces, a, i, split.start + i as isize * split.inc);
         }
         if let Some(c) = split.shifted_last {
-            self.border_piece(&mut pieces, a, row.len - 1, c);
+            self.border_piece(pieces, a, row.len - 1, c);
         }
-        pieces
     }
 
     /// The piece of row index `i`, whose coordinate `c` may lie in padding;
@@ -660,6 +688,7 @@ impl<'w> Walk<'w> {
         &self,
         ctx: &ColumnCtx<'_>,
         sink: &mut S,
+        scratch: &mut Vec<Piece>,
         out: usize,
         cols: Range<usize>,
     ) {
@@ -676,21 +705,14 @@ impl<'w> Walk<'w> {
                 self.place(ca, c, &mut b, &mut p, &mut k);
                 ctx.coords[row.input]
             };
-            let split = self.split(row, row_fixed);
             let scale = ctx.col_weights.map_or(ctx.scale, |w| ctx.scale * w[t]);
-            self.row(
-                sink,
-                out,
-                b,
-                p,
-                k,
-                &split,
-                row,
-                RunWeights {
-                    scale,
-                    row: ctx.row_weights,
-                },
-            );
+            if k {
+                sink.constant(out, row.len);
+            } else {
+                let split = self.split(row, row_fixed);
+                self.row_pieces(&split, row, scratch);
+                self.emit(sink, out, b, p, scratch, scale, ctx.row_weights);
+            }
             out += ctx.row_out;
         }
     }
@@ -749,70 +771,6 @@ impl<'w> Walk<'w> {
             i0,
             i1,
             shifted_last,
-        }
-    }
-
-    /// Emits one row.
-    #[allow(clippy::too_many_arguments)]
-    #[inline]
-    fn row<S: Sink>(
-        &self,
-        sink: &mut S,
-        out: usize,
-        base: isize,
-        pad: bool,
-        constant: bool,
-        split: &RowSplit,
-        row: OutAxis,
-        w: RunWeights<'_>,
-    ) {
-        if constant {
-            sink.constant(out, row.len);
-            return;
-        }
-        let a = &self.ins[row.input];
-        let b = self.block;
-        let border = |sink: &mut S, i: usize, c: isize| {
-            if c >= 0 && c < a.len {
-                let w1 = RunWeights {
-                    scale: w.at(i),
-                    row: &[],
-                };
-                sink.interior(out + i * b, (base + c * a.stride) as usize, 0, 1, !pad, w1);
-            } else {
-                match remap(c, a.len as usize, self.mode) {
-                    Some(r) => sink.remapped(out + i * b, (base + r as isize * a.stride) as usize),
-                    None => sink.constant(out + i * b, 1),
-                }
-            }
-        };
-        for i in 0..split.i0 {
-            border(sink, i, split.start + i as isize * split.inc);
-        }
-        if split.i0 < split.i1 {
-            let c = split.start + split.i0 as isize * split.inc;
-            let rw = if w.row.is_empty() {
-                w.row
-            } else {
-                &w.row[split.i0..split.i1]
-            };
-            sink.interior(
-                out + split.i0 * b,
-                (base + c * a.stride) as usize,
-                split.inc.wrapping_mul(a.stride),
-                split.i1 - split.i0,
-                !pad,
-                RunWeights {
-                    scale: w.scale,
-                    row: rw,
-                },
-            );
-        }
-        for i in split.i1.max(split.i0)..split.n_lin {
-            border(sink, i, split.start + i as isize * split.inc);
-        }
-        if let Some(c) = split.shifted_last {
-            border(sink, row.len - 1, c);
         }
     }
 }
