@@ -5,6 +5,8 @@ use patch_core::{
     AxisRole, Convention, Layout, PadMode, Padding, PatchOrder, PatchSpec, PatchView, Plan, Reduce,
     WindowFn,
 };
+mod common;
+use common::cases;
 use proptest::prelude::*;
 
 fn wild_usize() -> impl Strategy<Value = usize> {
@@ -35,15 +37,6 @@ fn wild_role() -> impl Strategy<Value = AxisRole> {
         Just(AxisRole::Whole),
         Just(AxisRole::Batch),
     ]
-}
-
-/// The number of cases: `PROPTEST_CASES` when set (for long campaigns),
-/// else `default`.
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 proptest! {

@@ -8,6 +8,8 @@ use patch_core::{
     AxisRole, Convention, ErrorKind, Layout, PadMode, Padding, PatchOrder, PatchSpec, PatchView,
     Plan, Reduce, Window, WindowFn,
 };
+mod common;
+use common::cases;
 use proptest::prelude::*;
 
 /// One axis of the reference geometry: grid count and window origins.
@@ -391,15 +393,6 @@ fn all_reduces() -> Vec<Reduce> {
         Reduce::Weighted(WindowFn::Hann),
         Reduce::Weighted(WindowFn::gaussian()),
     ]
-}
-
-/// The number of cases: `PROPTEST_CASES` when set (for long campaigns),
-/// else `default`.
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 proptest! {
