@@ -2,7 +2,7 @@
 
 /// The number of cases of a property test: `PROPTEST_CASES` when set (for
 /// long campaigns), else `default`.
-pub fn cases(default: u32) -> u32 {
+pub(crate) fn cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
