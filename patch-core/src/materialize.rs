@@ -5,6 +5,7 @@ use crate::element::{Element, as_bits, as_bits_mut};
 use crate::error::{Result, bail, err};
 use crate::padding::PadMode;
 use crate::plan::Plan;
+use crate::spec::AxisRole;
 use crate::strided::{Strided, copy_rows};
 use crate::walk::{PatchOrder, RunWeights, Sink, Walk, ordered};
 
@@ -212,6 +213,27 @@ pub(crate) fn copy_into<T: Copy + Send + Sync>(
     );
     let block = walk.block();
     let (n, per) = walk.split_axis();
+    if order == PatchOrder::PatchMajor
+        && let Some(interior) = InteriorBox::of(plan, size_of::<T>())
+    {
+        // Patches that read no padding are a strided view: copy them with the
+        // strided kernel, and only the border patches with the row walker.
+        in_parts(dst, n, per, bytes, |part, range| {
+            interior.gather(src, part, range.clone());
+            let first = range.start * per;
+            let mut sink = CopySink {
+                src,
+                dst: part,
+                first,
+                block,
+                fill,
+            };
+            for ranges in interior.border(&walk, range) {
+                walk.run_ranges(&ranges, &mut sink);
+            }
+        });
+        return;
+    }
     in_parts(dst, n, per, bytes, |part, range| {
         let first = range.start * per;
         walk.run_part(
@@ -225,6 +247,137 @@ pub(crate) fn copy_into<T: Copy + Send + Sync>(
             },
         );
     });
+}
+
+/// The patches of a padded plan that read no padding: per outer axis a
+/// range of windows that lie inside the input (all of a batch axis), so
+/// their copy is a strided gather (patch-major order only).
+struct InteriorBox {
+    /// Per outer axis: the interior range, its length in the output.
+    ranges: Vec<std::ops::Range<usize>>,
+    /// Per outer axis: (source stride, output stride) of one index.
+    steps: Vec<(isize, usize)>,
+    /// Source offset of outer index 0 on every axis (may lie in padding).
+    origin: isize,
+    /// The strided copy of one patch.
+    patch: Strided,
+}
+
+impl InteriorBox {
+    /// The interior box of `plan`, or `None` when no patch is interior.
+    fn of(plan: &Plan, itemsize: usize) -> Option<Self> {
+        let strides = plan.layout().strides();
+        let mut ranges = Vec::new();
+        let mut src_steps = Vec::new();
+        let mut inner_strides = Vec::new();
+        let mut origin = plan.layout().offset() as isize;
+        for (a, &stride) in plan.axes().iter().zip(strides) {
+            match a.role {
+                AxisRole::Batch => {
+                    ranges.push(0..a.len);
+                    src_steps.push(stride);
+                }
+                AxisRole::Whole => inner_strides.push(stride),
+                AxisRole::Window(w) => {
+                    let extent = (w.size - 1) * w.dilation + 1;
+                    let (lo, step) = (a.pad_lo, w.step);
+                    // Windows at k*step - lo, inside when 0 <= that and
+                    // that + extent <= len; a Cover-shifted last one is not linear.
+                    let k0 = lo.div_ceil(step);
+                    let linear = if a.cover_last.is_some() {
+                        a.grid - 1
+                    } else {
+                        a.grid
+                    };
+                    let k1 = if a.len + lo >= extent {
+                        ((a.len + lo - extent) / step + 1).min(linear)
+                    } else {
+                        0
+                    };
+                    if k0 >= k1 {
+                        return None;
+                    }
+                    ranges.push(k0..k1);
+                    src_steps.push((step as isize).wrapping_mul(stride));
+                    inner_strides.push((w.dilation as isize).wrapping_mul(stride));
+                    origin = origin.wrapping_sub((lo as isize).wrapping_mul(stride));
+                }
+            }
+        }
+        let outer = plan.outer_shape();
+        let mut steps = vec![(0isize, 0usize); outer.len()];
+        let mut acc = plan.patch_len();
+        for m in (0..outer.len()).rev() {
+            steps[m] = (src_steps[m], acc);
+            acc *= outer[m];
+        }
+        let patch = Strided::new(plan.inner_shape(), &inner_strides, 0, itemsize);
+        Some(InteriorBox {
+            ranges,
+            steps,
+            origin,
+            patch,
+        })
+    }
+
+    /// Copies the interior patches whose first outer index lies in `part`
+    /// into `dst`, the output of those indices.
+    fn gather<T: Copy>(&self, src: &[T], dst: &mut [T], part: std::ops::Range<usize>) {
+        let first = self.ranges[0].start.max(part.start);
+        let last = self.ranges[0].end.min(part.end);
+        if first >= last {
+            return;
+        }
+        let mut boxes: Vec<(usize, isize, usize)> = self
+            .ranges
+            .iter()
+            .zip(&self.steps)
+            .map(|(r, &(s, d))| (r.len(), s, d))
+            .collect();
+        boxes[0].0 = last - first;
+        let mut src0 = self.origin;
+        let mut dst0 = 0usize;
+        for (m, (r, &(s, d))) in self.ranges.iter().zip(&self.steps).enumerate() {
+            let start = if m == 0 { first } else { r.start };
+            src0 = src0.wrapping_add((start as isize).wrapping_mul(s));
+            dst0 += if m == 0 {
+                (start - part.start) * d
+            } else {
+                start * d
+            };
+        }
+        self.patch.gather_boxes(src, dst, &boxes, src0, dst0);
+    }
+
+    /// The loop-axis ranges of the walker that cover every border patch
+    /// whose first outer index lies in `part`: disjoint products of ranges,
+    /// outer axes first, every inner loop axis whole.
+    fn border(
+        &self,
+        walk: &Walk<'_>,
+        part: std::ops::Range<usize>,
+    ) -> Vec<Vec<std::ops::Range<usize>>> {
+        let mut full = walk.loop_ranges();
+        full[0] = part.clone();
+        // The box, with its first axis clipped to the part.
+        let mut inside = self.ranges.clone();
+        let s0 = inside[0].start.clamp(part.start, part.end);
+        inside[0] = s0..inside[0].end.clamp(s0, part.end);
+        let mut out = Vec::new();
+        for i in 0..inside.len() {
+            let below = full[i].start..inside[i].start;
+            let above = inside[i].end..full[i].end;
+            for piece in [below, above] {
+                let mut ranges = full.clone();
+                ranges[..i].clone_from_slice(&inside[..i]);
+                ranges[i] = piece;
+                if ranges.iter().all(|r| !r.is_empty()) {
+                    out.push(ranges);
+                }
+            }
+        }
+        out
+    }
 }
 
 /// [`copy_into`] for an element type, moved as the unsigned integers of its

@@ -127,28 +127,89 @@ impl Strided {
             last: usize,
         ) {
             let block = k.band * k.rows * k.run;
-            k.walk(first, last, |i, at| {
-                let chunk = &mut dst[i * block..(i + 1) * block];
-                if k.run == 1 {
-                    let mut a = at;
-                    for d in chunk.iter_mut() {
-                        *d = src[a as usize];
-                        a = a.wrapping_add(k.row_step);
-                    }
-                } else if k.band > 1 {
-                    k.band_rows(at, |r, s| {
-                        gather_band::<T, N>(&src[s..], chunk, r, k.rows, k.run)
-                    });
-                } else {
-                    let mut a = at;
-                    for row in chunk.chunks_exact_mut(k.run) {
-                        move_run::<T, N>(row, &src[a as usize..], k.run);
-                        a = a.wrapping_add(k.row_step);
-                    }
-                }
+            k.walk(first, last, k.offset, |i, at| {
+                k.gather_block::<T, N>(src, &mut dst[i * block..(i + 1) * block], at)
             });
         }
         dispatch_run!(self.run, go, self, src, dst, first, last)
+    }
+
+    /// Gathers one contiguous block for every index of the `boxes`
+    /// dimensions `(length, source stride, destination stride)`: the block
+    /// of index `i` reads this kernel's shape from `src0 + sum(i * source
+    /// stride)` and fills `dst` from `dst0 + sum(i * destination stride)`.
+    /// (The interior box of a padded plan: patches that read no padding.)
+    pub(crate) fn gather_boxes<T: Copy>(
+        &self,
+        src: &[T],
+        dst: &mut [T],
+        boxes: &[(usize, isize, usize)],
+        src0: isize,
+        dst0: usize,
+    ) {
+        fn go<T: Copy, const N: usize>(
+            k: &Strided,
+            src: &[T],
+            dst: &mut [T],
+            boxes: &[(usize, isize, usize)],
+            src0: isize,
+            dst0: usize,
+        ) {
+            let block = k.band * k.rows * k.run;
+            let (n, _) = k.split();
+            let total = n * k.split().1;
+            if boxes.iter().any(|b| b.0 == 0) {
+                return;
+            }
+            let mut idx = vec![0usize; boxes.len()];
+            let (mut at, mut o) = (src0, dst0);
+            loop {
+                let part = &mut dst[o..o + total];
+                k.walk(0, n, at, |i, a| {
+                    k.gather_block::<T, N>(src, &mut part[i * block..(i + 1) * block], a)
+                });
+                let mut m = boxes.len();
+                loop {
+                    if m == 0 {
+                        return;
+                    }
+                    m -= 1;
+                    let (len, s, d) = boxes[m];
+                    idx[m] += 1;
+                    at = at.wrapping_add(s);
+                    o += d;
+                    if idx[m] < len {
+                        break;
+                    }
+                    at = at.wrapping_sub(s.wrapping_mul(len as isize));
+                    o -= d * len;
+                    idx[m] = 0;
+                }
+            }
+        }
+        dispatch_run!(self.run, go, self, src, dst, boxes, src0, dst0)
+    }
+
+    /// Gathers the block at strided offset `at` into `chunk`.
+    #[inline(always)]
+    fn gather_block<T: Copy, const N: usize>(&self, src: &[T], chunk: &mut [T], at: isize) {
+        if self.run == 1 {
+            let mut a = at;
+            for d in chunk.iter_mut() {
+                *d = src[a as usize];
+                a = a.wrapping_add(self.row_step);
+            }
+        } else if self.band > 1 {
+            self.band_rows(at, |r, s| {
+                gather_band::<T, N>(&src[s..], chunk, r, self.rows, self.run)
+            });
+        } else {
+            let mut a = at;
+            for row in chunk.chunks_exact_mut(self.run) {
+                move_run::<T, N>(row, &src[a as usize..], self.run);
+                a = a.wrapping_add(self.row_step);
+            }
+        }
     }
 
     /// Scatters the contiguous `src` into the strided `dst`, the inverse of
@@ -158,7 +219,7 @@ impl Strided {
         fn go<T: Copy, const N: usize>(k: &Strided, src: &[T], dst: &mut [T]) {
             let block = k.band * k.rows * k.run;
             let (n, _) = k.split();
-            k.walk(0, n, |i, at| {
+            k.walk(0, n, k.offset, |i, at| {
                 let chunk = &src[i * block..(i + 1) * block];
                 if k.run == 1 {
                     let mut a = at;
@@ -198,16 +259,16 @@ impl Strided {
     /// at strided offset `at`, for every outer index in `first..last` of the
     /// first outer dimension.
     #[inline(always)]
-    fn walk(&self, first: usize, last: usize, mut f: impl FnMut(usize, isize)) {
+    fn walk(&self, first: usize, last: usize, base: isize, mut f: impl FnMut(usize, isize)) {
         if self.outer.is_empty() {
             if first < last {
-                f(0, self.offset);
+                f(0, base);
             }
             return;
         }
         let mut idx = vec![0usize; self.outer.len()];
         idx[0] = first;
-        let mut at = self.offset + first as isize * self.outer[0].1;
+        let mut at = base + first as isize * self.outer[0].1;
         let mut i = 0;
         if first >= last {
             return;

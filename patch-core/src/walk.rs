@@ -353,6 +353,11 @@ impl<'w> Walk<'w> {
         (len, self.total / len)
     }
 
+    /// The full range of every loop axis (the column's last).
+    pub(crate) fn loop_ranges(&self) -> Vec<Range<usize>> {
+        self.outs[..self.n_loop].iter().map(|o| 0..o.len).collect()
+    }
+
     /// Walks the whole output.
     pub(crate) fn run<S: Sink>(&self, sink: &mut S) {
         let (len, _) = self.split_axis();
@@ -362,7 +367,20 @@ impl<'w> Walk<'w> {
     /// Walks the part of the output whose first loop axis index lies in
     /// `part` (all of it when there are no loop axes).
     pub(crate) fn run_part<S: Sink>(&self, part: Range<usize>, sink: &mut S) {
-        if self.total == 0 || part.is_empty() {
+        let mut ranges: Vec<Range<usize>> =
+            self.outs[..self.n_loop].iter().map(|o| 0..o.len).collect();
+        if let Some(first) = ranges.first_mut() {
+            *first = part.clone();
+        } else if part.is_empty() {
+            return;
+        }
+        self.run_ranges(&ranges, sink);
+    }
+
+    /// Walks the output positions whose loop-axis indices lie in `ranges`
+    /// (one range per loop axis, the column's last).
+    pub(crate) fn run_ranges<S: Sink>(&self, ranges: &[Range<usize>], sink: &mut S) {
+        if self.total == 0 || ranges.iter().any(|r| r.is_empty()) {
             return;
         }
         let Some(row) = self.row else {
@@ -381,27 +399,25 @@ impl<'w> Walk<'w> {
             return;
         };
         let row_out = row.len * self.block;
-        let loops = &self.outs[..self.n_loop];
-        if loops.is_empty() {
-            self.rows(&[], sink, &mut Vec::new(), 0, None, 0..1, row, row_out);
+        let mut scratch = Vec::new();
+        if self.n_loop == 0 {
+            self.rows(&[], sink, &mut scratch, 0, None, 0..1, row, row_out);
             return;
         }
-        let (odo_axes, col) = loops.split_at(self.n_loop - 1);
-        let col = col[0];
-        let mut idx = vec![0usize; odo_axes.len()];
-        let mut scratch = Vec::new();
-        let mut col_range = 0..col.len;
-        let mut odo_end = 1usize;
-        if odo_axes.is_empty() {
-            col_range = part.clone();
-        } else {
-            idx[0] = part.start;
-            odo_end = part.end;
+        let (odo_axes, col) = self.outs[..self.n_loop].split_at(self.n_loop - 1);
+        let (odo_ranges, col_range) = ranges.split_at(self.n_loop - 1);
+        let (col, col_range) = (col[0], col_range[0].clone());
+        // Output elements per index of every loop axis.
+        let mut strides = vec![0usize; self.n_loop];
+        let mut acc = row_out;
+        for m in (0..self.n_loop).rev() {
+            strides[m] = acc;
+            acc *= self.outs[m].len;
         }
-        // Output position of the first row of this part.
-        let (_, per_first) = self.split_axis();
-        let mut out = part.start * per_first;
+        let mut idx: Vec<usize> = odo_ranges.iter().map(|r| r.start).collect();
         loop {
+            let out = idx.iter().zip(&strides).map(|(i, s)| i * s).sum::<usize>()
+                + col_range.start * row_out;
             self.rows(
                 &idx,
                 sink,
@@ -412,7 +428,6 @@ impl<'w> Walk<'w> {
                 row,
                 row_out,
             );
-            out += col_range.len() * row_out;
             // Advance the odometer over the axes before the column.
             let mut m = odo_axes.len();
             loop {
@@ -421,14 +436,10 @@ impl<'w> Walk<'w> {
                 }
                 m -= 1;
                 idx[m] += 1;
-                let end = if m == 0 { odo_end } else { odo_axes[m].len };
-                if idx[m] < end {
+                if idx[m] < odo_ranges[m].end {
                     break;
                 }
-                if m == 0 {
-                    return;
-                }
-                idx[m] = 0;
+                idx[m] = odo_ranges[m].start;
             }
         }
     }
