@@ -90,6 +90,12 @@ impl<T: Copy> Sink for CopySink<'_, T> {
             }
             return;
         }
+        if src_step == len as isize {
+            // The rows follow each other in the source too: one run.
+            let n = rows * len;
+            copy_run(&mut self.dst[out..out + n], &self.src[src..src + n]);
+            return;
+        }
         copy_rows(
             &mut self.dst[out..out + rows * len],
             self.src,
