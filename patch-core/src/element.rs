@@ -140,25 +140,42 @@ pub trait FloatElement:
     const ZERO: Self;
     /// One.
     const ONE: Self;
+    /// Whether weighted folds accumulate this type in `f64` (sums of
+    /// `w*v` and of `w`, divided at the end): exact for `f32` data when every
+    /// contribution to an element is equal, and faster than a running mean.
+    /// `f64` keeps the running weighted mean, exact for equal contributions.
+    const WIDE_WEIGHTS: bool;
     /// Converts from `f64` (rounding to nearest for `f32`).
     fn from_weight(w: f64) -> Self;
+    /// Converts to `f64` (exact).
+    fn to_f64(self) -> f64;
 }
 
 impl FloatElement for f32 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
+    const WIDE_WEIGHTS: bool = true;
     #[inline]
     fn from_weight(w: f64) -> Self {
         w as f32
+    }
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self as f64
     }
 }
 
 impl FloatElement for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
+    const WIDE_WEIGHTS: bool = false;
     #[inline]
     fn from_weight(w: f64) -> Self {
         w
+    }
+    #[inline]
+    fn to_f64(self) -> f64 {
+        self
     }
 }
 

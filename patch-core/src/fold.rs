@@ -82,8 +82,10 @@ pub enum Reduce {
     /// mean, so equal contributions give back exactly that value.
     Mean,
     /// Weighted average with a weight per window position (the product of
-    /// the per-axis weights), normalized by the summed weights; a running
-    /// weighted mean, exact for equal contributions.
+    /// the per-axis weights), normalized by the summed weights. Equal
+    /// contributions give back exactly that value: `f32` data is summed in
+    /// `f64` and divided at the end, `f64` data kept as a running weighted
+    /// mean.
     Weighted(WindowFn),
     /// The patch with the highest index that covers an element wins.
     Overwrite,
@@ -98,6 +100,9 @@ struct FoldSink<'a, T> {
     lo: usize,
     /// Running count (Mean) or summed weight (Weighted) per element.
     norm: Vec<T>,
+    /// Weighted folds of `f32` ([`FloatElement::WIDE_WEIGHTS`]): the sums
+    /// of `w*v` and of `w` per element, in `f64`.
+    wide: Vec<(f64, f64)>,
     /// Patch index + 1 of the current winner per element (Overwrite).
     winner: Vec<usize>,
     mode: Mode,
@@ -144,6 +149,12 @@ impl<T: FloatElement> FoldSink<'_, T> {
                     *d += (v - *d) / *c;
                 }
             }
+            Mode::Weighted if T::WIDE_WEIGHTS => {
+                for (acc, &v) in self.wide[dst..dst + len].iter_mut().zip(src) {
+                    acc.0 += weight * v.to_f64();
+                    acc.1 += weight;
+                }
+            }
             Mode::Weighted => {
                 let w = T::from_weight(weight);
                 if w.partial_cmp(&T::ZERO) != Some(std::cmp::Ordering::Greater) {
@@ -173,6 +184,14 @@ impl<T: FloatElement> FoldSink<'_, T> {
     fn weighted_row(&mut self, out: usize, dst: usize, w: RunWeights<'_>) {
         let n = w.row.len();
         let src = &self.patches[out..out + n];
+        if T::WIDE_WEIGHTS {
+            for ((acc, &v), &wr) in self.wide[dst..dst + n].iter_mut().zip(src).zip(w.row) {
+                let wt = w.scale * wr;
+                acc.0 += wt * v.to_f64();
+                acc.1 += wt;
+            }
+            return;
+        }
         let target = &mut self.out[dst..dst + n];
         let norm = &mut self.norm[dst..dst + n];
         for (((d, c), &v), &wr) in target.iter_mut().zip(norm).zip(src).zip(w.row) {
@@ -380,15 +399,17 @@ impl Plan {
                 return Ok(());
             }
             let len = part.len();
+            let wide = mode == Mode::Weighted && T::WIDE_WEIGHTS;
             let mut sink = FoldSink {
                 patches,
                 out: part,
                 lo,
-                norm: if matches!(mode, Mode::Mean | Mode::Weighted) {
+                norm: if mode == Mode::Mean || (mode == Mode::Weighted && !wide) {
                     alloc(len)?
                 } else {
                     Vec::new()
                 },
+                wide: if wide { alloc(len)? } else { Vec::new() },
                 winner: if mode == Mode::Overwrite {
                     alloc(len)?
                 } else {
@@ -401,6 +422,15 @@ impl Plan {
                 num_patches: self.num_patches(),
             };
             walk.run(&mut sink);
+            if wide {
+                for (o, &(sum, weight)) in sink.out.iter_mut().zip(&sink.wide) {
+                    *o = if weight > 0.0 {
+                        T::from_weight(sum / weight)
+                    } else {
+                        T::ZERO
+                    };
+                }
+            }
             Ok(())
         };
         in_slabs(out, slab, parts, fold_part)

@@ -509,6 +509,17 @@ proptest! {
         for order in [PatchOrder::PatchMajor, PatchOrder::FeatureMajor] {
             let copies = plan.materialize(&x, order).unwrap();
             let ones = plan.fold(&vec![1.0f32; plan.copy_len()], order, &Reduce::Sum).unwrap();
+            // f32 weighted folds (summed in f64) agree with the f64 ones.
+            let p32: Vec<f32> = (0..plan.copy_len()).map(|i| ((i * 29) % 97) as f32 - 40.0).collect();
+            let p64: Vec<f64> = p32.iter().map(|&v| v as f64).collect();
+            let plan64 = Plan::new(&contiguous.with_itemsize(8).unwrap(), &PatchSpec::new(case.roles.clone()), &case.padding).unwrap();
+            for reduce in [Reduce::Weighted(WindowFn::Hann), Reduce::Weighted(WindowFn::gaussian())] {
+                let a = plan.fold(&p32, order, &reduce).unwrap();
+                let b = plan64.fold(&p64, order, &reduce).unwrap();
+                for (x, y) in a.iter().zip(&b) {
+                    prop_assert!((*x as f64 - y).abs() <= 1e-5 * (1.0 + y.abs()), "{:?}: {} vs {}", reduce, x, y);
+                }
+            }
             for reduce in [Reduce::Mean, Reduce::Weighted(WindowFn::gaussian())] {
                 let back = plan.fold(copies.data(), order, &reduce).unwrap();
                 for i in 0..x.len() {
