@@ -530,15 +530,34 @@ impl<'w> Walk<'w> {
         } else {
             cols.end
         };
-        let (t0, t1) = if shared || constant || cols.start >= lin_end {
+        // With a shared axis the column moves the whole row: an interior
+        // column is one whose row reads no padding at all.
+        let (reach_lo, reach_hi) = if shared {
+            let ra = &self.ins[row.input];
+            let (first, inc_r, n_lin) = match row.part {
+                Part::Grid => (
+                    -ra.pad_lo,
+                    ra.step,
+                    row.len - usize::from(ra.cover_last.is_some()),
+                ),
+                Part::Inner => (0, ra.dilation, row.len),
+                Part::Plain => (0, 1, row.len),
+            };
+            (first, first + (n_lin.max(1) as isize - 1) * inc_r)
+        } else {
+            (0, 0)
+        };
+        let (t0, t1) = if constant || cols.start >= lin_end {
             (cols.end, cols.end)
         } else {
-            let c0 = coords[col.input] + ca.part_coord(col.part, cols.start);
+            // Interior when reach_lo + c >= 0 and reach_hi + c <= len - 1.
+            let c0 = coords[col.input] + ca.part_coord(col.part, cols.start) + reach_lo;
+            let len = ca.len - (reach_hi - reach_lo);
             let u0 = if c0 >= 0 { 0 } else { ceil_div(-c0, inc) };
-            let u1 = if c0 > ca.len - 1 {
+            let u1 = if c0 > len - 1 {
                 0
             } else {
-                ((ca.len - 1 - c0) / inc + 1) as usize
+                ((len - 1 - c0) / inc + 1) as usize
             };
             let n = lin_end - cols.start;
             let (u0, u1) = (u0.min(n), u1.min(n));
@@ -566,10 +585,18 @@ impl<'w> Walk<'w> {
         let (row, col) = (ctx.row, ctx.col);
         let ca = &self.ins[col.input];
         let (inc, _) = ca.part_inc(col.part);
-        let split = self.split(row, ctx.coords[row.input]);
-        let step = inc.wrapping_mul(ca.stride);
         let c = ctx.coords[col.input] + ca.part_coord(col.part, cols.start);
-        let mut at = ctx.base + c * ca.stride;
+        // A shared column moves the row's own coordinate; another column
+        // moves the row's source start.
+        let (split, mut at) = if ctx.shared {
+            (self.split(row, c), ctx.base)
+        } else {
+            (
+                self.split(row, ctx.coords[row.input]),
+                ctx.base + c * ca.stride,
+            )
+        };
+        let step = inc.wrapping_mul(ca.stride);
         let mut out = out + (cols.start - ctx.first) * ctx.row_out;
         let ra = &self.ins[row.input];
         let contiguous = row.len == 1 || split.inc.wrapping_mul(ra.stride) == self.block as isize;
