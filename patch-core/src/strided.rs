@@ -324,7 +324,15 @@ fn gather_band<T: Copy, const N: usize>(
     rows: usize,
     run: usize,
 ) {
-    let run = if N == 0 { run } else { N };
+    if N > 0 {
+        // Runs as arrays: block `g`'s row `r` is run `g*rows + r` of `chunk`.
+        let (to, _) = chunk.as_chunks_mut::<N>();
+        let (from, _) = from.as_chunks::<N>();
+        for (t, f) in to.iter_mut().skip(r).step_by(rows).zip(from) {
+            *t = *f;
+        }
+        return;
+    }
     for (g, block) in chunk.chunks_exact_mut(rows * run).enumerate() {
         move_run::<T, N>(&mut block[r * run..(r + 1) * run], &from[g * run..], run);
     }
@@ -340,7 +348,14 @@ fn scatter_band<T: Copy, const N: usize>(
     run: usize,
     to: &mut [T],
 ) {
-    let run = if N == 0 { run } else { N };
+    if N > 0 {
+        let (from, _) = chunk.as_chunks::<N>();
+        let (to, _) = to.as_chunks_mut::<N>();
+        for (t, f) in to.iter_mut().zip(from.iter().skip(r).step_by(rows)) {
+            *t = *f;
+        }
+        return;
+    }
     for (g, block) in chunk.chunks_exact(rows * run).enumerate() {
         move_run::<T, N>(&mut to[g * run..(g + 1) * run], &block[r * run..], run);
     }
