@@ -352,7 +352,8 @@ impl InteriorBox {
                 start * d
             };
         }
-        self.patch.gather_boxes(src, dst, &boxes, src0, dst0);
+        let (n, _) = self.patch.split();
+        self.patch.gather_boxes(src, dst, &boxes, src0, dst0, 0..n);
     }
 
     /// The loop-axis ranges of the walker that cover every border patch

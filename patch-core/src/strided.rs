@@ -31,7 +31,11 @@ pub(crate) struct Strided {
 /// Largest contiguous band (in bytes) kept in the cache for band mode.
 const BAND_BYTES: usize = 64 * 1024;
 
-/// Runs whose length the loop nest is compiled for.
+/// Runs whose length the loop nest is compiled for: each length is a copy
+/// of the loop nest, so WebAssembly (where code size is download size) gets
+/// the few that ViT tiles (`p*C` = 48, 64), im2col channels and 2x2 folds
+/// use, native code a longer list.
+#[cfg(not(target_arch = "wasm32"))]
 macro_rules! dispatch_run {
     ($run:expr, $f:ident, $($args:expr),*) => {
         match $run {
@@ -50,6 +54,22 @@ macro_rules! dispatch_run {
             128 => $f::<T, 128>($($args),*),
             192 => $f::<T, 192>($($args),*),
             256 => $f::<T, 256>($($args),*),
+            _ => $f::<T, 0>($($args),*),
+        }
+    };
+}
+
+/// See the native version above.
+#[cfg(target_arch = "wasm32")]
+macro_rules! dispatch_run {
+    ($run:expr, $f:ident, $($args:expr),*) => {
+        match $run {
+            2 => $f::<T, 2>($($args),*),
+            3 => $f::<T, 3>($($args),*),
+            4 => $f::<T, 4>($($args),*),
+            16 => $f::<T, 16>($($args),*),
+            48 => $f::<T, 48>($($args),*),
+            64 => $f::<T, 64>($($args),*),
             _ => $f::<T, 0>($($args),*),
         }
     };
@@ -119,26 +139,16 @@ impl Strided {
     /// Gathers the part whose first outer index lies in `first..last` from
     /// the strided `src` into the contiguous `dst` (exactly that part).
     pub(crate) fn gather<T: Copy>(&self, src: &[T], dst: &mut [T], first: usize, last: usize) {
-        fn go<T: Copy, const N: usize>(
-            k: &Strided,
-            src: &[T],
-            dst: &mut [T],
-            first: usize,
-            last: usize,
-        ) {
-            let block = k.band * k.rows * k.run;
-            k.walk(first, last, k.offset, |i, at| {
-                k.gather_block::<T, N>(src, &mut dst[i * block..(i + 1) * block], at)
-            });
-        }
-        dispatch_run!(self.run, go, self, src, dst, first, last)
+        self.gather_boxes(src, dst, &[], self.offset, 0, first..last);
     }
 
-    /// Gathers one contiguous block for every index of the `boxes`
-    /// dimensions `(length, source stride, destination stride)`: the block
-    /// of index `i` reads this kernel's shape from `src0 + sum(i * source
-    /// stride)` and fills `dst` from `dst0 + sum(i * destination stride)`.
-    /// (The interior box of a padded plan: patches that read no padding.)
+    /// Gathers one copy of this kernel's array, restricted to the indices
+    /// `part` of its first outer dimension, for every index of the `boxes`
+    /// dimensions `(length, source stride, destination stride)`: the copy
+    /// of box index `i` reads from `src0 + sum(i * source stride)` and fills
+    /// `dst` from `dst0 + sum(i * destination stride)`. With no boxes this
+    /// is the plain gather; with boxes, the interior box of a padded plan
+    /// (the patches that read no padding).
     pub(crate) fn gather_boxes<T: Copy>(
         &self,
         src: &[T],
@@ -146,6 +156,7 @@ impl Strided {
         boxes: &[(usize, isize, usize)],
         src0: isize,
         dst0: usize,
+        part: std::ops::Range<usize>,
     ) {
         fn go<T: Copy, const N: usize>(
             k: &Strided,
@@ -154,19 +165,19 @@ impl Strided {
             boxes: &[(usize, isize, usize)],
             src0: isize,
             dst0: usize,
+            part: std::ops::Range<usize>,
         ) {
             let block = k.band * k.rows * k.run;
-            let (n, _) = k.split();
-            let total = n * k.split().1;
+            let total = part.len() * k.split().1;
             if boxes.iter().any(|b| b.0 == 0) {
                 return;
             }
             let mut idx = vec![0usize; boxes.len()];
             let (mut at, mut o) = (src0, dst0);
             loop {
-                let part = &mut dst[o..o + total];
-                k.walk(0, n, at, |i, a| {
-                    k.gather_block::<T, N>(src, &mut part[i * block..(i + 1) * block], a)
+                let copy = &mut dst[o..o + total];
+                k.walk(part.start, part.end, at, |i, a| {
+                    k.gather_block::<T, N>(src, &mut copy[i * block..(i + 1) * block], a)
                 });
                 let mut m = boxes.len();
                 loop {
@@ -187,7 +198,7 @@ impl Strided {
                 }
             }
         }
-        dispatch_run!(self.run, go, self, src, dst, boxes, src0, dst0)
+        dispatch_run!(self.run, go, self, src, dst, boxes, src0, dst0, part)
     }
 
     /// Gathers the block at strided offset `at` into `chunk`.
