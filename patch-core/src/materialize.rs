@@ -20,6 +20,8 @@ struct CopySink<'a, T> {
 }
 
 impl<T: Copy> Sink for CopySink<'_, T> {
+    const OVERWRITES: bool = true;
+
     #[inline]
     fn interior(
         &mut self,

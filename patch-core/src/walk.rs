@@ -64,6 +64,11 @@ impl RunWeights<'_> {
 /// the patch buffer, `src` the array buffer. Every block is `B` elements,
 /// contiguous on both sides.
 pub(crate) trait Sink {
+    /// Whether the sink copies into its output, so that a position written
+    /// twice keeps the last value (true for materialize, false for folds,
+    /// which accumulate, and for scatters into the input).
+    const OVERWRITES: bool = false;
+
     /// `n` blocks; block `t` is at `out + t*B` and `src + t*step`.
     /// `real` is false when the row reads padding that was remapped onto real
     /// elements (through another axis), which a fold must skip.
@@ -615,6 +620,57 @@ impl<'w> Walk<'w> {
         // Every row has the same shape: work out its pieces once, relative
         // to the row's start, and replay them row after row.
         self.row_pieces(&split, row, scratch);
+        if S::OVERWRITES && self.weights.is_none() && cols.len() > 1 && step == ctx.row_out as isize
+        {
+            // The rows follow each other in the source as in the output, so
+            // their runs, and what lies between them, are one contiguous run:
+            // copy it at once, then write each row's padding over the
+            // elements that run put between the rows (the source elements
+            // there are real, so the copy stays inside the input).
+            let runs: Vec<&Piece> = scratch
+                .iter()
+                .filter(|p| matches!(p, Piece::Run { .. }))
+                .collect();
+            if let [
+                Piece::Run {
+                    out: o,
+                    src,
+                    step: s,
+                    n,
+                    ..
+                },
+            ] = runs[..]
+                && (*n == 1 || *s == self.block as isize)
+            {
+                let blocks = (cols.len() - 1) * row.len + n;
+                let w = RunWeights {
+                    scale: 1.0,
+                    row: &[],
+                };
+                sink.interior(
+                    out + o,
+                    (at + src) as usize,
+                    self.block as isize,
+                    blocks,
+                    !ctx.pad,
+                    w,
+                );
+                for _ in cols {
+                    for piece in scratch.iter() {
+                        match *piece {
+                            Piece::Remapped { out: o, src } => {
+                                sink.remapped(out + o, (at + src) as usize)
+                            }
+                            Piece::Constant { out: o, n } => sink.constant(out + o, n),
+                            Piece::Run { .. } => {}
+                        }
+                    }
+                    at = at.wrapping_add(step);
+                    out += ctx.row_out;
+                }
+                return;
+            }
+        }
         for t in cols {
             let scale = ctx.col_weights.map_or(ctx.scale, |w| ctx.scale * w[t]);
             self.emit(sink, out, at, ctx.pad, scratch, scale, ctx.row_weights);
