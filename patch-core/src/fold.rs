@@ -3,10 +3,11 @@
 use crate::element::{FloatElement, as_bits, as_bits_mut};
 use crate::error::{Result, bail};
 use crate::layout::c_strides;
-use crate::materialize::{alloc, in_slabs, parallel_parts};
+use crate::materialize::alloc;
 use crate::plan::Plan;
 use crate::spec::AxisRole;
 use crate::strided::Strided;
+use crate::threads::{in_parts, parallel_parts};
 use crate::walk::{PatchOrder, RunWeights, ScatterSink, Sink, Walk, ordered};
 
 /// Per-position window weights for a weighted fold.
@@ -390,7 +391,8 @@ impl Plan {
             order,
             if direct { None } else { weights.as_deref() },
         );
-        let fold_part = |lo: usize, part: &mut [T]| -> Result<()> {
+        let fold_part = |part: &mut [T], range: std::ops::Range<usize>| -> Result<()> {
+            let lo = range.start * slab;
             if !covered {
                 part.fill(T::ZERO);
             }
@@ -433,7 +435,7 @@ impl Plan {
             }
             Ok(())
         };
-        in_slabs(out, slab, parts, fold_part)
+        in_parts(out, rows, slab, parts, fold_part)
     }
 
     /// The weights of `f` for every input axis (empty for non-window axes).

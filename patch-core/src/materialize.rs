@@ -7,7 +7,9 @@ use crate::padding::PadMode;
 use crate::plan::Plan;
 use crate::spec::AxisRole;
 use crate::strided::{Strided, copy_rows};
+use crate::threads::{in_parts, parallel_parts};
 use crate::walk::{PatchOrder, RunWeights, Sink, Walk, ordered};
+use std::convert::Infallible;
 
 /// Copies the pieces of a walk from `src` into `dst`. `dst` may be a part of
 /// the whole output starting at element `first`.
@@ -207,9 +209,11 @@ pub(crate) fn copy_into<T: Copy + Send + Sync>(
         let (shape, strides) = ordered(plan, view_strides, order);
         let kernel = Strided::new(&shape, &strides, plan.layout().offset(), size_of::<T>());
         let (n, per) = kernel.split();
-        in_parts(dst, n, per, bytes, |part, range| {
-            kernel.gather(src, part, range.start, range.end)
-        });
+        let Ok(()) =
+            in_parts::<T, Infallible>(dst, n, per, parallel_parts(n, bytes), |part, range| {
+                kernel.gather(src, part, range.start, range.end);
+                Ok(())
+            });
         return;
     }
     let walk = Walk::new(
@@ -221,39 +225,33 @@ pub(crate) fn copy_into<T: Copy + Send + Sync>(
     );
     let block = walk.block();
     let (n, per) = walk.split_axis();
-    if order == PatchOrder::PatchMajor
-        && let Some(interior) = InteriorBox::of(plan, size_of::<T>())
-    {
-        // Patches that read no padding are a strided view: copy them with the
-        // strided kernel, and only the border patches with the row walker.
-        in_parts(dst, n, per, bytes, |part, range| {
+    // In patch-major order the patches that read no padding are a strided
+    // view: they go through the strided kernel, and only the border patches
+    // through the row walker.
+    let interior = match order {
+        PatchOrder::PatchMajor => InteriorBox::of(plan, size_of::<T>()),
+        PatchOrder::FeatureMajor => None,
+    };
+    let Ok(()) = in_parts::<T, Infallible>(dst, n, per, parallel_parts(n, bytes), |part, range| {
+        if let Some(interior) = &interior {
             interior.gather(src, part, range.clone());
-            let first = range.start * per;
-            let mut sink = CopySink {
-                src,
-                dst: part,
-                first,
-                block,
-                fill,
-            };
-            for ranges in interior.border(&walk, range) {
-                walk.run_ranges(&ranges, &mut sink);
+        }
+        let mut sink = CopySink {
+            src,
+            dst: part,
+            first: range.start * per,
+            block,
+            fill,
+        };
+        match &interior {
+            Some(interior) => {
+                for ranges in interior.border(&walk, range) {
+                    walk.run_ranges(&ranges, &mut sink);
+                }
             }
-        });
-        return;
-    }
-    in_parts(dst, n, per, bytes, |part, range| {
-        let first = range.start * per;
-        walk.run_part(
-            range,
-            &mut CopySink {
-                src,
-                dst: part,
-                first,
-                block,
-                fill,
-            },
-        );
+            None => walk.run_part(range, &mut sink),
+        }
+        Ok(())
     });
 }
 
@@ -400,71 +398,6 @@ pub(crate) fn copy_typed<T: Element>(
 ) {
     let fill = as_bits(std::slice::from_ref(&fill))[0];
     copy_into(plan, as_bits(src), as_bits_mut(dst), order, fill);
-}
-
-/// Copies and folds smaller than this stay on the calling thread:
-/// splitting them costs more than it saves.
-const PARALLEL_MIN_BYTES: usize = 1 << 20;
-
-/// How many parts to split work of `bytes` along an axis of `n` indices.
-pub(crate) fn parallel_parts(n: usize, bytes: usize) -> usize {
-    if cfg!(feature = "parallel") && bytes >= PARALLEL_MIN_BYTES {
-        crate::num_threads().min(n).max(1)
-    } else {
-        1
-    }
-}
-
-/// Runs `f(lo, slab)` over `dst` cut into `parts` slabs of whole rows of
-/// `row` elements (`lo` is the slab's first element), on several threads
-/// when `parts > 1`, and returns the first error.
-pub(crate) fn in_slabs<T: Send>(
-    dst: &mut [T],
-    row: usize,
-    parts: usize,
-    f: impl Fn(usize, &mut [T]) -> Result<()> + Sync,
-) -> Result<()> {
-    let rows = dst.len().checked_div(row).unwrap_or(0);
-    #[cfg(feature = "parallel")]
-    if parts > 1 && row > 0 {
-        use rayon::prelude::*;
-        let per = rows.div_ceil(parts) * row;
-        return dst
-            .par_chunks_mut(per)
-            .enumerate()
-            .try_for_each(|(i, slab)| f(i * per, slab));
-    }
-    let _ = (rows, parts);
-    f(0, dst)
-}
-
-/// Runs `f` over `dst` split into parts along an axis of `n` indices of
-/// `per` elements each: `f(part, indices)`. The parts are disjoint, so they
-/// run on up to [`num_threads`](crate::num_threads) threads without locks.
-fn in_parts<T: Send>(
-    dst: &mut [T],
-    n: usize,
-    per: usize,
-    bytes: usize,
-    f: impl Fn(&mut [T], std::ops::Range<usize>) + Sync,
-) {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        let parts = parallel_parts(n, bytes);
-        if parts > 1 && per > 0 {
-            let chunk = n.div_ceil(parts);
-            dst.par_chunks_mut(chunk * per)
-                .enumerate()
-                .for_each(|(i, part)| {
-                    let first = i * chunk;
-                    f(part, first..(first + chunk).min(n));
-                });
-            return;
-        }
-    }
-    let _ = (per, bytes);
-    f(dst, 0..n);
 }
 
 impl Plan {

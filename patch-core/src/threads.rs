@@ -29,3 +29,43 @@ pub fn num_threads() -> usize {
         n => n,
     }
 }
+
+/// Copies and folds smaller than this stay on the calling thread:
+/// splitting them costs more than it saves.
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+/// How many parts to split work of `bytes` along an axis of `n` indices.
+pub(crate) fn parallel_parts(n: usize, bytes: usize) -> usize {
+    if cfg!(feature = "parallel") && bytes >= PARALLEL_MIN_BYTES {
+        num_threads().min(n).max(1)
+    } else {
+        1
+    }
+}
+
+/// Runs `f(part, indices)` over `dst` cut along an axis of `n` indices of
+/// `per` elements each into `parts` disjoint parts (`indices` is the range
+/// of the axis a part holds). With more than one part they run on rayon's
+/// threads, without locks; the first error is returned.
+pub(crate) fn in_parts<T: Send, E: Send>(
+    dst: &mut [T],
+    n: usize,
+    per: usize,
+    parts: usize,
+    f: impl Fn(&mut [T], std::ops::Range<usize>) -> Result<(), E> + Sync,
+) -> Result<(), E> {
+    #[cfg(feature = "parallel")]
+    if parts > 1 && per > 0 {
+        use rayon::prelude::*;
+        let chunk = n.div_ceil(parts);
+        return dst
+            .par_chunks_mut(chunk * per)
+            .enumerate()
+            .try_for_each(|(i, part)| {
+                let first = i * chunk;
+                f(part, first..(first + chunk).min(n))
+            });
+    }
+    let _ = (per, parts);
+    f(dst, 0..n)
+}
