@@ -125,6 +125,22 @@ impl Suite {
     }
 }
 
+/// The `memcpy` baseline: copying `src` into a buffer of the same length.
+fn memcpy_of<T: Copy + Default + 'static>(src: &[T]) -> Variant<'static> {
+    let src = src.to_vec();
+    let mut dst = vec![T::default(); src.len()];
+    (
+        "memcpy",
+        Box::new(move || dst.copy_from_slice(black_box(&src))),
+    )
+}
+
+/// The `fill` baseline: writing `value` over `n` elements.
+fn fill_of<T: Copy + Default + 'static>(n: usize, value: T) -> Variant<'static> {
+    let mut dst = vec![T::default(); n];
+    ("fill", Box::new(move || dst.fill(black_box(value))))
+}
+
 fn fill_f32(n: usize) -> Vec<f32> {
     (0..n).map(|i| (i % 1000) as f32 * 0.5).collect()
 }
@@ -354,15 +370,8 @@ fn main() {
                 Padding::valid(),
             );
             let n = p.copy_len();
-            let (mut d1, mut d2, mut d3, mut d4, mut d5) = (
-                vec![0u8; n],
-                vec![0u8; n],
-                vec![0u8; n],
-                vec![0u8; n],
-                vec![0u8; n],
-            );
+            let (mut d1, mut d3, mut d4) = (vec![0u8; n], vec![0u8; n], vec![0u8; n]);
             let view = ArrayView3::from_shape((224, 224, 3), &img_u8).unwrap();
-            let copy_src = img_u8.clone();
             suite.run(
                 "vit_u8",
                 n,
@@ -375,10 +384,7 @@ fn main() {
                                 .unwrap()
                         }),
                     ),
-                    (
-                        "memcpy",
-                        Box::new(|| d2.copy_from_slice(black_box(&copy_src))),
-                    ),
+                    memcpy_of(&img_u8),
                     (
                         "plain_loop",
                         Box::new(|| vit_loop(black_box(&img_u8), &mut d3, 1, 224, 224, 3, 16)),
@@ -387,7 +393,7 @@ fn main() {
                         "ndarray",
                         Box::new(|| vit_ndarray(black_box(&view), &mut d4, 16)),
                     ),
-                    ("fill", Box::new(|| d5.fill(black_box(0)))),
+                    fill_of(n, 0u8),
                 ],
             );
         }
@@ -399,8 +405,7 @@ fn main() {
                 Padding::valid(),
             );
             let n = p.copy_len();
-            let (mut d1, mut d2, mut d3) = (vec![0u8; n], vec![0u8; n], vec![0u8; n]);
-            let copy_src = batch_u8.clone();
+            let (mut d1, mut d3) = (vec![0u8; n], vec![0u8; n]);
             suite.run(
                 "vit_u8_b64",
                 n,
@@ -417,10 +422,7 @@ fn main() {
                             .unwrap()
                         }),
                     ),
-                    (
-                        "memcpy",
-                        Box::new(|| d2.copy_from_slice(black_box(&copy_src))),
-                    ),
+                    memcpy_of(&batch_u8),
                     (
                         "plain_loop",
                         Box::new(|| vit_loop(black_box(&batch_u8), &mut d3, 64, 224, 224, 3, 16)),
@@ -436,8 +438,7 @@ fn main() {
                 Padding::valid(),
             );
             let n = p.copy_len();
-            let (mut d1, mut d2, mut d3) = (vec![0f32; n], vec![0f32; n], vec![0f32; n]);
-            let copy_src = img_1k.clone();
+            let (mut d1, mut d3) = (vec![0f32; n], vec![0f32; n]);
             suite.run(
                 "vit_f32_1k",
                 n * 4,
@@ -450,10 +451,7 @@ fn main() {
                                 .unwrap()
                         }),
                     ),
-                    (
-                        "memcpy",
-                        Box::new(|| d2.copy_from_slice(black_box(&copy_src))),
-                    ),
+                    memcpy_of(&img_1k),
                     (
                         "plain_loop",
                         Box::new(|| vit_loop(black_box(&img_1k), &mut d3, 1, 1024, 1024, 3, 16)),
@@ -473,9 +471,7 @@ fn main() {
                 Padding::same(PadMode::Constant(0.0)),
             );
             let n = p.copy_len();
-            let (mut d1, mut d2, mut d3, mut d4) =
-                (vec![0f32; n], vec![0f32; n], vec![0f32; n], vec![0f32; n]);
-            let copy_src = fill_f32(n);
+            let (mut d1, mut d3) = (vec![0f32; n], vec![0f32; n]);
             suite.run(
                 "im2col_nhwc",
                 n * 4,
@@ -488,11 +484,8 @@ fn main() {
                                 .unwrap()
                         }),
                     ),
-                    ("fill", Box::new(|| d2.fill(black_box(0.0)))),
-                    (
-                        "memcpy",
-                        Box::new(|| d4.copy_from_slice(black_box(&copy_src))),
-                    ),
+                    fill_of(n, 0.0f32),
+                    memcpy_of(&fill_f32(n)),
                     (
                         "plain_loop",
                         Box::new(|| im2col_nhwc_loop(black_box(&nhwc), &mut d3, 56, 56, 64, 3)),
@@ -512,9 +505,7 @@ fn main() {
                 Padding::same(PadMode::Constant(0.0)),
             );
             let n = p.copy_len();
-            let (mut d1, mut d2, mut d3, mut d4) =
-                (vec![0f32; n], vec![0f32; n], vec![0f32; n], vec![0f32; n]);
-            let copy_src = fill_f32(n);
+            let (mut d1, mut d3) = (vec![0f32; n], vec![0f32; n]);
             suite.run(
                 "unfold_nchw",
                 n * 4,
@@ -527,11 +518,8 @@ fn main() {
                                 .unwrap()
                         }),
                     ),
-                    ("fill", Box::new(|| d2.fill(black_box(0.0)))),
-                    (
-                        "memcpy",
-                        Box::new(|| d4.copy_from_slice(black_box(&copy_src))),
-                    ),
+                    fill_of(n, 0.0f32),
+                    memcpy_of(&fill_f32(n)),
                     (
                         "plain_loop",
                         Box::new(|| unfold_loop(black_box(&nchw), &mut d3, 64, 56, 56, 3, 1, 1)),
@@ -551,7 +539,7 @@ fn main() {
                 Padding::explicit(vec![(3, 3), (3, 3)], PadMode::Constant(0.0)),
             );
             let n = p.copy_len();
-            let (mut d1, mut d2, mut d3) = (vec![0f32; n], vec![0f32; n], vec![0f32; n]);
+            let (mut d1, mut d3) = (vec![0f32; n], vec![0f32; n]);
             suite.run(
                 "stem_k7s2",
                 n * 4,
@@ -564,7 +552,7 @@ fn main() {
                                 .unwrap()
                         }),
                     ),
-                    ("fill", Box::new(|| d2.fill(black_box(0.0)))),
+                    fill_of(n, 0.0f32),
                     (
                         "plain_loop",
                         Box::new(|| unfold_loop(black_box(&stem), &mut d3, 3, 224, 224, 7, 2, 3)),
@@ -585,8 +573,7 @@ fn main() {
             );
             let n = p.copy_len();
             let frames = p.num_patches();
-            let (mut d1, mut d2, mut d3) = (vec![0f32; n], vec![0f32; n], vec![0f32; n]);
-            let copy_src = fill_f32(n);
+            let (mut d1, mut d3) = (vec![0f32; n], vec![0f32; n]);
             suite.run(
                 name,
                 n * 4,
@@ -599,10 +586,7 @@ fn main() {
                                 .unwrap()
                         }),
                     ),
-                    (
-                        "memcpy",
-                        Box::new(|| d2.copy_from_slice(black_box(&copy_src))),
-                    ),
+                    memcpy_of(&fill_f32(n)),
                     (
                         "plain_loop",
                         Box::new(|| frame_loop(black_box(&audio), &mut d3, frames, len, hop)),
@@ -624,7 +608,6 @@ fn main() {
                 .into_vec();
             let out_len = (p.num_patches() - 1) * 160 + 400;
             let (mut o1, mut o3) = (vec![0f32; out_len], vec![0f32; out_len]);
-            let mut d2 = vec![0f32; frames.len()];
             suite.run(
                 "fold_ola",
                 frames.len() * 4,
@@ -636,10 +619,7 @@ fn main() {
                             overlap_add_into(black_box(&frames), 400, 160, &mut o1).unwrap()
                         }),
                     ),
-                    (
-                        "memcpy",
-                        Box::new(|| d2.copy_from_slice(black_box(&frames))),
-                    ),
+                    memcpy_of(&frames),
                     (
                         "plain_loop",
                         Box::new(|| ola_loop(black_box(&frames), &mut o3, 400, 160)),
@@ -664,7 +644,6 @@ fn main() {
                 vec![0f32; x.len()],
                 vec![0f32; x.len()],
             );
-            let mut d2 = vec![0f32; patches.len()];
             suite.run(
                 "fold_mean_2x2",
                 patches.len() * 4,
@@ -682,10 +661,7 @@ fn main() {
                             .unwrap()
                         }),
                     ),
-                    (
-                        "memcpy",
-                        Box::new(|| d2.copy_from_slice(black_box(&patches))),
-                    ),
+                    memcpy_of(&patches),
                     (
                         "plain_loop",
                         Box::new(|| {
@@ -713,7 +689,6 @@ fn main() {
                 vec![0f32; x.len()],
                 vec![0f32; x.len()],
             );
-            let mut d2 = vec![0f32; patches.len()];
             let reduce = Reduce::Weighted(WindowFn::gaussian());
             suite.run(
                 "fold_gauss_512",
@@ -732,10 +707,7 @@ fn main() {
                             .unwrap()
                         }),
                     ),
-                    (
-                        "memcpy",
-                        Box::new(|| d2.copy_from_slice(black_box(&patches))),
-                    ),
+                    memcpy_of(&patches),
                     (
                         "plain_loop",
                         Box::new(|| {
@@ -759,8 +731,7 @@ fn main() {
             let spec = PatchSpec::tiles(&[8, 8]).channels_last();
             let p = Plan::valid(&layout, &spec).unwrap();
             let n = p.copy_len();
-            let (mut d1, mut d2, mut d3) = (vec![0u8; n], vec![0u8; n], vec![0u8; n]);
-            let copy_src = tiny.clone();
+            let (mut d1, mut d3) = (vec![0u8; n], vec![0u8; n]);
             suite.run(
                 "tiny",
                 n,
@@ -781,10 +752,7 @@ fn main() {
                                 .unwrap()
                         }),
                     ),
-                    (
-                        "memcpy",
-                        Box::new(|| d2.copy_from_slice(black_box(&copy_src))),
-                    ),
+                    memcpy_of(&tiny),
                 ],
             );
         }
