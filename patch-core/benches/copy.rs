@@ -39,7 +39,7 @@ fn vit(c: &mut Criterion) {
     });
     g.bench_function("patch_core", |b| {
         b.iter(|| {
-            plan.materialize_into(black_box(&src), &mut dst, PatchOrder::PatchMajor)
+            plan.extract_into(black_box(&src), &mut dst, PatchOrder::PatchMajor)
                 .unwrap()
         })
     });

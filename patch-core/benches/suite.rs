@@ -380,7 +380,7 @@ fn main() {
                     (
                         "patch_core",
                         Box::new(|| {
-                            p.materialize_into(black_box(&img_u8), &mut d1, PatchOrder::PatchMajor)
+                            p.extract_into(black_box(&img_u8), &mut d1, PatchOrder::PatchMajor)
                                 .unwrap()
                         }),
                     ),
@@ -414,12 +414,8 @@ fn main() {
                     (
                         "patch_core",
                         Box::new(|| {
-                            p.materialize_into(
-                                black_box(&batch_u8),
-                                &mut d1,
-                                PatchOrder::PatchMajor,
-                            )
-                            .unwrap()
+                            p.extract_into(black_box(&batch_u8), &mut d1, PatchOrder::PatchMajor)
+                                .unwrap()
                         }),
                     ),
                     memcpy_of(&batch_u8),
@@ -447,7 +443,7 @@ fn main() {
                     (
                         "patch_core",
                         Box::new(|| {
-                            p.materialize_into(black_box(&img_1k), &mut d1, PatchOrder::PatchMajor)
+                            p.extract_into(black_box(&img_1k), &mut d1, PatchOrder::PatchMajor)
                                 .unwrap()
                         }),
                     ),
@@ -461,15 +457,10 @@ fn main() {
         }
         // im2col NHWC, 3x3, SAME: [3136, 576].
         {
-            let spec = PatchSpec::sliding(&[3, 3], &[1, 1], &[1, 1])
+            let spec = PatchSpec::sliding(&[3, 3], &[1, 1])
                 .unwrap()
                 .channels_last();
-            let p = plan(
-                &[56, 56, 64],
-                4,
-                spec,
-                Padding::same(PadMode::Constant(0.0)),
-            );
+            let p = plan(&[56, 56, 64], 4, spec, Padding::same(PadMode::Constant));
             let n = p.copy_len();
             let (mut d1, mut d3) = (vec![0f32; n], vec![0f32; n]);
             suite.run(
@@ -480,7 +471,7 @@ fn main() {
                     (
                         "patch_core",
                         Box::new(|| {
-                            p.materialize_into(black_box(&nhwc), &mut d1, PatchOrder::PatchMajor)
+                            p.extract_into(black_box(&nhwc), &mut d1, PatchOrder::PatchMajor)
                                 .unwrap()
                         }),
                     ),
@@ -495,15 +486,10 @@ fn main() {
         }
         // unfold NCHW, 3x3, SAME, feature-major: [576, 3136].
         {
-            let spec = PatchSpec::sliding(&[3, 3], &[1, 1], &[1, 1])
+            let spec = PatchSpec::sliding(&[3, 3], &[1, 1])
                 .unwrap()
                 .channels_first();
-            let p = plan(
-                &[64, 56, 56],
-                4,
-                spec,
-                Padding::same(PadMode::Constant(0.0)),
-            );
+            let p = plan(&[64, 56, 56], 4, spec, Padding::same(PadMode::Constant));
             let n = p.copy_len();
             let (mut d1, mut d3) = (vec![0f32; n], vec![0f32; n]);
             suite.run(
@@ -514,7 +500,7 @@ fn main() {
                     (
                         "patch_core",
                         Box::new(|| {
-                            p.materialize_into(black_box(&nchw), &mut d1, PatchOrder::FeatureMajor)
+                            p.extract_into(black_box(&nchw), &mut d1, PatchOrder::FeatureMajor)
                                 .unwrap()
                         }),
                     ),
@@ -529,14 +515,14 @@ fn main() {
         }
         // ResNet stem: 7x7, step 2, padding 3, feature-major: [147, 12544].
         {
-            let spec = PatchSpec::sliding(&[7, 7], &[2, 2], &[1, 1])
+            let spec = PatchSpec::sliding(&[7, 7], &[2, 2])
                 .unwrap()
                 .channels_first();
             let p = plan(
                 &[3, 224, 224],
                 4,
                 spec,
-                Padding::explicit(vec![(3, 3), (3, 3)], PadMode::Constant(0.0)),
+                Padding::explicit(&[(3, 3), (3, 3)], PadMode::Constant),
             );
             let n = p.copy_len();
             let (mut d1, mut d3) = (vec![0f32; n], vec![0f32; n]);
@@ -548,7 +534,7 @@ fn main() {
                     (
                         "patch_core",
                         Box::new(|| {
-                            p.materialize_into(black_box(&stem), &mut d1, PatchOrder::FeatureMajor)
+                            p.extract_into(black_box(&stem), &mut d1, PatchOrder::FeatureMajor)
                                 .unwrap()
                         }),
                     ),
@@ -582,7 +568,7 @@ fn main() {
                     (
                         "patch_core",
                         Box::new(|| {
-                            p.materialize_into(black_box(&audio), &mut d1, PatchOrder::PatchMajor)
+                            p.extract_into(black_box(&audio), &mut d1, PatchOrder::PatchMajor)
                                 .unwrap()
                         }),
                     ),
@@ -603,7 +589,7 @@ fn main() {
                 Padding::valid(),
             );
             let frames = p
-                .materialize(&audio, PatchOrder::PatchMajor)
+                .extract(&audio, PatchOrder::PatchMajor)
                 .unwrap()
                 .into_vec();
             let out_len = (p.num_patches() - 1) * 160 + 400;
@@ -616,7 +602,7 @@ fn main() {
                     (
                         "patch_core",
                         Box::new(|| {
-                            overlap_add_into(black_box(&frames), 400, 160, &mut o1).unwrap()
+                            overlap_add_into(black_box(&frames), &mut o1, 400, 160).unwrap()
                         }),
                     ),
                     memcpy_of(&frames),
@@ -635,10 +621,7 @@ fn main() {
                 PatchSpec::tiles(&[2, 2]).batched(),
                 Padding::valid(),
             );
-            let patches = p
-                .materialize(&x, PatchOrder::PatchMajor)
-                .unwrap()
-                .into_vec();
+            let patches = p.extract(&x, PatchOrder::PatchMajor).unwrap().into_vec();
             let (mut o1, mut o3, mut c3) = (
                 vec![0f32; x.len()],
                 vec![0f32; x.len()],
@@ -673,12 +656,9 @@ fn main() {
         }
         {
             let x = fill_f32(512 * 512);
-            let spec = PatchSpec::sliding(&[64, 64], &[32, 32], &[1, 1]).unwrap();
+            let spec = PatchSpec::sliding(&[64, 64], &[32, 32]).unwrap();
             let p = plan(&[512, 512], 4, spec, Padding::valid());
-            let patches = p
-                .materialize(&x, PatchOrder::PatchMajor)
-                .unwrap()
-                .into_vec();
+            let patches = p.extract(&x, PatchOrder::PatchMajor).unwrap().into_vec();
             let w: Vec<f32> = WindowFn::gaussian()
                 .weights(64)
                 .iter()
@@ -741,14 +721,14 @@ fn main() {
                         "plan_and_copy",
                         Box::new(|| {
                             let p = Plan::valid(black_box(&layout), black_box(&spec)).unwrap();
-                            p.materialize_into(black_box(&tiny), &mut d1, PatchOrder::PatchMajor)
+                            p.extract_into(black_box(&tiny), &mut d1, PatchOrder::PatchMajor)
                                 .unwrap()
                         }),
                     ),
                     (
                         "copy",
                         Box::new(|| {
-                            p.materialize_into(black_box(&tiny), &mut d3, PatchOrder::PatchMajor)
+                            p.extract_into(black_box(&tiny), &mut d3, PatchOrder::PatchMajor)
                                 .unwrap()
                         }),
                     ),

@@ -84,8 +84,6 @@ pub trait Element:
     /// The unsigned integer of the same size and alignment, which copies
     /// move instead of `Self`.
     type Bits: Element;
-    /// Converts a padding constant: saturating for integers (like Rust's `as`).
-    fn from_f64(value: f64) -> Self;
 }
 
 macro_rules! element {
@@ -94,36 +92,52 @@ macro_rules! element {
         impl Element for $t {
             const DTYPE: DType = DType::$d;
             type Bits = $bits;
-            #[inline]
-            fn from_f64(value: f64) -> Self {
-                value as $t
-            }
         }
     )*};
 }
 element!(u8 => U8, u8, i8 => I8, u8, u16 => U16, u16, i16 => I16, u16, u32 => U32, u32,
          i32 => I32, u32, u64 => U64, u64, i64 => I64, u64, f32 => F32, u32, f64 => F64, u64);
 
-/// The elements of `s` as the unsigned integers of their size.
+/// `s` read as elements of `U`, or `None` when `U` differs from `T` in size
+/// or alignment.
 #[allow(unsafe_code)]
+pub(crate) fn cast<T: Element, U: Element>(s: &[T]) -> Option<&[U]> {
+    if size_of::<T>() != size_of::<U>() || align_of::<T>() != align_of::<U>() {
+        return None;
+    }
+    // SAFETY: `Element` is sealed and implemented only for primitive
+    // integers and floats: they have no padding and every bit pattern is a
+    // valid value of each of them. `T` and `U` have the same size and
+    // alignment (checked above), so the memory of `s` read as `len` values
+    // of `U` is valid and aligned for the lifetime of `s`.
+    Some(unsafe { std::slice::from_raw_parts(s.as_ptr().cast::<U>(), s.len()) })
+}
+
+/// `s` read and written as elements of `U`, or `None` when `U` differs from
+/// `T` in size or alignment.
+#[allow(unsafe_code)]
+pub(crate) fn cast_mut<T: Element, U: Element>(s: &mut [T]) -> Option<&mut [U]> {
+    if size_of::<T>() != size_of::<U>() || align_of::<T>() != align_of::<U>() {
+        return None;
+    }
+    // SAFETY: as in `cast`; in addition every value written through the
+    // result is some bit pattern of the right size, which is a valid `T`,
+    // and the exclusive borrow of `s` is moved into the result.
+    Some(unsafe { std::slice::from_raw_parts_mut(s.as_mut_ptr().cast::<U>(), s.len()) })
+}
+
+/// The elements of `s` as the unsigned integers of their size.
 pub(crate) fn as_bits<T: Element>(s: &[T]) -> &[T::Bits] {
     const { assert!(size_of::<T>() == size_of::<T::Bits>() && align_of::<T>() == align_of::<T::Bits>()) };
-    // SAFETY: `Element` is sealed and implemented only for primitive
-    // integers and floats, whose `Bits` is the unsigned integer of the same
-    // size and alignment (asserted above at compile time); both have no
-    // padding and every bit pattern is a valid value of either, so the same
-    // memory read as `len` values of `T::Bits` is valid for the lifetime of `s`.
-    unsafe { std::slice::from_raw_parts(s.as_ptr().cast::<T::Bits>(), s.len()) }
+    // Cannot be `None`: the sizes and alignments are equal (asserted above).
+    cast(s).unwrap_or_default()
 }
 
 /// The elements of `s` as the unsigned integers of their size, writable.
-#[allow(unsafe_code)]
 pub(crate) fn as_bits_mut<T: Element>(s: &mut [T]) -> &mut [T::Bits] {
     const { assert!(size_of::<T>() == size_of::<T::Bits>() && align_of::<T>() == align_of::<T::Bits>()) };
-    // SAFETY: as in `as_bits`; in addition every value written through the
-    // result is some bit pattern of the right size, which is a valid `T`,
-    // and the exclusive borrow of `s` is moved into the result.
-    unsafe { std::slice::from_raw_parts_mut(s.as_mut_ptr().cast::<T::Bits>(), s.len()) }
+    // Cannot be `None`, as in `as_bits`.
+    cast_mut(s).unwrap_or_default()
 }
 
 /// A float element that folds can sum, average and weight: `f32` or `f64`.
@@ -205,5 +219,12 @@ mod tests {
         round_trip(&[1.5f32, -0.0, f32::INFINITY]);
         round_trip(&[2.5f64, f64::MIN_POSITIVE]);
         assert_eq!(as_bits(&[1.0f32])[0], 0x3f80_0000);
+        // Between types of the same width; none between different widths.
+        assert_eq!(cast::<i16, u16>(&[-1, 2]), Some(&[65535u16, 2][..]));
+        let mut v = [0u64; 2];
+        cast_mut::<u64, f64>(&mut v).unwrap()[1] = 1.0;
+        assert_eq!(v, [0, 0x3ff0_0000_0000_0000]);
+        assert!(cast::<u8, u16>(&[1, 2]).is_none());
+        assert!(cast_mut::<f64, f32>(&mut [1.0]).is_none());
     }
 }

@@ -3,83 +3,119 @@
 
 use std::fmt;
 
-/// What went wrong, for callers that want to branch on it.
+/// Defines [`ErrorKind`] and everything derived from it from one table.
 ///
-/// The C ABI maps every kind to a fixed `patch_status` number and the
-/// JavaScript bindings put its [`name`](ErrorKind::name) at the start of the
-/// thrown message, so the same failure reads the same in all three languages.
-#[non_exhaustive]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ErrorKind {
-    /// Two lists that must have one entry per axis have different lengths.
-    RankMismatch,
-    /// A window size of zero.
-    ZeroSize,
-    /// A step (stride between windows) of zero.
-    ZeroStep,
-    /// A dilation of zero.
-    ZeroDilation,
-    /// A window (with its dilation and padding) does not fit in its axis.
-    WindowTooLarge,
-    /// An element, patch or axis index outside its range, or a layout that
-    /// reaches outside its buffer.
-    OutOfBounds,
-    /// A size, stride or offset that does not fit the machine's integers.
-    Overflow,
-    /// A writable view was asked for where two patch positions would reach
-    /// the same element.
-    Aliasing,
-    /// A caller buffer shorter (or longer) than the operation needs.
-    BufferTooSmall,
-    /// An element type or item size the operation does not handle.
-    UnsupportedDtype,
-    /// An argument outside its documented domain (an unknown enum value, a
-    /// non-finite weight, padding of an empty axis, ...).
-    InvalidArgument,
-    /// The operation needs a copy: a view cannot express padding or a
-    /// shifted last window.
-    NotAView,
-    /// Memory for the result could not be allocated.
-    Allocation,
-}
-
-impl ErrorKind {
-    /// Every kind, in declaration order (for bindings that mirror the list).
-    pub const ALL: [ErrorKind; 13] = [
-        ErrorKind::RankMismatch,
-        ErrorKind::ZeroSize,
-        ErrorKind::ZeroStep,
-        ErrorKind::ZeroDilation,
-        ErrorKind::WindowTooLarge,
-        ErrorKind::OutOfBounds,
-        ErrorKind::Overflow,
-        ErrorKind::Aliasing,
-        ErrorKind::BufferTooSmall,
-        ErrorKind::UnsupportedDtype,
-        ErrorKind::InvalidArgument,
-        ErrorKind::NotAView,
-        ErrorKind::Allocation,
-    ];
-
-    /// A stable, human-readable name of the kind, such as `"window too large"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            ErrorKind::RankMismatch => "rank mismatch",
-            ErrorKind::ZeroSize => "zero size",
-            ErrorKind::ZeroStep => "zero step",
-            ErrorKind::ZeroDilation => "zero dilation",
-            ErrorKind::WindowTooLarge => "window too large",
-            ErrorKind::OutOfBounds => "out of bounds",
-            ErrorKind::Overflow => "overflow",
-            ErrorKind::Aliasing => "aliasing",
-            ErrorKind::BufferTooSmall => "buffer size",
-            ErrorKind::UnsupportedDtype => "unsupported dtype",
-            ErrorKind::InvalidArgument => "invalid argument",
-            ErrorKind::NotAView => "not a view",
-            ErrorKind::Allocation => "allocation",
+/// Each row is `Variant = code, "name", "description";`. The code is the
+/// kind's fixed number in every language (the C `patch_status`, the
+/// JavaScript `kind` list): numbers are never reused. A retired kind leaves
+/// its row as a comment, `// 14: reserved (was Foo, removed in 0.x)`, so
+/// that its number stays taken. Codes are `1..=99` (the C boundary's own
+/// statuses start at 100), checked at compile time below.
+macro_rules! error_kinds {
+    ($($variant:ident = $code:literal, $name:literal, $doc:literal;)*) => {
+        /// What went wrong, for callers that want to branch on it.
+        ///
+        /// Every kind has a fixed number ([`code`](ErrorKind::code)) and a
+        /// name ([`name`](ErrorKind::name)): the C ABI returns the number as
+        /// its `patch_status`, and the JavaScript bindings put the name at
+        /// the start of the thrown message and in its `kind`, so the same
+        /// failure reads the same in all three languages. Both lists are
+        /// generated from [`ErrorKind::ALL`].
+        #[non_exhaustive]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorKind {
+            $(
+                #[doc = $doc]
+                $variant,
+            )*
         }
-    }
+
+        impl ErrorKind {
+            /// Every kind, in the order of their codes (for bindings that
+            /// mirror the list).
+            pub const ALL: [ErrorKind; [$($code),*].len()] = [$(ErrorKind::$variant),*];
+
+            /// A stable, human-readable name of the kind, such as
+            /// `"window too large"`: the prefix of every message of the kind.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(ErrorKind::$variant => $name,)*
+                }
+            }
+
+            /// The kind's fixed number (`1..=99`), never reused: the C
+            /// `patch_status` of the kind.
+            pub const fn code(self) -> u32 {
+                match self {
+                    $(ErrorKind::$variant => $code,)*
+                }
+            }
+
+            /// The kind with number `code`, or `None` for a number that is
+            /// no kind (never used, or reserved by a retired kind).
+            pub const fn from_code(code: u32) -> Option<ErrorKind> {
+                match code {
+                    $($code => Some(ErrorKind::$variant),)*
+                    _ => None,
+                }
+            }
+
+            /// What the kind means, in one paragraph (the rustdoc of its
+            /// variant), for bindings that document their own list.
+            pub const fn description(self) -> &'static str {
+                match self {
+                    $(ErrorKind::$variant => $doc,)*
+                }
+            }
+        }
+    };
 }
+
+error_kinds! {
+    RankMismatch = 1, "rank mismatch",
+        "Two lists that must have one entry per axis have different lengths \
+         (the axis roles and the shape, the windows and the steps, for example).";
+    ZeroSize = 2, "zero size", "A window size of zero.";
+    ZeroStep = 3, "zero step", "A step (the distance between windows) of zero.";
+    ZeroDilation = 4, "zero dilation", "A dilation of zero.";
+    WindowTooLarge = 5, "window too large",
+        "A window (with its dilation and padding) does not fit in its axis.";
+    OutOfBounds = 6, "out of bounds",
+        "An element, patch or axis index outside its range, or a layout that \
+         reaches outside the buffer it is used with.";
+    Overflow = 7, "overflow",
+        "A size, stride or offset that does not fit the machine's integers.";
+    Aliasing = 8, "aliasing",
+        "A writable view was asked for where two patch positions would reach \
+         the same element (overlapping windows).";
+    BufferSize = 9, "buffer size",
+        "A caller buffer of the wrong length: too short for what must be \
+         written, or (for copies and folds) not exactly the length needed.";
+    UnsupportedDtype = 10, "unsupported dtype",
+        "An element type or item size the operation does not handle.";
+    InvalidArgument = 11, "invalid argument",
+        "An argument outside its documented domain (an unknown enum value, a \
+         non-finite weight, padding of an empty axis, ...).";
+    NotAView = 12, "not a view",
+        "The operation needs a copy: no strides express padding or a shifted \
+         last window, so extract a copy instead.";
+    Allocation = 13, "allocation", "Memory for the result could not be allocated.";
+}
+
+// Codes are unique, increasing and inside 1..=99, so that the C boundary's
+// statuses (0 and 100 on) never collide with a kind.
+const _: () = {
+    let mut i = 0;
+    while i < ErrorKind::ALL.len() {
+        let code = ErrorKind::ALL[i].code();
+        assert!(code >= 1 && code <= 99, "error codes are 1..=99");
+        assert!(
+            i == 0 || code > ErrorKind::ALL[i - 1].code(),
+            "error codes increase"
+        );
+        i += 1;
+    }
+};
 
 /// The error of every fallible function in the library.
 ///
@@ -87,7 +123,7 @@ impl ErrorKind {
 /// use patch_core::{ErrorKind, Layout, PatchSpec, Plan};
 ///
 /// let layout = Layout::of::<f32>(&[8]).unwrap();
-/// let err = Plan::valid(&layout, &PatchSpec::sliding(&[5], &[1], &[2]).unwrap()).unwrap_err();
+/// let err = Plan::valid(&layout, &PatchSpec::dilated(&[5], &[1], &[2]).unwrap()).unwrap_err();
 /// assert_eq!(err.kind(), ErrorKind::WindowTooLarge);
 /// assert_eq!(
 ///     err.to_string(),
@@ -149,3 +185,24 @@ macro_rules! err {
     };
 }
 pub(crate) use err;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_gives_every_kind_a_code_a_name_and_a_description() {
+        for (i, kind) in ErrorKind::ALL.into_iter().enumerate() {
+            // No number is reserved yet: the codes are 1..=13 in order.
+            assert_eq!(kind.code(), i as u32 + 1);
+            assert_eq!(ErrorKind::from_code(kind.code()), Some(kind));
+            assert!(!kind.description().is_empty() && !kind.name().is_empty());
+        }
+        assert_eq!(ErrorKind::from_code(0), None);
+        assert_eq!(ErrorKind::from_code(14), None);
+        assert_eq!(ErrorKind::BufferSize.code(), 9);
+        assert_eq!(ErrorKind::BufferSize.name(), "buffer size");
+        let e = PatchError::new(ErrorKind::BufferSize, "3 of 4");
+        assert_eq!(e.to_string(), "buffer size: 3 of 4");
+    }
+}

@@ -1,9 +1,10 @@
 //! Folding patches back into an array of the input's shape.
 
+use crate::array::NdArray;
 use crate::element::{FloatElement, as_bits, as_bits_mut};
 use crate::error::{Result, bail};
+use crate::extract::{alloc, check_itemsize};
 use crate::layout::c_strides;
-use crate::materialize::alloc;
 use crate::plan::Plan;
 use crate::spec::AxisRole;
 use crate::strided::Strided;
@@ -260,11 +261,13 @@ impl<T: FloatElement> Sink for FoldSink<'_, T> {
 }
 
 impl Plan {
-    /// Folds `patches` (as [`materialize`](Plan::materialize) lays them out
-    /// in `order`) back into a new C-contiguous array of the input's shape.
+    /// Folds `patches` (as [`extract`](Plan::extract) lays them out in
+    /// `order`) back into a new C-contiguous array of the input's shape.
     ///
     /// Patch elements that lie in padding are dropped, as torch's `F.fold`
-    /// crops them; elements no window covers are 0.
+    /// crops them; elements no window covers are 0. The plan's item size
+    /// must be `T`'s, as for [`extract`](Plan::extract) (a plan of `u8`
+    /// patches folds `f32` ones through [`with_itemsize`](Plan::with_itemsize)).
     ///
     /// ```
     /// use patch_core::{Layout, PatchOrder, PatchSpec, Plan, Reduce, Padding, WindowFn};
@@ -274,30 +277,33 @@ impl Plan {
     /// // with Gaussian weights.
     /// let image: Vec<f32> = (0..100 * 100).map(|v| (v % 97) as f32).collect();
     /// let layout = Layout::of::<f32>(&[100, 100]).unwrap();
-    /// let spec = PatchSpec::sliding(&[32, 32], &[24, 24], &[1, 1]).unwrap();
+    /// let spec = PatchSpec::sliding(&[32, 32], &[24, 24]).unwrap();
     /// let plan = Plan::new(&layout, &spec, &Padding::cover()).unwrap();
     /// assert_eq!(plan.grid(), vec![4, 4]);
-    /// let tiles = plan.materialize(&image, PatchOrder::PatchMajor).unwrap();
+    /// let tiles = plan.extract(&image, PatchOrder::PatchMajor).unwrap();
     /// // ... run a model on each tile; here the identity ...
     /// let blended = plan
     ///     .fold(tiles.data(), PatchOrder::PatchMajor, &Reduce::Weighted(WindowFn::gaussian()))
     ///     .unwrap();
-    /// // Equal contributions blend back to exactly the input.
-    /// assert_eq!(blended, image);
+    /// // Equal contributions blend back to exactly the input, in its shape.
+    /// assert_eq!(blended.shape(), &[100, 100]);
+    /// assert_eq!(blended.data(), image);
     /// ```
     pub fn fold<T: FloatElement>(
         &self,
         patches: &[T],
         order: PatchOrder,
         reduce: &Reduce,
-    ) -> Result<Vec<T>> {
+    ) -> Result<NdArray<T>> {
+        check_itemsize::<T>(self, "patch buffer")?;
         let mut out = alloc::<T>(self.layout().num_elements())?;
         self.fold_into(patches, &mut out, order, reduce)?;
-        Ok(out)
+        NdArray::from_vec(self.layout().shape().to_vec(), out)
     }
 
-    /// Folds `patches` into `out` (C-contiguous, the input's shape), which
-    /// is overwritten.
+    /// Folds `patches` into `out` (C-contiguous, the input's shape, whatever
+    /// the input's strides were), which is overwritten. The arguments are
+    /// checked before anything is written. The plan's item size must be `T`'s.
     pub fn fold_into<T: FloatElement>(
         &self,
         patches: &[T],
@@ -305,9 +311,10 @@ impl Plan {
         order: PatchOrder,
         reduce: &Reduce,
     ) -> Result<()> {
+        check_itemsize::<T>(self, "patch buffer")?;
         if patches.len() != self.copy_len() {
             bail!(
-                BufferTooSmall,
+                BufferSize,
                 "{} patch elements given but {} patches of {} elements need {}",
                 patches.len(),
                 self.num_patches(),
@@ -318,7 +325,7 @@ impl Plan {
         let n = self.layout().num_elements();
         if out.len() != n {
             bail!(
-                BufferTooSmall,
+                BufferSize,
                 "the fold output holds {} elements but shape {:?} needs {n}",
                 out.len(),
                 self.layout().shape()

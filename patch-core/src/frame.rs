@@ -1,11 +1,11 @@
 //! 1-D framing with `tf.signal.frame` semantics, and overlap-add as its fold.
 
-use crate::array::Array;
+use crate::array::NdArray;
 use crate::element::{Element, FloatElement};
 use crate::error::{Result, bail};
+use crate::extract::{ExtractOptions, alloc};
 use crate::fold::Reduce;
 use crate::layout::Layout;
-use crate::materialize::{alloc, copy_typed};
 use crate::padding::{PadMode, Padding};
 use crate::plan::Plan;
 use crate::spec::PatchSpec;
@@ -47,33 +47,39 @@ pub fn frame_count(
     }
 }
 
-/// The plan `tf.signal.frame` follows for a signal of `len` samples of
-/// `itemsize` bytes: 1-D windows of `frame_len` every `hop`, the end padded
-/// with a constant when `pad_end` asks for it. `None` when there are no
-/// frames (a signal shorter than a frame without `pad_end`, or empty).
-pub fn frame_plan(
+/// The plan `tf.signal.frame` follows for a signal of `len` samples of type
+/// `T`: 1-D windows of `frame_len` every `hop`, the end padded with the
+/// fill value ([`PadMode::Constant`]) when `pad_end` asks for it.
+///
+/// A signal too short for one frame without `pad_end` (or an empty one)
+/// gives a plan with no patches, of shape `[0, frame_len]`: extracting it
+/// gives an empty array, as `tf.signal.frame` does.
+///
+/// ```
+/// use patch_core::{PatchOrder, frame_plan};
+///
+/// let plan = frame_plan::<f32>(10, 4, 3, true).unwrap();
+/// assert_eq!((plan.shape(), plan.axes()[0].pad_hi), (&[4, 4][..], 3));
+/// let none = frame_plan::<f32>(3, 4, 1, false).unwrap();
+/// assert_eq!(none.shape(), &[0, 4]);
+/// assert_eq!(none.extract(&[1.0f32, 2.0, 3.0], PatchOrder::PatchMajor).unwrap().shape(), &[0, 4]);
+/// ```
+pub fn frame_plan<T: Element>(
     len: usize,
-    itemsize: usize,
     frame_len: usize,
     hop: usize,
     pad_end: bool,
-) -> Result<Option<Plan>> {
-    let (n, pad) = frame_count(len, frame_len, hop, pad_end)?;
-    if n == 0 {
-        return Ok(None);
-    }
-    let layout = Layout::contiguous(&[len], itemsize)?;
-    let padding = Padding::explicit(vec![(0, pad)], PadMode::Constant(0.0));
-    Ok(Some(Plan::new(
-        &layout,
-        &PatchSpec::frames(frame_len, hop),
-        &padding,
-    )?))
+) -> Result<Plan> {
+    let (_, pad) = frame_count(len, frame_len, hop, pad_end)?;
+    let layout = Layout::of::<T>(&[len])?;
+    let padding = Padding::explicit(&[(0, pad)], PadMode::Constant);
+    Plan::build(&layout, &PatchSpec::frames(frame_len, hop), &padding, true)
 }
 
 /// Cuts `signal` into frames of `frame_len` samples every `hop` samples,
-/// like `tf.signal.frame(signal, frame_len, hop, pad_end, pad_value)`.
-/// Returns an array of shape `[num_frames, frame_len]`.
+/// like `tf.signal.frame(signal, frame_len, hop, pad_end, pad_value=fill)`.
+/// Returns an array of shape `[num_frames, frame_len]` (see
+/// [`frame_count`]); `fill` is what the end padding reads.
 ///
 /// ```
 /// use patch_core::frame;
@@ -82,7 +88,7 @@ pub fn frame_plan(
 /// let audio: Vec<f32> = (0..16000).map(|i| (i as f32 * 0.01).sin()).collect();
 /// let frames = frame(&audio, 400, 160, true, 0.0).unwrap();
 /// assert_eq!(frames.shape(), &[100, 400]); // ceil(16000 / 160)
-/// assert_eq!(frames.data()[400 + 3], audio[160 + 3]);
+/// assert_eq!(frames[[1, 3]], audio[160 + 3]);
 /// // The last frame runs past the end and is padded with zeros.
 /// assert_eq!(*frames.data().last().unwrap(), 0.0);
 /// ```
@@ -91,37 +97,61 @@ pub fn frame<T: Element>(
     frame_len: usize,
     hop: usize,
     pad_end: bool,
-    pad_value: T,
-) -> Result<Array<T>> {
-    let Some(plan) = frame_plan(
-        signal.len(),
-        std::mem::size_of::<T>(),
-        frame_len,
-        hop,
-        pad_end,
-    )?
-    else {
-        return Array::from_vec(vec![0, frame_len], Vec::new());
-    };
-    let mut out = alloc::<T>(plan.copy_len())?;
-    copy_typed(&plan, signal, &mut out, PatchOrder::PatchMajor, pad_value);
-    Array::from_vec(vec![plan.num_patches(), frame_len], out)
+    fill: T,
+) -> Result<NdArray<T>> {
+    frame_plan::<T>(signal.len(), frame_len, hop, pad_end)?
+        .extract_with(signal, &ExtractOptions::new().fill(fill))
+}
+
+/// [`frame`] into `out`, which must hold exactly `num_frames * frame_len`
+/// samples (frame-major; [`frame_count`] gives `num_frames`). Nothing is
+/// written on failure.
+///
+/// ```
+/// use patch_core::frame_into;
+///
+/// // ceil(5 / 2) = 3 frames of 3, the last one padded with -1.
+/// let mut out = [0i16; 9];
+/// frame_into(&[1i16, 2, 3, 4, 5], &mut out, 3, 2, true, -1).unwrap();
+/// assert_eq!(out, [1, 2, 3, 3, 4, 5, 5, -1, -1]);
+/// ```
+pub fn frame_into<T: Element>(
+    signal: &[T],
+    out: &mut [T],
+    frame_len: usize,
+    hop: usize,
+    pad_end: bool,
+    fill: T,
+) -> Result<()> {
+    frame_plan::<T>(signal.len(), frame_len, hop, pad_end)?.extract_into_with(
+        signal,
+        out,
+        &ExtractOptions::new().fill(fill),
+    )
 }
 
 /// Adds frames back together at `hop` intervals, like
 /// `tf.signal.overlap_and_add`: `frames` holds `n` frames of `frame_len`
-/// samples; the result has `(n-1)*hop + frame_len` samples (0 when `n == 0`).
+/// samples; the result is a 1-D array of `(n-1)*hop + frame_len` samples
+/// (0 when `n == 0`).
 ///
 /// ```
 /// use patch_core::overlap_add;
 ///
 /// let frames = [1.0f32, 1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 2.0];
-/// assert_eq!(overlap_add(&frames, 4, 2).unwrap(), vec![1.0, 1.0, 3.0, 3.0, 2.0, 2.0]);
+/// let out = overlap_add(&frames, 4, 2).unwrap();
+/// assert_eq!(out.shape(), &[6]);
+/// assert_eq!(out.data(), &[1.0, 1.0, 3.0, 3.0, 2.0, 2.0]);
 /// ```
-pub fn overlap_add<T: FloatElement>(frames: &[T], frame_len: usize, hop: usize) -> Result<Vec<T>> {
-    let mut out = alloc::<T>(overlap_add_len(frames.len(), frame_len, hop)?)?;
-    overlap_add_into(frames, frame_len, hop, &mut out)?;
-    Ok(out)
+pub fn overlap_add<T: FloatElement>(
+    frames: &[T],
+    frame_len: usize,
+    hop: usize,
+) -> Result<NdArray<T>> {
+    let len = overlap_add_len(frames.len(), frame_len, hop)?;
+    let mut out = alloc::<T>(len)?;
+    overlap_add_into(frames, &mut out, frame_len, hop)?;
+    NdArray::from_vec(vec![len], out)
 }
 
 /// Length of [`overlap_add`]'s result for `samples` frame samples:
@@ -136,7 +166,7 @@ pub fn overlap_add_len(samples: usize, frame_len: usize, hop: usize) -> Result<u
     }
     if !samples.is_multiple_of(frame_len) {
         bail!(
-            BufferTooSmall,
+            BufferSize,
             "{samples} samples are not a whole number of frames of {frame_len}"
         );
     }
@@ -156,17 +186,17 @@ pub fn overlap_add_len(samples: usize, frame_len: usize, hop: usize) -> Result<u
 }
 
 /// [`overlap_add`] into `out`, which must hold exactly
-/// [`overlap_add_len`] samples.
+/// [`overlap_add_len`] samples (and is overwritten).
 pub fn overlap_add_into<T: FloatElement>(
     frames: &[T],
+    out: &mut [T],
     frame_len: usize,
     hop: usize,
-    out: &mut [T],
 ) -> Result<()> {
     let len = overlap_add_len(frames.len(), frame_len, hop)?;
     if out.len() != len {
         bail!(
-            BufferTooSmall,
+            BufferSize,
             "the output holds {} samples but {} frames of {frame_len} every {hop} need {len}",
             out.len(),
             frames.len() / frame_len

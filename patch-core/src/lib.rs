@@ -14,10 +14,15 @@
 //!   patch) or [`AxisRole::Batch`] (outside the patches);
 //! - a [`Plan`] combines both with a [`Padding`] and answers every question
 //!   about the geometry without touching data;
-//! - a [`PatchView`] reads the patches in place; [`Plan::materialize`] copies
-//!   them (patch-major or feature-major, padded); [`Plan::fold`] puts them
-//!   back with a [`Reduce`]; [`frame`] and [`overlap_add`] do the same for
-//!   1-D signals.
+//! - a [`PatchView`] reads the patches in place; [`Plan::extract`] copies
+//!   them (patch-major or feature-major, padded; [`ExtractOptions`] set the
+//!   order and the fill value of constant padding, in the destination type);
+//!   [`Plan::fold`] puts them back with a [`Reduce`]; [`frame`] and
+//!   [`overlap_add`] do the same for 1-D signals.
+//!
+//! Copies and folds return an [`NdArray`] (owned, C-contiguous, with its
+//! shape); patches read in place are [`NdView`]s. Every copy has an `_into`
+//! form that writes a caller buffer, always the argument after the source.
 //!
 //! The view has shape `outer ++ inner`: each batch axis and each window
 //! axis's grid count, then each window axis's size and each whole axis's
@@ -34,7 +39,7 @@
 //! let plan = Plan::valid(&layout, &PatchSpec::tiles(&[2, 3]).batched()).unwrap();
 //! assert_eq!(plan.shape(), &[2, 2, 2, 2, 3]);
 //! assert_eq!(plan.view_strides().unwrap(), &[24, 12, 3, 6, 1]);
-//! let tokens = plan.materialize(&x, PatchOrder::PatchMajor).unwrap();
+//! let tokens = plan.extract(&x, PatchOrder::PatchMajor).unwrap();
 //! assert_eq!(tokens.shape(), &[8, 6]);
 //! assert_eq!(&tokens.data()[..6], &[0., 1., 2., 6., 7., 8.]);
 //! ```
@@ -43,17 +48,17 @@
 //! message quotes the numbers; no input reachable through the public API
 //! panics.
 
-// `unsafe` lives in two functions of `element.rs` (`as_bits`, `as_bits_mut`),
+// `unsafe` lives in two functions of `element.rs` (`cast`, `cast_mut`),
 // each with its SAFETY argument; everything else is safe code.
 #![deny(unsafe_code)]
 
 mod array;
 mod element;
 mod error;
+mod extract;
 mod fold;
 mod frame;
 mod layout;
-mod materialize;
 mod padding;
 mod plan;
 mod spec;
@@ -62,11 +67,14 @@ mod threads;
 mod view;
 mod walk;
 
-pub use array::{Array, ArrayView, ArrayViewMut};
+pub use array::{Iter, NdArray, NdView, NdViewMut};
 pub use element::{DType, Element, FloatElement};
 pub use error::{ErrorKind, PatchError, Result};
+pub use extract::ExtractOptions;
 pub use fold::{Reduce, WindowFn};
-pub use frame::{frame, frame_count, frame_plan, overlap_add, overlap_add_into, overlap_add_len};
+pub use frame::{
+    frame, frame_count, frame_into, frame_plan, overlap_add, overlap_add_into, overlap_add_len,
+};
 pub use layout::{Layout, c_strides};
 pub use padding::{Convention, PadMode, Padding};
 pub use plan::{AxisPlan, Plan, PlanSummary};

@@ -9,22 +9,25 @@
 ///
 /// | mode | reads | `x` padded |
 /// |---|---|---|
-/// | `Constant(v)` | `v` | `v v v 1 2 3 v v v` |
+/// | `Constant` | the fill value `v` of the copy | `v v v 1 2 3 v v v` |
 /// | `Reflect` | mirror without repeating the edge (period `2(d-1)`) | `2 3 2 1 2 3 2 1 2` |
 /// | `Symmetric` | mirror repeating the edge (period `2d`) | `3 2 1 1 2 3 3 2 1` |
 /// | `Edge` | the nearest edge element | `1 1 1 1 2 3 3 3 3` |
 /// | `Wrap` | periodic (period `d`) | `1 2 3 1 2 3 1 2 3` |
 ///
 /// Padding wider than the axis keeps repeating the pattern, as numpy does.
-#[derive(Clone, Copy, Debug, PartialEq)]
+///
+/// The constant is not part of the mode: it is given to each copy in the
+/// destination's element type ([`ExtractOptions::fill`](crate::ExtractOptions::fill),
+/// the `fill` of [`frame`](crate::frame)), so that every value of every
+/// type (an `i64` past 2^53, a NaN for floats only) is exact, and one plan
+/// serves copies with different fills.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(
-    feature = "serde",
-    serde(rename_all = "lowercase", tag = "mode", content = "value")
-)]
+#[cfg_attr(feature = "serde", serde(rename_all = "lowercase"))]
 pub enum PadMode {
-    /// A constant value (converted to the element type, saturating).
-    Constant(f64),
+    /// The fill value of the copy (zero by default).
+    Constant,
     /// numpy `reflect` / torch `reflect`.
     Reflect,
     /// numpy `symmetric`.
@@ -39,7 +42,7 @@ impl PadMode {
     /// The numpy name of the mode.
     pub fn name(&self) -> &'static str {
         match self {
-            PadMode::Constant(_) => "constant",
+            PadMode::Constant => "constant",
             PadMode::Reflect => "reflect",
             PadMode::Symmetric => "symmetric",
             PadMode::Edge => "edge",
@@ -49,7 +52,7 @@ impl PadMode {
 }
 
 /// Where windows are placed along each window axis.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(
     feature = "serde",
@@ -75,19 +78,21 @@ pub enum Convention {
 /// ```
 /// use patch_core::{Convention, PadMode, Padding};
 ///
-/// let same_zeros = Padding::same(PadMode::Constant(0.0));
-/// let reflect_1 = Padding::explicit(vec![(1, 1), (1, 1)], PadMode::Reflect);
+/// let same_zeros = Padding::same(PadMode::Constant);
+/// let reflect_1 = Padding::explicit(&[(1, 1), (1, 1)], PadMode::Reflect);
 /// assert_eq!(Padding::default().convention, Convention::Valid);
 /// # let _ = (same_zeros, reflect_1);
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+///
+/// With the `serde` feature it is the flat object
+/// `{"convention": "explicit", "pads": [[1, 1]], "mode": "reflect"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Padding {
     /// Where the windows go.
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub convention: Convention,
     /// What they read outside the input.
-    #[cfg_attr(feature = "serde", serde(flatten))]
     pub mode: PadMode,
 }
 
@@ -98,11 +103,12 @@ impl Default for Padding {
 }
 
 impl Padding {
-    /// No padding.
+    /// No padding. The mode is never read (windows stay inside the
+    /// input); it is `Constant`.
     pub fn valid() -> Self {
         Padding {
             convention: Convention::Valid,
-            mode: PadMode::Constant(0.0),
+            mode: PadMode::Constant,
         }
     }
 
@@ -114,19 +120,23 @@ impl Padding {
         }
     }
 
-    /// Explicit `(lo, hi)` per window axis with `mode`.
-    pub fn explicit(pads: Vec<(usize, usize)>, mode: PadMode) -> Self {
+    /// Explicit `(lo, hi)` per window axis, in input order, with `mode`.
+    pub fn explicit(pads: &[(usize, usize)], mode: PadMode) -> Self {
         Padding {
-            convention: Convention::Explicit(pads),
+            convention: Convention::Explicit(pads.to_vec()),
             mode,
         }
     }
 
     /// Cover the whole input by shifting the last window back to the border.
+    ///
+    /// It takes no mode because, like [`valid`](Padding::valid), it never
+    /// reads outside the input: the shifted window lies inside it. (The
+    /// stored mode is `Constant` and is never read.)
     pub fn cover() -> Self {
         Padding {
             convention: Convention::Cover,
-            mode: PadMode::Constant(0.0),
+            mode: PadMode::Constant,
         }
     }
 }
@@ -140,7 +150,7 @@ pub(crate) fn remap(c: isize, d: usize, mode: PadMode) -> Option<usize> {
         return Some(c as usize);
     }
     Some(match mode {
-        PadMode::Constant(_) => return None,
+        PadMode::Constant => return None,
         PadMode::Edge => c.clamp(0, d_i - 1) as usize,
         PadMode::Wrap => c.rem_euclid(d_i) as usize,
         PadMode::Reflect => {
@@ -187,7 +197,7 @@ mod tests {
             [3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1]
         );
         assert_eq!(padded(&x, 2, 2, PadMode::Edge), [1, 1, 1, 2, 3, 3, 3]);
-        assert_eq!(padded(&x, 1, 1, PadMode::Constant(0.0)), [-1, 1, 2, 3, -1]);
+        assert_eq!(padded(&x, 1, 1, PadMode::Constant), [-1, 1, 2, 3, -1]);
         // np.pad([5], 3, 'reflect') == [5 5 5 5 5 5 5]
         assert_eq!(padded(&[5], 3, 3, PadMode::Reflect), [5; 7]);
     }

@@ -111,11 +111,11 @@ impl AxisPlan {
 /// let layout = Layout::of::<u8>(&[224, 224, 3]).unwrap();
 /// let plan = Plan::valid(&layout, &PatchSpec::tiles(&[16, 16]).channels_last()).unwrap();
 /// assert_eq!(plan.shape(), &[14, 14, 16, 16, 3]);
-/// assert_eq!(plan.view_byte_strides().unwrap(), vec![10752, 48, 672, 3, 1]);
+/// assert_eq!(plan.view_byte_strides().unwrap(), &[10752, 48, 672, 3, 1]);
 /// assert_eq!((plan.num_patches(), plan.patch_len()), (196, 768));
 /// assert_eq!(plan.patch_origin(15).unwrap(), vec![16, 16, 0]);
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {
     layout: Layout,
     spec: PatchSpec,
@@ -125,7 +125,16 @@ pub struct Plan {
     n_outer: usize,
     num_patches: usize,
     patch_len: usize,
-    view_strides: Option<Vec<isize>>,
+    /// Element and byte strides of the view, when the plan is one.
+    view_strides: Option<ViewStrides>,
+    /// Whether a window axis too short for a window has none (see `build`).
+    empty_when_short: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ViewStrides {
+    elements: Vec<isize>,
+    bytes: Vec<isize>,
 }
 
 fn window_message(
@@ -154,6 +163,18 @@ fn window_message(
 impl Plan {
     /// Plans `spec` over `layout` with `padding`.
     pub fn new(layout: &Layout, spec: &PatchSpec, padding: &Padding) -> Result<Self> {
+        Plan::build(layout, spec, padding, false)
+    }
+
+    /// [`Plan::new`]; with `empty_when_short`, a window axis too short for
+    /// one window (padding included) gets no windows instead of an error
+    /// (`tf.signal.frame`'s rule, for [`frame_plan`](crate::frame_plan)).
+    pub(crate) fn build(
+        layout: &Layout,
+        spec: &PatchSpec,
+        padding: &Padding,
+        empty_when_short: bool,
+    ) -> Result<Self> {
         if spec.ndim() != layout.ndim() {
             bail!(
                 RankMismatch,
@@ -203,7 +224,15 @@ impl Plan {
                         _ => None,
                     };
                     window_index += 1;
-                    plan_window_axis(axis, w, len, &padding.convention, pads, padding.mode)?
+                    plan_window_axis(
+                        axis,
+                        w,
+                        len,
+                        &padding.convention,
+                        pads,
+                        padding.mode,
+                        empty_when_short,
+                    )?
                 }
             };
             axes.push(axis_plan);
@@ -247,6 +276,7 @@ impl Plan {
             num_patches,
             patch_len,
             view_strides: None,
+            empty_when_short,
         };
         let fits = |a: &AxisPlan| {
             a.pad_lo == 0
@@ -257,6 +287,19 @@ impl Plan {
             plan.view_strides = Some(plan.compute_view_strides()?);
         }
         Ok(plan)
+    }
+
+    /// The same geometry for elements of `itemsize` bytes (the strides in
+    /// elements are unchanged): for example the plan of a fold of `f32`
+    /// patches cut from a `u8` image. Fails where the new byte sizes
+    /// overflow.
+    pub fn with_itemsize(&self, itemsize: usize) -> Result<Self> {
+        Plan::build(
+            &self.layout.with_itemsize(itemsize)?,
+            &self.spec,
+            &self.padding,
+            self.empty_when_short,
+        )
     }
 
     /// Plans `spec` over `layout` without padding (numpy's and torch's default).
@@ -284,7 +327,7 @@ impl Plan {
         outer
     }
 
-    fn compute_view_strides(&self) -> Result<Vec<isize>> {
+    fn compute_view_strides(&self) -> Result<ViewStrides> {
         let strides = self.layout.strides();
         let overflow = |axis: usize, a: usize, s: isize| -> PatchError {
             err!(
@@ -314,13 +357,21 @@ impl Plan {
         }
         outer.extend_from_slice(&inner);
         let item = self.layout.itemsize() as isize;
-        if let Some(&s) = outer.iter().find(|&&s| s.checked_mul(item).is_none()) {
-            bail!(
-                Overflow,
-                "view stride {s} of {item}-byte elements overflows isize bytes"
-            );
-        }
-        Ok(outer)
+        let bytes = outer
+            .iter()
+            .map(|&s| {
+                s.checked_mul(item).ok_or_else(|| {
+                    err!(
+                        Overflow,
+                        "view stride {s} of {item}-byte elements overflows isize bytes"
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ViewStrides {
+            elements: outer,
+            bytes,
+        })
     }
 
     /// The input layout.
@@ -373,7 +424,7 @@ impl Plan {
         self.patch_len
     }
 
-    /// Shape of a materialized copy in `order`: `[num_patches, patch_len]`
+    /// Shape of an extracted copy in `order`: `[num_patches, patch_len]`
     /// or `[patch_len, num_patches]`.
     pub fn copy_shape(&self, order: crate::PatchOrder) -> [usize; 2] {
         match order {
@@ -382,12 +433,12 @@ impl Plan {
         }
     }
 
-    /// Elements of a materialized copy: `num_patches * patch_len`.
+    /// Elements of an extracted copy: `num_patches * patch_len`.
     pub fn copy_len(&self) -> usize {
         self.num_patches * self.patch_len
     }
 
-    /// Bytes of a materialized copy.
+    /// Bytes of an extracted copy.
     pub fn copy_bytes(&self) -> usize {
         self.copy_len() * self.layout.itemsize()
     }
@@ -445,26 +496,26 @@ impl Plan {
         };
         err!(
             NotAView,
-            "{reason}; no strides express this, materialize a copy instead"
+            "{reason}; no strides express this, extract a copy instead"
         )
     }
 
-    /// Element strides of the patch view (DLPack's convention).
+    /// Element strides of the patch view (DLPack's convention), or
+    /// [`NotAView`](crate::ErrorKind::NotAView) for a padded or covered plan.
     pub fn view_strides(&self) -> Result<&[isize]> {
         self.view_strides
-            .as_deref()
+            .as_ref()
+            .map(|v| &v.elements[..])
             .ok_or_else(|| self.not_a_view())
     }
 
-    /// Byte strides of the patch view (numpy's convention).
-    pub fn view_byte_strides(&self) -> Result<Vec<isize>> {
-        let item = self.layout.itemsize() as isize;
-        // Cannot overflow: stride*(len-1) is inside the checked reach.
-        Ok(self
-            .view_strides()?
-            .iter()
-            .map(|&s| s.saturating_mul(item))
-            .collect())
+    /// Byte strides of the patch view (numpy's convention), or
+    /// [`NotAView`](crate::ErrorKind::NotAView) for a padded or covered plan.
+    pub fn view_byte_strides(&self) -> Result<&[isize]> {
+        self.view_strides
+            .as_ref()
+            .map(|v| &v.bytes[..])
+            .ok_or_else(|| self.not_a_view())
     }
 
     /// The outer index (batch and grid coordinates) of patch `k`.
@@ -557,10 +608,11 @@ impl Plan {
         self.view_strides()?;
         for (axis, a) in self.axes.iter().enumerate() {
             if let (AxisRole::Window(w), true) = (a.role, a.windows_collide()) {
-                let extent = (w.size - 1) * w.dilation + 1;
+                // The plan checked the extent.
+                let extent = w.extent().unwrap_or(usize::MAX);
                 bail!(
                     Aliasing,
-                    "windows on axis {axis} overlap (step {} < extent {extent}, {} windows): a writable view would reach one element through several patches; use a read-only view or materialize",
+                    "windows on axis {axis} overlap (step {} < extent {extent}, {} windows): a writable view would reach one element through several patches; use a read-only view or extract a copy",
                     w.step,
                     a.grid
                 );
@@ -595,8 +647,8 @@ impl Plan {
             num_patches: self.num_patches,
             patch_len: self.patch_len,
             is_view: self.is_view(),
-            view_strides: self.view_strides.clone(),
-            view_byte_strides: self.view_byte_strides().ok(),
+            view_strides: self.view_strides().ok().map(<[isize]>::to_vec),
+            view_byte_strides: self.view_byte_strides().ok().map(<[isize]>::to_vec),
             span_bytes: self.span_bytes(),
             copy_bytes: self.copy_bytes(),
         }
@@ -642,7 +694,7 @@ pub struct PlanSummary {
     pub view_byte_strides: Option<Vec<isize>>,
     /// Bytes of input memory the patches read from.
     pub span_bytes: usize,
-    /// Bytes of a materialized copy.
+    /// Bytes of an extracted copy.
     pub copy_bytes: usize,
 }
 
@@ -665,33 +717,9 @@ fn plan_window_axis(
     convention: &Convention,
     pads: Option<(usize, usize)>,
     mode: PadMode,
+    empty_when_short: bool,
 ) -> Result<AxisPlan> {
-    if w.size == 0 {
-        bail!(
-            ZeroSize,
-            "window size of axis {axis} is 0; it must be at least 1"
-        );
-    }
-    if w.step == 0 {
-        bail!(ZeroStep, "step of axis {axis} is 0; it must be at least 1");
-    }
-    if w.dilation == 0 {
-        bail!(
-            ZeroDilation,
-            "dilation of axis {axis} is 0; it must be at least 1"
-        );
-    }
-    let extent = w
-        .extent()
-        .filter(|&e| e <= isize::MAX as usize)
-        .ok_or_else(|| {
-            err!(
-                Overflow,
-                "window {} with dilation {} on axis {axis} overflows",
-                w.size,
-                w.dilation
-            )
-        })?;
+    let extent = w.checked_extent(axis)?;
     let role = AxisRole::Window(w);
     let mut plan = AxisPlan {
         role,
@@ -703,6 +731,9 @@ fn plan_window_axis(
     };
     match convention {
         Convention::Valid => {
+            if len < extent && empty_when_short {
+                return Ok(plan);
+            }
             if len < extent {
                 bail!(
                     WindowTooLarge,
@@ -724,12 +755,17 @@ fn plan_window_axis(
                         "axis {axis} of length {len} padded by ({lo}, {hi}) overflows isize"
                     )
                 })?;
-            if len == 0 && padded > 0 && !matches!(mode, PadMode::Constant(_)) {
+            if len == 0 && padded > 0 && mode != PadMode::Constant {
                 bail!(
                     InvalidArgument,
                     "cannot pad axis {axis} of length 0 with mode {}: there is no element to read",
                     mode.name()
                 );
+            }
+            plan.pad_lo = lo;
+            plan.pad_hi = hi;
+            if padded < extent && empty_when_short {
+                return Ok(plan);
             }
             if padded < extent {
                 bail!(
@@ -738,8 +774,6 @@ fn plan_window_axis(
                     window_message(axis, &w, extent, len, Some((lo, hi)))
                 );
             }
-            plan.pad_lo = lo;
-            plan.pad_hi = hi;
             plan.grid = (padded - extent) / w.step + 1;
         }
         Convention::Same => {

@@ -1,6 +1,6 @@
 //! What to cut: one role per input axis.
 
-use crate::error::{Result, bail};
+use crate::error::{Result, bail, err};
 
 /// How a window axis is cut: `size` samples, `dilation` apart, the window
 /// moving by `step` (all at least 1).
@@ -45,6 +45,38 @@ impl Window {
             .checked_mul(self.dilation)?
             .checked_add(1)
     }
+
+    /// The checks every window passes, wherever it enters (the spec
+    /// constructors and [`Plan`](crate::Plan)): size, step and dilation at
+    /// least 1 and an extent that fits `isize`. Returns the extent; `axis`
+    /// is for the messages.
+    pub(crate) fn checked_extent(&self, axis: usize) -> Result<usize> {
+        if self.size == 0 {
+            bail!(
+                ZeroSize,
+                "window size of axis {axis} is 0; it must be at least 1"
+            );
+        }
+        if self.step == 0 {
+            bail!(ZeroStep, "step of axis {axis} is 0; it must be at least 1");
+        }
+        if self.dilation == 0 {
+            bail!(
+                ZeroDilation,
+                "dilation of axis {axis} is 0; it must be at least 1"
+            );
+        }
+        self.extent()
+            .filter(|&e| e <= isize::MAX as usize)
+            .ok_or_else(|| {
+                err!(
+                    Overflow,
+                    "window {} with dilation {} on axis {axis} overflows",
+                    self.size,
+                    self.dilation
+                )
+            })
+    }
 }
 
 /// The role of one input axis.
@@ -87,7 +119,7 @@ impl AxisRole {
 ///     &[AxisRole::Window(Window::tile(16)), AxisRole::Window(Window::tile(16)), AxisRole::Whole]
 /// );
 /// // 3x3 convolution windows over a batch of CHW images.
-/// let conv = PatchSpec::sliding(&[3, 3], &[1, 1], &[1, 1]).unwrap().channels_first().batched();
+/// let conv = PatchSpec::sliding(&[3, 3], &[1, 1]).unwrap().channels_first().batched();
 /// assert_eq!(conv.roles().len(), 4);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -111,9 +143,52 @@ impl PatchSpec {
         )
     }
 
-    /// Sliding windows on every axis with a step and dilation per axis
-    /// (convolution and pooling windows); the three lists need one entry per axis.
-    pub fn sliding(window: &[usize], step: &[usize], dilation: &[usize]) -> Result<Self> {
+    /// Sliding windows on every axis with a step per axis, no dilation
+    /// (convolution and pooling windows); both lists need one entry per axis.
+    ///
+    /// Zero sizes and steps are refused here, with the kinds and messages
+    /// [`Plan`](crate::Plan) would give.
+    ///
+    /// ```
+    /// use patch_core::{ErrorKind, PatchSpec};
+    ///
+    /// let conv = PatchSpec::sliding(&[3, 3], &[1, 1]).unwrap();
+    /// assert_eq!(conv.ndim(), 2);
+    /// let e = PatchSpec::sliding(&[3, 3], &[1, 0]).unwrap_err();
+    /// assert_eq!(e.kind(), ErrorKind::ZeroStep);
+    /// assert_eq!(e.to_string(), "zero step: step of axis 1 is 0; it must be at least 1");
+    /// ```
+    pub fn sliding(window: &[usize], step: &[usize]) -> Result<Self> {
+        if window.len() != step.len() {
+            bail!(
+                RankMismatch,
+                "window has {} entries but step has {}; each needs one per axis",
+                window.len(),
+                step.len()
+            );
+        }
+        PatchSpec::checked_windows(
+            window
+                .iter()
+                .zip(step)
+                .map(|(&size, &step)| Window::new(size, step)),
+        )
+    }
+
+    /// Sliding windows on every axis with a step and a dilation per axis
+    /// (dilated convolution); the three lists need one entry per axis.
+    ///
+    /// Zero sizes, steps and dilations are refused here, with the kinds and
+    /// messages [`Plan`](crate::Plan) would give.
+    ///
+    /// ```
+    /// use patch_core::{AxisRole, PatchSpec};
+    ///
+    /// let spec = PatchSpec::dilated(&[3], &[1], &[2]).unwrap();
+    /// assert_eq!(spec.roles(), &[AxisRole::window(3, 1, 2)]);
+    /// assert!(PatchSpec::dilated(&[3], &[1], &[0]).is_err());
+    /// ```
+    pub fn dilated(window: &[usize], step: &[usize], dilation: &[usize]) -> Result<Self> {
         if window.len() != step.len() || window.len() != dilation.len() {
             bail!(
                 RankMismatch,
@@ -123,14 +198,22 @@ impl PatchSpec {
                 dilation.len()
             );
         }
-        Ok(PatchSpec::new(
+        PatchSpec::checked_windows(
             window
                 .iter()
                 .zip(step)
                 .zip(dilation)
-                .map(|((&size, &step), &dilation)| AxisRole::window(size, step, dilation))
-                .collect(),
-        ))
+                .map(|((&size, &step), &dilation)| Window::new(size, step).dilated(dilation)),
+        )
+    }
+
+    /// A spec of one window per axis, each checked as the plan checks it.
+    fn checked_windows(windows: impl Iterator<Item = Window>) -> Result<Self> {
+        let roles = windows
+            .enumerate()
+            .map(|(axis, w)| w.checked_extent(axis).map(|_| AxisRole::Window(w)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(PatchSpec::new(roles))
     }
 
     /// 1-D frames of `frame_len` samples every `hop` samples (audio framing).

@@ -1,5 +1,5 @@
 //! The kernel of plans that are views: a strided N-d array moved to or from
-//! a contiguous buffer (gather for materialize, scatter for folds whose
+//! a contiguous buffer (gather for extract, scatter for folds whose
 //! windows do not overlap).
 //!
 //! Adjacent axes are merged so that the innermost loop moves the longest

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// 0 means "every core"; any other value is the thread count.
 static THREADS: AtomicUsize = AtomicUsize::new(0);
 
-/// Sets how many threads materialize and fold may use: `1` for single-thread
+/// Sets how many threads copies and folds may use: `1` for single-thread
 /// work, `0` (the default) for every available core. Takes effect for calls
 /// that start afterwards; without the `parallel` feature everything runs on
 /// the calling thread whatever the setting.

@@ -1,9 +1,10 @@
 //! Zero-copy patch views: the input's memory read through the patch shape
 //! and strides.
 
-use crate::array::{Array, ArrayView, ArrayViewMut};
+use crate::array::{NdArray, NdView, NdViewMut, locate};
 use crate::element::{Element, as_bits, as_bits_mut};
 use crate::error::{Result, bail};
+use crate::extract::{ExtractOptions, check_itemsize};
 use crate::layout::Layout;
 use crate::plan::Plan;
 use crate::spec::PatchSpec;
@@ -11,15 +12,7 @@ use crate::strided::Strided;
 use crate::walk::{PatchOrder, ordered};
 
 fn check_view<T: Element>(plan: &Plan, len: usize) -> Result<()> {
-    let item = std::mem::size_of::<T>();
-    if plan.layout().itemsize() != item {
-        bail!(
-            UnsupportedDtype,
-            "the layout has {}-byte elements but the slice holds {} of {item} bytes",
-            plan.layout().itemsize(),
-            T::DTYPE.name()
-        );
-    }
+    check_itemsize::<T>(plan, "slice")?;
     plan.view_strides()?;
     plan.layout().check_buffer(len)
 }
@@ -27,17 +20,7 @@ fn check_view<T: Element>(plan: &Plan, len: usize) -> Result<()> {
 /// Buffer index of element `index` of the patch view, if in range.
 fn view_index(plan: &Plan, index: &[usize]) -> Option<usize> {
     let strides = plan.view_strides().ok()?;
-    if index.len() != strides.len() {
-        return None;
-    }
-    let mut at = plan.layout().offset() as isize;
-    for ((&i, &n), &s) in index.iter().zip(plan.shape()).zip(strides) {
-        if i >= n {
-            return None;
-        }
-        at += i as isize * s;
-    }
-    Some(at as usize)
+    locate(plan.shape(), strides, plan.layout().offset(), index)
 }
 
 /// The inner shape, strides and offset of patch `k`.
@@ -51,7 +34,7 @@ fn patch_geometry(plan: &Plan, k: usize) -> Result<(Vec<usize>, Vec<isize>, usiz
 /// A read-only view of an array as patches, over a borrowed slice.
 ///
 /// Its shape is the plan's `outer ++ inner` shape and its strides are the
-/// plan's view strides: nothing is copied until [`to_array`](Self::to_array).
+/// plan's view strides: nothing is copied until [`extract`](Self::extract).
 /// Creating it checks that every element it can reach is inside the slice,
 /// so unlike numpy's `as_strided` it can never read outside the buffer.
 ///
@@ -62,12 +45,12 @@ fn patch_geometry(plan: &Plan, k: usize) -> Result<(Vec<usize>, Vec<isize>, usiz
 /// let image: Vec<u8> = (0..224 * 224 * 3).map(|i| (i % 251) as u8).collect();
 /// let view = PatchView::contiguous(&image, &[224, 224, 3], &PatchSpec::tiles(&[16, 16]).channels_last()).unwrap();
 /// assert_eq!(view.shape(), &[14, 14, 16, 16, 3]);
-/// assert_eq!(view.byte_strides(), vec![10752, 48, 672, 3, 1]);
+/// assert_eq!(view.byte_strides(), &[10752, 48, 672, 3, 1]);
 /// // Patch 15 is grid cell (1, 1): its first pixel is image pixel (16, 16).
 /// let p = view.patch(15).unwrap();
 /// assert_eq!(p.get(&[0, 0, 0]), Some(&image[(16 * 224 + 16) * 3]));
 /// // Token matrix [196, 768] for the transformer, copied at memory speed.
-/// let tokens = view.to_array(PatchOrder::PatchMajor).unwrap();
+/// let tokens = view.extract(PatchOrder::PatchMajor).unwrap();
 /// assert_eq!(tokens.shape(), &[196, 768]);
 /// ```
 #[derive(Clone, Debug)]
@@ -106,12 +89,13 @@ impl<'a, T: Element> PatchView<'a, T> {
 
     /// Element strides (DLPack's convention).
     pub fn strides(&self) -> &[isize] {
+        // A `PatchView` is always a view (checked when it is made).
         self.plan.view_strides().unwrap_or(&[])
     }
 
     /// Byte strides (numpy's convention).
-    pub fn byte_strides(&self) -> Vec<isize> {
-        self.plan.view_byte_strides().unwrap_or_default()
+    pub fn byte_strides(&self) -> &[isize] {
+        self.plan.view_byte_strides().unwrap_or(&[])
     }
 
     /// Element offset of the view's first element in the slice.
@@ -140,23 +124,23 @@ impl<'a, T: Element> PatchView<'a, T> {
     }
 
     /// Patch `k` (in C order of the outer axes) as an N-d view of the inner shape.
-    pub fn patch(&self, k: usize) -> Result<ArrayView<'a, T>> {
+    pub fn patch(&self, k: usize) -> Result<NdView<'a, T>> {
         let (shape, strides, offset) = patch_geometry(&self.plan, k)?;
-        Ok(ArrayView::from_checked(self.data, shape, strides, offset))
+        Ok(NdView::from_checked(self.data, shape, strides, offset))
     }
 
     /// Every patch in order.
-    pub fn patches(&self) -> impl ExactSizeIterator<Item = ArrayView<'a, T>> + '_ {
+    pub fn patches(&self) -> impl ExactSizeIterator<Item = NdView<'a, T>> + '_ {
         (0..self.num_patches()).map(move |k| {
             // k is in range, and the plan is a view: cannot fail.
             self.patch(k)
-                .unwrap_or_else(|_| ArrayView::from_checked(self.data, vec![0], vec![0], 0))
+                .unwrap_or_else(|_| NdView::from_checked(self.data, vec![0], vec![0], 0))
         })
     }
 
     /// The whole view as one N-d strided view.
-    pub fn as_array(&self) -> ArrayView<'a, T> {
-        ArrayView::from_checked(
+    pub fn as_array(&self) -> NdView<'a, T> {
+        NdView::from_checked(
             self.data,
             self.shape().to_vec(),
             self.strides().to_vec(),
@@ -164,14 +148,32 @@ impl<'a, T: Element> PatchView<'a, T> {
         )
     }
 
-    /// Copies the patches into a new contiguous array.
-    pub fn to_array(&self, order: PatchOrder) -> Result<Array<T>> {
-        self.plan.materialize(self.data, order)
+    /// Copies the patches into a new contiguous array in `order`
+    /// ([`Plan::extract`]).
+    pub fn extract(&self, order: PatchOrder) -> Result<NdArray<T>> {
+        self.plan.extract(self.data, order)
     }
 
-    /// Copies the patches into `dst` (exactly `num_patches * patch_len` elements).
-    pub fn copy_into(&self, dst: &mut [T], order: PatchOrder) -> Result<()> {
-        self.plan.materialize_into(self.data, dst, order)
+    /// Copies the patches into `dst` (exactly `num_patches * patch_len`
+    /// elements) in `order` ([`Plan::extract_into`]).
+    pub fn extract_into(&self, dst: &mut [T], order: PatchOrder) -> Result<()> {
+        self.plan.extract_into(self.data, dst, order)
+    }
+
+    /// Copies the patches into a new contiguous array as `opts` says
+    /// ([`Plan::extract_with`]).
+    pub fn extract_with<D: Element>(&self, opts: &ExtractOptions<D>) -> Result<NdArray<D>> {
+        self.plan.extract_with(self.data, opts)
+    }
+
+    /// Copies the patches into `dst` as `opts` says
+    /// ([`Plan::extract_into_with`]).
+    pub fn extract_into_with<D: Element>(
+        &self,
+        dst: &mut [D],
+        opts: &ExtractOptions<D>,
+    ) -> Result<()> {
+        self.plan.extract_into_with(self.data, dst, opts)
     }
 }
 
@@ -189,7 +191,7 @@ impl<'a, T: Element> PatchView<'a, T> {
 /// assert_eq!(&image[8..], &[0, 0, 9, 9, 0, 0, 9, 9]);
 ///
 /// // 3x3 windows with step 1 overlap: refused.
-/// let spec = PatchSpec::sliding(&[3, 3], &[1, 1], &[1, 1]).unwrap();
+/// let spec = PatchSpec::sliding(&[3, 3], &[1, 1]).unwrap();
 /// let err = PatchViewMut::new(&mut image, &layout, &spec).unwrap_err();
 /// assert_eq!(err.kind(), ErrorKind::Aliasing);
 /// ```
@@ -222,9 +224,15 @@ impl<'a, T: Element> PatchViewMut<'a, T> {
         self.plan.shape()
     }
 
-    /// Element strides.
+    /// Element strides (DLPack's convention).
     pub fn strides(&self) -> &[isize] {
+        // Always a view (checked when it is made).
         self.plan.view_strides().unwrap_or(&[])
+    }
+
+    /// Byte strides (numpy's convention).
+    pub fn byte_strides(&self) -> &[isize] {
+        self.plan.view_byte_strides().unwrap_or(&[])
     }
 
     /// Number of patches.
@@ -249,30 +257,38 @@ impl<'a, T: Element> PatchViewMut<'a, T> {
     }
 
     /// Patch `k`, read-only.
-    pub fn patch(&self, k: usize) -> Result<ArrayView<'_, T>> {
+    pub fn patch(&self, k: usize) -> Result<NdView<'_, T>> {
         let (shape, strides, offset) = patch_geometry(&self.plan, k)?;
-        Ok(ArrayView::from_checked(self.data, shape, strides, offset))
+        Ok(NdView::from_checked(self.data, shape, strides, offset))
     }
 
     /// Patch `k`, writable.
-    pub fn patch_mut(&mut self, k: usize) -> Result<ArrayViewMut<'_, T>> {
+    pub fn patch_mut(&mut self, k: usize) -> Result<NdViewMut<'_, T>> {
         let (shape, strides, offset) = patch_geometry(&self.plan, k)?;
-        Ok(ArrayViewMut::from_checked(
-            self.data, shape, strides, offset,
-        ))
+        Ok(NdViewMut::from_checked(self.data, shape, strides, offset))
     }
 
-    /// Copies the patches out into a new contiguous array.
-    pub fn to_array(&self, order: PatchOrder) -> Result<Array<T>> {
-        self.plan.materialize(self.data, order)
+    /// A read-only view of the same patches, with every copy of
+    /// [`PatchView`] (`view().extract_with(&opts)`, ...).
+    pub fn view(&self) -> PatchView<'_, T> {
+        PatchView {
+            data: self.data,
+            plan: self.plan.clone(),
+        }
     }
 
-    /// Writes contiguous patches (as [`to_array`](Self::to_array) lays them
+    /// Copies the patches into a new contiguous array in `order`
+    /// ([`Plan::extract`]); the other copies go through [`view`](Self::view).
+    pub fn extract(&self, order: PatchOrder) -> Result<NdArray<T>> {
+        self.plan.extract(self.data, order)
+    }
+
+    /// Writes contiguous patches (as [`extract`](Self::extract) lays them
     /// out in `order`) back through the view: the inverse of a copy.
     pub fn assign(&mut self, patches: &[T], order: PatchOrder) -> Result<()> {
         if patches.len() != self.plan.copy_len() {
             bail!(
-                BufferTooSmall,
+                BufferSize,
                 "{} patch elements given but {} patches of {} elements need {}",
                 patches.len(),
                 self.plan.num_patches(),

@@ -16,7 +16,7 @@
 //!   source coordinate stays inside the input.
 //!
 //! A [`Sink`] receives the pieces: evenly spaced interior blocks, single
-//! blocks remapped by padding, and constant padding. Materialize copies
+//! blocks remapped by padding, and constant padding. Extract copies
 //! them; fold accumulates them the other way. Padding is never copied into a
 //! padded input first: each border element is remapped as it is visited.
 
@@ -65,7 +65,7 @@ impl RunWeights<'_> {
 /// contiguous on both sides.
 pub(crate) trait Sink {
     /// Whether the sink copies into its output, so that a position written
-    /// twice keeps the last value (true for materialize, false for folds,
+    /// twice keeps the last value (true for extract, false for folds,
     /// which accumulate, and for scatters into the input).
     const OVERWRITES: bool = false;
 
@@ -285,7 +285,7 @@ struct RowSplit {
 
 impl<'w> Walk<'w> {
     /// Prepares a walk of `plan` in `order` over an array with element
-    /// `strides` and `offset` (the plan's own layout when materializing, a
+    /// `strides` and `offset` (the plan's own layout when extracting, a
     /// C-contiguous one when folding).
     pub(crate) fn new(
         plan: &Plan,

@@ -2,8 +2,8 @@
 //! and a message with the numbers; the borderline good inputs work.
 
 use patch_core::{
-    AxisRole, Convention, ErrorKind, Layout, PadMode, Padding, PatchOrder, PatchSpec, PatchView,
-    PatchViewMut, Plan, Reduce, WindowFn, frame, frame_count, overlap_add,
+    AxisRole, Convention, ErrorKind, ExtractOptions, Layout, PadMode, Padding, PatchOrder,
+    PatchSpec, PatchView, PatchViewMut, Plan, Reduce, WindowFn, frame, frame_count, overlap_add,
 };
 
 fn plan_err(shape: &[usize], spec: PatchSpec, padding: Padding) -> (ErrorKind, String) {
@@ -17,15 +17,12 @@ fn window_equal_to_the_axis_gives_one_window() {
     let x: Vec<u16> = (0..12).collect();
     let view = PatchView::contiguous(&x, &[3, 4], &PatchSpec::tiles(&[3, 4])).unwrap();
     assert_eq!(view.shape(), &[1, 1, 3, 4]);
-    assert_eq!(
-        view.to_array(PatchOrder::PatchMajor).unwrap().data(),
-        &x[..]
-    );
+    assert_eq!(view.extract(PatchOrder::PatchMajor).unwrap().data(), &x[..]);
 }
 
 #[test]
 fn window_larger_than_the_axis_is_an_error_naming_the_numbers() {
-    let spec = PatchSpec::sliding(&[2, 5], &[1, 1], &[1, 2]).unwrap();
+    let spec = PatchSpec::dilated(&[2, 5], &[1, 1], &[1, 2]).unwrap();
     assert_eq!(
         plan_err(&[4, 8], spec.clone(), Padding::valid()),
         (
@@ -42,7 +39,7 @@ fn window_larger_than_the_axis_is_an_error_naming_the_numbers() {
     let (kind, msg) = plan_err(
         &[4, 8],
         PatchSpec::tiles(&[7, 1]),
-        Padding::explicit(vec![(1, 1), (0, 0)], PadMode::Edge),
+        Padding::explicit(&[(1, 1), (0, 0)], PadMode::Edge),
     );
     assert_eq!(kind, ErrorKind::WindowTooLarge);
     assert!(msg.contains("axis 0 of length 4 padded by (1, 1)"), "{msg}");
@@ -54,7 +51,7 @@ fn window_larger_than_the_axis_is_an_error_naming_the_numbers() {
     let plan = Plan::new(
         &layout,
         &PatchSpec::tiles(&[5, 9]),
-        &Padding::same(PadMode::Constant(0.0)),
+        &Padding::same(PadMode::Constant),
     )
     .unwrap();
     assert_eq!(plan.grid(), vec![1, 1]);
@@ -112,11 +109,7 @@ fn overflow_is_an_error_not_a_wrap() {
     assert_eq!(e.kind(), ErrorKind::Overflow);
     // A plan whose copy would not fit in memory: 2^31 windows of 2^31.
     let layout = Layout::of::<f32>(&[1 << 32]).unwrap();
-    let e = Plan::valid(
-        &layout,
-        &PatchSpec::sliding(&[1 << 31], &[1], &[1]).unwrap(),
-    )
-    .unwrap_err();
+    let e = Plan::valid(&layout, &PatchSpec::sliding(&[1 << 31], &[1]).unwrap()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Overflow);
     assert!(
         e.to_string()
@@ -134,7 +127,7 @@ fn overflow_is_an_error_not_a_wrap() {
     let (kind, _) = plan_err(
         &[8],
         PatchSpec::tiles(&[2]),
-        Padding::explicit(vec![(usize::MAX, 1)], PadMode::Constant(0.0)),
+        Padding::explicit(&[(usize::MAX, 1)], PadMode::Constant),
     );
     assert_eq!(kind, ErrorKind::Overflow);
 }
@@ -148,16 +141,16 @@ fn empty_arrays_are_valid_and_reach_nothing() {
     let plan = Plan::valid(&layout, &PatchSpec::tiles(&[5, 5]).batched()).unwrap();
     assert_eq!((plan.num_patches(), plan.patch_len()), (0, 25));
     assert_eq!(
-        plan.materialize::<f32>(&[], PatchOrder::PatchMajor)
+        plan.extract::<f32>(&[], PatchOrder::PatchMajor)
             .unwrap()
             .shape(),
         &[0, 25]
     );
-    assert_eq!(
-        plan.fold::<f32>(&[], PatchOrder::PatchMajor, &Reduce::Mean)
-            .unwrap(),
-        Vec::<f32>::new()
-    );
+    let folded = plan
+        .fold::<f32>(&[], PatchOrder::PatchMajor, &Reduce::Mean)
+        .unwrap();
+    assert_eq!(folded.data(), Vec::<f32>::new());
+    assert_eq!(folded.shape(), &[0, 5, 5]);
     assert_eq!(plan.span_bytes(), 0);
     // An empty window axis with Same: no windows. With Valid: the window does not fit.
     let layout = Layout::of::<f32>(&[0]).unwrap();
@@ -178,7 +171,7 @@ fn empty_arrays_are_valid_and_reach_nothing() {
     let e = Plan::new(
         &layout,
         &PatchSpec::tiles(&[3]),
-        &Padding::explicit(vec![(2, 2)], PadMode::Reflect),
+        &Padding::explicit(&[(2, 2)], PadMode::Reflect),
     )
     .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
@@ -190,11 +183,11 @@ fn empty_arrays_are_valid_and_reach_nothing() {
     let plan = Plan::new(
         &layout,
         &PatchSpec::tiles(&[3]),
-        &Padding::explicit(vec![(2, 1)], PadMode::Constant(7.0)),
+        &Padding::explicit(&[(2, 1)], PadMode::Constant),
     )
     .unwrap();
     assert_eq!(
-        plan.materialize::<f32>(&[], PatchOrder::PatchMajor)
+        plan.extract_with::<f32, f32>(&[], &ExtractOptions::new().fill(7.0))
             .unwrap()
             .data(),
         &[7.0, 7.0, 7.0]
@@ -210,11 +203,11 @@ fn size_one_axes_and_negative_strides() {
     // A flipped 1-D signal: element i lives at 5 - i.
     let buf: Vec<i32> = (0..6).collect();
     let layout = Layout::new(&[6], &[-1], 5, 4).unwrap();
-    let plan = Plan::valid(&layout, &PatchSpec::sliding(&[3], &[2], &[1]).unwrap()).unwrap();
+    let plan = Plan::valid(&layout, &PatchSpec::sliding(&[3], &[2]).unwrap()).unwrap();
     assert_eq!(plan.view_byte_strides().unwrap(), vec![-8, -4]);
     let view = PatchView::from_plan(&buf, plan).unwrap();
     assert_eq!(
-        view.to_array(PatchOrder::PatchMajor).unwrap().data(),
+        view.extract(PatchOrder::PatchMajor).unwrap().data(),
         &[5, 4, 3, 3, 2, 1]
     );
     // Size-1 axes everywhere.
@@ -248,12 +241,8 @@ fn layouts_that_reach_outside_the_buffer_are_refused() {
 fn writable_views_of_overlapping_windows_are_refused() {
     let mut x = vec![0f32; 16];
     let layout = Layout::of::<f32>(&[16]).unwrap();
-    let e = PatchViewMut::new(
-        &mut x,
-        &layout,
-        &PatchSpec::sliding(&[4], &[2], &[1]).unwrap(),
-    )
-    .unwrap_err();
+    let e =
+        PatchViewMut::new(&mut x, &layout, &PatchSpec::sliding(&[4], &[2]).unwrap()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Aliasing);
     assert!(
         e.to_string()
@@ -267,7 +256,7 @@ fn writable_views_of_overlapping_windows_are_refused() {
     let mut v = PatchViewMut::new(
         &mut y,
         &layout,
-        &PatchSpec::sliding(&[2], &[1], &[2]).unwrap(),
+        &PatchSpec::dilated(&[2], &[1], &[2]).unwrap(),
     )
     .unwrap();
     v.patch_mut(1).unwrap().fill(5.0);
@@ -278,7 +267,7 @@ fn writable_views_of_overlapping_windows_are_refused() {
     let e = PatchViewMut::new(
         &mut z,
         &layout,
-        &PatchSpec::sliding(&[2], &[1], &[2]).unwrap(),
+        &PatchSpec::dilated(&[2], &[1], &[2]).unwrap(),
     )
     .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Aliasing);
@@ -294,7 +283,7 @@ fn writable_tiles_round_trip_through_assign() {
     let mut x: Vec<i32> = (0..24).collect();
     let layout = Layout::of::<i32>(&[4, 6]).unwrap();
     let mut tiles = PatchViewMut::new(&mut x, &layout, &PatchSpec::tiles(&[2, 3])).unwrap();
-    let mut patches = tiles.to_array(PatchOrder::FeatureMajor).unwrap().into_vec();
+    let mut patches = tiles.extract(PatchOrder::FeatureMajor).unwrap().into_vec();
     patches.iter_mut().for_each(|v| *v *= 10);
     tiles.assign(&patches, PatchOrder::FeatureMajor).unwrap();
     assert_eq!(x, (0..24).map(|v| v * 10).collect::<Vec<_>>());
@@ -315,7 +304,7 @@ fn mismatched_ranks_lengths_and_types_are_errors() {
     let e = Plan::new(
         &layout,
         &PatchSpec::tiles(&[2, 2]),
-        &Padding::explicit(vec![(1, 1)], PadMode::Edge),
+        &Padding::explicit(&[(1, 1)], PadMode::Edge),
     )
     .unwrap_err();
     assert!(
@@ -324,9 +313,7 @@ fn mismatched_ranks_lengths_and_types_are_errors() {
         "{e}"
     );
     assert_eq!(
-        PatchSpec::sliding(&[2, 2], &[1], &[1, 1])
-            .unwrap_err()
-            .kind(),
+        PatchSpec::sliding(&[2, 2], &[1]).unwrap_err().kind(),
         ErrorKind::RankMismatch
     );
 
@@ -334,18 +321,16 @@ fn mismatched_ranks_lengths_and_types_are_errors() {
     let x = vec![0f32; 16];
     let mut small = vec![0f32; 15];
     let e = plan
-        .materialize_into(&x, &mut small, PatchOrder::PatchMajor)
+        .extract_into(&x, &mut small, PatchOrder::PatchMajor)
         .unwrap_err();
     assert_eq!(
         e.to_string(),
         "buffer size: the destination holds 15 elements but 4 patches of 4 elements need 16"
     );
-    let e = plan
-        .materialize(&x[..15], PatchOrder::PatchMajor)
-        .unwrap_err();
+    let e = plan.extract(&x[..15], PatchOrder::PatchMajor).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::OutOfBounds);
     let e = plan
-        .materialize(&[0f64; 16], PatchOrder::PatchMajor)
+        .extract(&[0f64; 16], PatchOrder::PatchMajor)
         .unwrap_err();
     assert_eq!(
         e.to_string(),
@@ -354,7 +339,7 @@ fn mismatched_ranks_lengths_and_types_are_errors() {
     let e = plan
         .fold(&[0f32; 15], PatchOrder::PatchMajor, &Reduce::Sum)
         .unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::BufferTooSmall);
+    assert_eq!(e.kind(), ErrorKind::BufferSize);
     let mut out = vec![0f32; 3];
     let e = plan
         .fold_into(&x, &mut out, PatchOrder::PatchMajor, &Reduce::Sum)
@@ -370,13 +355,13 @@ fn mismatched_ranks_lengths_and_types_are_errors() {
         "out of bounds: patch 4 is out of range for 4 patches"
     );
     let e = plan
-        .materialize_bytes(&[0u8; 64], &mut [0u8; 64], PatchOrder::PatchMajor, &[1, 2])
+        .extract_bytes(&[0u8; 64], &mut [0u8; 64], PatchOrder::PatchMajor, &[1, 2])
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     let odd = Layout::contiguous(&[4, 4], 3).unwrap();
     let plan3 = Plan::valid(&odd, &PatchSpec::tiles(&[2, 2])).unwrap();
     let e = plan3
-        .materialize_bytes(&[0u8; 48], &mut [0u8; 48], PatchOrder::PatchMajor, &[])
+        .extract_bytes(&[0u8; 48], &mut [0u8; 48], PatchOrder::PatchMajor, &[])
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::UnsupportedDtype);
 }
@@ -384,7 +369,7 @@ fn mismatched_ranks_lengths_and_types_are_errors() {
 #[test]
 fn weights_are_checked() {
     let layout = Layout::of::<f32>(&[8]).unwrap();
-    let plan = Plan::valid(&layout, &PatchSpec::sliding(&[4], &[2], &[1]).unwrap()).unwrap();
+    let plan = Plan::valid(&layout, &PatchSpec::sliding(&[4], &[2]).unwrap()).unwrap();
     let p = vec![1f32; plan.copy_len()];
     let bad = [
         WindowFn::PerAxis(vec![vec![1.0; 3]]),
@@ -404,7 +389,7 @@ fn weights_are_checked() {
         PatchOrder::PatchMajor,
         &Reduce::Weighted(WindowFn::PerAxis(vec![vec![0.0, 1.0, 2.0, 0.0]])),
     );
-    assert_eq!(ok.unwrap(), [0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0]);
+    assert_eq!(ok.unwrap().data(), [0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0]);
 }
 
 #[test]
@@ -451,10 +436,10 @@ fn framing_follows_tf_signal_frame() {
     assert_eq!(frame::<f32>(&[], 4, 3, true, 0.0).unwrap().shape(), &[0, 4]);
     // Overlap-add of hop == frame_len frames is concatenation.
     let ola = overlap_add(f.data(), 4, 4).unwrap();
-    assert_eq!(ola, f.data());
+    assert_eq!(ola.data(), f.data());
     assert_eq!(
         overlap_add(&[1.0f64; 7], 4, 2).unwrap_err().kind(),
-        ErrorKind::BufferTooSmall
+        ErrorKind::BufferSize
     );
     assert!(overlap_add::<f64>(&[], 4, 2).unwrap().is_empty());
 }
@@ -464,8 +449,8 @@ fn plan_reports_bytes_and_padding() {
     let layout = Layout::of::<f32>(&[6, 6]).unwrap();
     let plan = Plan::new(
         &layout,
-        &PatchSpec::sliding(&[3, 3], &[1, 1], &[1, 1]).unwrap(),
-        &Padding::same(PadMode::Constant(0.0)),
+        &PatchSpec::sliding(&[3, 3], &[1, 1]).unwrap(),
+        &Padding::same(PadMode::Constant),
     )
     .unwrap();
     assert_eq!(plan.grid(), vec![6, 6]);
@@ -481,7 +466,7 @@ fn plan_reports_bytes_and_padding() {
     let layout = Layout::of::<f32>(&[7]).unwrap();
     let plan = Plan::new(
         &layout,
-        &PatchSpec::sliding(&[3], &[2], &[1]).unwrap(),
+        &PatchSpec::sliding(&[3], &[2]).unwrap(),
         &Padding::same(PadMode::Edge),
     )
     .unwrap();
@@ -492,7 +477,7 @@ fn plan_reports_bytes_and_padding() {
     let layout = Layout::of::<f32>(&[8]).unwrap();
     let plan = Plan::new(
         &layout,
-        &PatchSpec::sliding(&[3], &[2], &[1]).unwrap(),
+        &PatchSpec::sliding(&[3], &[2]).unwrap(),
         &Padding::same(PadMode::Edge),
     )
     .unwrap();
@@ -504,7 +489,7 @@ fn plan_reports_bytes_and_padding() {
     let layout = Layout::of::<f32>(&[11]).unwrap();
     let plan = Plan::new(
         &layout,
-        &PatchSpec::sliding(&[4], &[3], &[1]).unwrap(),
+        &PatchSpec::sliding(&[4], &[3]).unwrap(),
         &Padding::cover(),
     )
     .unwrap();
@@ -536,10 +521,7 @@ fn huge_steps_with_padding_do_not_overflow() {
     let spec = PatchSpec::new(vec![AxisRole::window(2, isize::MAX as usize, 8)]);
     let plan = Plan::new(&layout, &spec, &Padding::same(PadMode::Reflect)).unwrap();
     for order in [PatchOrder::PatchMajor, PatchOrder::FeatureMajor] {
-        assert_eq!(
-            plan.materialize(&[3.0f64], order).unwrap().data(),
-            &[3.0, 3.0]
-        );
+        assert_eq!(plan.extract(&[3.0f64], order).unwrap().data(), &[3.0, 3.0]);
     }
 }
 
@@ -571,5 +553,212 @@ fn same_padding_past_isize_is_an_error() {
         e.to_string()
             .contains("padded by 4 for SAME overflows isize"),
         "{e}"
+    );
+}
+
+#[test]
+fn spec_constructors_refuse_zeros_with_the_plans_kinds_and_messages() {
+    let layout = Layout::of::<f32>(&[6, 6]).unwrap();
+    let cases = [
+        ([3, 0], [1, 1], [1, 1], ErrorKind::ZeroSize),
+        ([3, 3], [1, 0], [1, 1], ErrorKind::ZeroStep),
+        ([3, 3], [1, 1], [0, 1], ErrorKind::ZeroDilation),
+    ];
+    for (window, step, dilation, kind) in cases {
+        let roles = (0..2)
+            .map(|i| AxisRole::window(window[i], step[i], dilation[i]))
+            .collect();
+        let from_plan = Plan::valid(&layout, &PatchSpec::new(roles)).unwrap_err();
+        let from_spec = PatchSpec::dilated(&window, &step, &dilation).unwrap_err();
+        assert_eq!(from_spec.kind(), kind);
+        assert_eq!(from_spec, from_plan);
+        if kind != ErrorKind::ZeroDilation {
+            assert_eq!(PatchSpec::sliding(&window, &step).unwrap_err(), from_plan);
+        }
+    }
+    assert_eq!(
+        PatchSpec::sliding(&[3, 3], &[0, 1])
+            .unwrap_err()
+            .to_string(),
+        "zero step: step of axis 0 is 0; it must be at least 1"
+    );
+    let e = PatchSpec::sliding(&[3, 3], &[1]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "rank mismatch: window has 2 entries but step has 1; each needs one per axis"
+    );
+    let e = PatchSpec::dilated(&[3], &[1], &[1, 1]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "rank mismatch: window has 1 entries, step 1 and dilation 2; each needs one per axis"
+    );
+    // An extent that overflows is refused where it enters too.
+    assert_eq!(
+        PatchSpec::dilated(&[3], &[1], &[usize::MAX])
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Overflow
+    );
+    assert_eq!(
+        PatchSpec::sliding(&[3, 2], &[1, 2]).unwrap().roles(),
+        &[AxisRole::window(3, 1, 1), AxisRole::window(2, 2, 1)]
+    );
+}
+
+#[test]
+fn folds_check_the_item_size_like_extract() {
+    // An 8-byte frame plan does not fold f32 frames.
+    let plan = patch_core::frame_plan::<f64>(10, 4, 2, false).unwrap();
+    let frames = vec![1.0f32; plan.copy_len()];
+    let e = plan
+        .fold(&frames, PatchOrder::PatchMajor, &Reduce::Sum)
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "unsupported dtype: the layout has 8-byte elements but the patch buffer holds float32 of 4 bytes"
+    );
+    let mut out = vec![0f32; 10];
+    let e = plan
+        .fold_into(&frames, &mut out, PatchOrder::PatchMajor, &Reduce::Sum)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::UnsupportedDtype);
+    // The same geometry for 4-byte elements folds them, into the input's shape.
+    let plan = plan.with_itemsize(4).unwrap();
+    let back = plan
+        .fold(&frames, PatchOrder::PatchMajor, &Reduce::Sum)
+        .unwrap();
+    assert_eq!(back.shape(), &[10]);
+    assert_eq!(back.data(), &[1., 1., 2., 2., 2., 2., 2., 2., 1., 1.]);
+    // A u8 image plan folds f32 patches through with_itemsize.
+    let image = Plan::valid(
+        &Layout::of::<u8>(&[4, 4, 3]).unwrap(),
+        &PatchSpec::tiles(&[2, 2]).channels_last(),
+    )
+    .unwrap();
+    let patches: Vec<f32> = (0..48).map(|v| v as f32).collect();
+    assert_eq!(
+        image
+            .fold(&patches, PatchOrder::PatchMajor, &Reduce::Mean)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::UnsupportedDtype
+    );
+    let folded = image
+        .with_itemsize(4)
+        .unwrap()
+        .fold(&patches, PatchOrder::PatchMajor, &Reduce::Mean)
+        .unwrap();
+    assert_eq!(folded.shape(), &[4, 4, 3]);
+    assert_eq!(folded[[0, 2, 1]], 13.0); // patch 1, pixel (0, 0), channel 1
+}
+
+#[test]
+fn frame_plan_of_a_short_signal_has_no_patches() {
+    // tf.signal.frame(tf.zeros(3), 4, 1) has shape [0, 4].
+    let plan = patch_core::frame_plan::<f32>(3, 4, 1, false).unwrap();
+    assert_eq!((plan.shape(), plan.num_patches()), (&[0, 4][..], 0));
+    assert!(plan.is_view());
+    let x = [1.0f32, 2.0, 3.0];
+    assert_eq!(
+        plan.extract(&x, PatchOrder::PatchMajor).unwrap().shape(),
+        &[0, 4]
+    );
+    assert_eq!(frame(&x, 4, 1, false, 0.0).unwrap().shape(), &[0, 4]);
+    let mut none: [f32; 0] = [];
+    patch_core::frame_into(&x, &mut none, 4, 1, false, 0.0).unwrap();
+    let mut one = [9.0f32];
+    let e = patch_core::frame_into(&x, &mut one, 4, 1, false, 0.0).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "buffer size: the destination holds 1 elements but 0 patches of 4 elements need 0"
+    );
+    assert_eq!(one, [9.0]);
+    // The same plan for other elements (the C ABI's byte copies).
+    let bytes = plan.with_itemsize(1).unwrap();
+    assert_eq!((bytes.shape(), bytes.layout().itemsize()), (&[0, 4][..], 1));
+    // An empty signal with pad_end has no frames either, and a plan of them.
+    let plan = patch_core::frame_plan::<i16>(0, 4, 2, true).unwrap();
+    assert_eq!(plan.shape(), &[0, 4]);
+    // The errors of frame_count come first.
+    assert_eq!(
+        patch_core::frame_plan::<f32>(3, 0, 1, false)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::ZeroSize
+    );
+    // With pad_end the fill value is read, in the signal's type.
+    let mut out = [0u64; 8];
+    patch_core::frame_into(&[1u64, 2, 3], &mut out, 4, 2, true, u64::MAX).unwrap();
+    assert_eq!(out, [1, 2, 3, u64::MAX, 3, u64::MAX, u64::MAX, u64::MAX]);
+}
+
+#[test]
+fn overlap_add_into_takes_the_destination_second() {
+    let frames = [1.0f64, 1.0, 1.0, 1.0, 2.0, 2.0, 2.0, 2.0];
+    let mut out = [f64::NAN; 6];
+    patch_core::overlap_add_into(&frames, &mut out, 4, 2).unwrap();
+    assert_eq!(out, [1.0, 1.0, 3.0, 3.0, 2.0, 2.0]);
+    let e = patch_core::overlap_add_into(&frames, &mut out[..5], 4, 2).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BufferSize);
+    assert_eq!(overlap_add(&frames, 4, 2).unwrap().shape(), &[6]);
+}
+
+#[test]
+fn stride_getters_share_one_convention() {
+    let x: Vec<u16> = (0..24).collect();
+    let layout = Layout::of::<u16>(&[4, 6]).unwrap();
+    let plan = Plan::valid(&layout, &PatchSpec::tiles(&[2, 3])).unwrap();
+    let elements: &[isize] = plan.view_strides().unwrap();
+    let bytes: &[isize] = plan.view_byte_strides().unwrap();
+    assert_eq!((elements, bytes), (&[12, 3, 6, 1][..], &[24, 6, 12, 2][..]));
+    let view = PatchView::from_plan(&x, plan.clone()).unwrap();
+    assert_eq!((view.strides(), view.byte_strides()), (elements, bytes));
+    let mut y = x.clone();
+    let view_mut = PatchViewMut::from_plan(&mut y, plan.clone()).unwrap();
+    assert_eq!(view_mut.byte_strides(), bytes);
+    // A padded plan has neither, for the same reason.
+    let padded = Plan::new(
+        &layout,
+        &PatchSpec::tiles(&[2, 4]),
+        &Padding::same(PadMode::Edge),
+    )
+    .unwrap();
+    assert_eq!(
+        padded.view_byte_strides().unwrap_err(),
+        padded.view_strides().unwrap_err()
+    );
+    assert_eq!(
+        padded.view_strides().unwrap_err().to_string(),
+        "not a view: the windows read padding; no strides express this, extract a copy instead"
+    );
+}
+
+#[test]
+fn views_extract_with_options_and_compare_with_arrays() {
+    let x: Vec<i32> = (0..16).collect();
+    let view = PatchView::contiguous(&x, &[4, 4], &PatchSpec::tiles(&[2, 2])).unwrap();
+    let opts = ExtractOptions::new().order(PatchOrder::FeatureMajor);
+    let a = view.extract_with(&opts).unwrap();
+    assert_eq!(a, view.extract(PatchOrder::FeatureMajor).unwrap());
+    let mut dst = vec![0; 16];
+    view.extract_into_with(&mut dst, &opts).unwrap();
+    assert_eq!(dst, a.data());
+    view.extract_into(&mut dst, PatchOrder::PatchMajor).unwrap();
+    assert_eq!(&dst[..4], &[0, 1, 4, 5]);
+    // A patch (a strided view) equals the copy of its elements.
+    let tokens = view.extract(PatchOrder::PatchMajor).unwrap();
+    for (k, patch) in view.patches().enumerate() {
+        let copy =
+            patch_core::NdArray::from_vec(vec![2, 2], tokens.data()[k * 4..k * 4 + 4].to_vec())
+                .unwrap();
+        assert_eq!(patch, copy);
+        assert_eq!(copy, patch);
+    }
+    assert_eq!(view.as_array()[[1, 1, 1, 0]], 14);
+    assert_eq!(
+        view.extract_with(&ExtractOptions::<u32>::new())
+            .unwrap_err()
+            .kind(),
+        ErrorKind::UnsupportedDtype
     );
 }

@@ -25,7 +25,7 @@ fn sliding_window_view_matches_numpy() {
         let plan = Plan::valid(&layout, &PatchSpec::new(roles)).unwrap();
         assert_eq!(plan.shape(), &case.view_shape[..], "case {i}: shape");
         fixture::assert_strides_match(
-            &plan.view_byte_strides().unwrap(),
+            plan.view_byte_strides().unwrap(),
             &case.view_byte_strides,
             &case.view_shape,
             i,
@@ -43,7 +43,7 @@ fn sliding_window_view_matches_numpy() {
             let layout = layout.with_itemsize(8).unwrap();
             let plan = Plan::valid(&layout, plan.spec()).unwrap();
             let view = PatchView::from_plan(&buffer, plan).unwrap();
-            let got = view.to_array(PatchOrder::PatchMajor).unwrap();
+            let got = view.extract(PatchOrder::PatchMajor).unwrap();
             assert_eq!(got.data(), &want[..], "case {i}: values");
             assert_eq!(&view.as_array().to_vec(), want, "case {i}: view elements");
         }
@@ -67,10 +67,10 @@ fn padding_modes_match_np_pad() {
         let plan = Plan::new(
             &layout,
             &PatchSpec::tiles(&[n + 2 * p]),
-            &Padding::explicit(vec![(p, p)], mode),
+            &Padding::explicit(&[(p, p)], mode),
         )
         .unwrap();
-        let got = plan.materialize(&x, PatchOrder::PatchMajor).unwrap();
+        let got = plan.extract(&x, PatchOrder::PatchMajor).unwrap();
         assert_eq!(got.data(), &case.padded[..], "np.pad({x:?}, {p}, {mode:?})");
     }
 }

@@ -5,8 +5,8 @@
 //! steps, dilations, paddings, orders and reductions.
 
 use patch_core::{
-    AxisRole, Convention, ErrorKind, Layout, PadMode, Padding, PatchOrder, PatchSpec, PatchView,
-    Plan, Reduce, Window, WindowFn,
+    AxisRole, Convention, ErrorKind, ExtractOptions, Layout, PadMode, Padding, PatchOrder,
+    PatchSpec, PatchView, Plan, Reduce, Window, WindowFn,
 };
 mod common;
 use common::cases;
@@ -24,7 +24,7 @@ struct RefAxis {
 fn ref_remap(mut c: isize, d: usize, mode: PadMode) -> Option<usize> {
     let d = d as isize;
     match mode {
-        PadMode::Constant(_) => ((0..d).contains(&c)).then_some(c as usize),
+        PadMode::Constant => ((0..d).contains(&c)).then_some(c as usize),
         PadMode::Edge => Some(c.clamp(0, d - 1) as usize),
         PadMode::Wrap => Some(c.rem_euclid(d) as usize),
         PadMode::Reflect => {
@@ -82,7 +82,7 @@ fn ref_geometry(
                     }
                     Convention::Explicit(p) => {
                         let (lo, hi) = p[wi];
-                        if d == 0 && lo + hi > 0 && !matches!(padding.mode, PadMode::Constant(_)) {
+                        if d == 0 && lo + hi > 0 && !matches!(padding.mode, PadMode::Constant) {
                             return Err(ErrorKind::InvalidArgument);
                         }
                         if d + lo + hi < e {
@@ -198,7 +198,7 @@ fn ref_positions(geo: &[RefAxis], order: PatchOrder) -> Vec<(Vec<isize>, usize)>
     out
 }
 
-fn ref_materialize(
+fn ref_extract(
     src: &[i64],
     layout: &Layout,
     geo: &[RefAxis],
@@ -307,11 +307,13 @@ struct Case {
     buffer: usize,
     roles: Vec<AxisRole>,
     padding: Padding,
+    /// The fill value of the copies (read by constant padding only).
+    fill: i64,
 }
 
 fn mode_strategy() -> impl Strategy<Value = PadMode> {
     prop_oneof![
-        (-3i32..3).prop_map(|v| PadMode::Constant(v as f64)),
+        Just(PadMode::Constant),
         Just(PadMode::Reflect),
         Just(PadMode::Symmetric),
         Just(PadMode::Edge),
@@ -343,10 +345,11 @@ fn case_strategy(max_rank: usize) -> impl Strategy<Value = Case> {
                 prop_oneof![Just(0u8), Just(1u8), Just(2u8), Just(3u8)],
                 prop::collection::vec((0usize..5, 0usize..5), rank),
                 mode_strategy(),
+                -3i64..3,
             )
         })
         .prop_map(
-            |(shape, roles, perm, flips, gaps, extra, conv, pads, mode)| {
+            |(shape, roles, perm, flips, gaps, extra, conv, pads, mode, fill)| {
                 // Strides: axes laid out in `perm` order with gaps, some flipped.
                 let mut strides = vec![0isize; shape.len()];
                 let mut acc = 1isize;
@@ -380,6 +383,7 @@ fn case_strategy(max_rank: usize) -> impl Strategy<Value = Case> {
                     buffer,
                     roles,
                     padding: Padding { convention, mode },
+                    fill,
                 }
             },
         )
@@ -398,7 +402,7 @@ fn all_reduces() -> Vec<Reduce> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases(600), ..ProptestConfig::default() })]
 
-    /// Plan, view, materialize (both orders, typed and bytes) and fold (every
+    /// Plan, view, extract (both orders, typed and bytes) and fold (every
     /// reduction, both orders) against the reference.
     #[test]
     fn every_path_matches_the_reference(case in case_strategy(5)) {
@@ -422,15 +426,20 @@ proptest! {
             }
         }
         let src: Vec<i64> = (0..case.buffer as i64).map(|v| v * 7 + 3).collect();
-        let fill = match case.padding.mode { PadMode::Constant(v) => v as i64, _ => 0 };
+        let fill = case.fill;
         for order in [PatchOrder::PatchMajor, PatchOrder::FeatureMajor] {
-            let want = ref_materialize(&src, &layout, &geo, case.padding.mode, order, fill);
-            let got = plan.materialize(&src, order).unwrap();
-            prop_assert_eq!(got.data(), &want[..], "materialize {:?}", order);
+            let want = ref_extract(&src, &layout, &geo, case.padding.mode, order, fill);
+            let got = plan.extract_with(&src, &ExtractOptions::new().order(order).fill(fill)).unwrap();
+            prop_assert_eq!(got.data(), &want[..], "extract {:?}", order);
+            prop_assert_eq!(got.shape(), &plan.copy_shape(order)[..]);
+            // Without options the fill is zero.
+            let zero = ref_extract(&src, &layout, &geo, case.padding.mode, order, 0);
+            let got = plan.extract(&src, order).unwrap();
+            prop_assert_eq!(got.data(), &zero[..], "extract {:?}", order);
             // The byte path agrees with the typed path.
             let bytes: Vec<u8> = src.iter().flat_map(|v| v.to_ne_bytes()).collect();
             let mut out = vec![0u8; plan.copy_bytes()];
-            plan.materialize_bytes(&bytes, &mut out, order, &fill.to_ne_bytes()).unwrap();
+            plan.extract_bytes(&bytes, &mut out, order, &fill.to_ne_bytes()).unwrap();
             let back: Vec<i64> = out.chunks_exact(8).map(|c| i64::from_ne_bytes(c.try_into().unwrap())).collect();
             prop_assert_eq!(back, want);
         }
@@ -459,7 +468,7 @@ proptest! {
         // The zero-copy view reads the same elements.
         if plan.is_view() {
             let view = PatchView::from_plan(&src, plan.clone()).unwrap();
-            let flat = view.to_array(PatchOrder::PatchMajor).unwrap();
+            let flat = view.extract(PatchOrder::PatchMajor).unwrap();
             let elems = view.as_array().to_vec();
             prop_assert_eq!(flat.data(), &elems[..]);
             for k in 0..view.num_patches().min(20) {
@@ -481,6 +490,7 @@ proptest! {
                 }).collect();
                 let want = ref_fold(&patches, &case.shape, &geo, order, &reduce, &weights);
                 let got = cplan.fold(&patches, order, &reduce).unwrap();
+                prop_assert_eq!(got.shape(), &case.shape[..]);
                 for (i, (g, w)) in got.iter().zip(&want).enumerate() {
                     prop_assert!((g - w).abs() <= 1e-9 * (1.0 + w.abs()), "fold {:?} {:?} at {}: {} vs {}", reduce, order, i, g, w);
                 }
@@ -488,9 +498,9 @@ proptest! {
             // Round trip: Mean (and Weighted) folding of the copies gives the
             // input back exactly wherever a window covers it.
             let x: Vec<f64> = (0..contiguous.num_elements()).map(|i| (i as f64) * 0.1 + 0.37).collect();
-            let copies = cplan.materialize(&x, order).unwrap();
+            let copies = cplan.extract(&x, order).unwrap();
             for reduce in [Reduce::Mean, Reduce::Weighted(WindowFn::gaussian()), Reduce::Weighted(WindowFn::Hann), Reduce::Overwrite] {
-                let back = cplan.fold(copies.data(), order, &reduce).unwrap();
+                let back = cplan.fold(copies.data(), order, &reduce).unwrap().into_vec();
                 let covered = ref_fold(&vec![1.0; plan.copy_len()], &case.shape, &geo, order, &Reduce::Sum, &[]);
                 for i in 0..x.len() {
                     let want = if covered[i] > 0.0 { x[i] } else { 0.0 };
@@ -507,8 +517,8 @@ proptest! {
         let Ok(plan) = Plan::new(&contiguous, &PatchSpec::new(case.roles.clone()), &case.padding) else { return Ok(()) };
         let x: Vec<f32> = (0..contiguous.num_elements()).map(|i| (i as f32) * 0.3 - 7.1).collect();
         for order in [PatchOrder::PatchMajor, PatchOrder::FeatureMajor] {
-            let copies = plan.materialize(&x, order).unwrap();
-            let ones = plan.fold(&vec![1.0f32; plan.copy_len()], order, &Reduce::Sum).unwrap();
+            let copies = plan.extract(&x, order).unwrap();
+            let ones = plan.fold(&vec![1.0f32; plan.copy_len()], order, &Reduce::Sum).unwrap().into_vec();
             // f32 weighted folds (summed in f64) agree with the f64 ones.
             let p32: Vec<f32> = (0..plan.copy_len()).map(|i| ((i * 29) % 97) as f32 - 40.0).collect();
             let p64: Vec<f64> = p32.iter().map(|&v| v as f64).collect();
@@ -521,7 +531,7 @@ proptest! {
                 }
             }
             for reduce in [Reduce::Mean, Reduce::Weighted(WindowFn::gaussian())] {
-                let back = plan.fold(copies.data(), order, &reduce).unwrap();
+                let back = plan.fold(copies.data(), order, &reduce).unwrap().into_vec();
                 for i in 0..x.len() {
                     prop_assert_eq!(back[i], if ones[i] > 0.0 { x[i] } else { 0.0 });
                 }

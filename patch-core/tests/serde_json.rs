@@ -28,5 +28,17 @@ fn summary_serializes_with_every_number() {
     .unwrap();
     let json = serde_json::to_value(padded.summary()).unwrap();
     assert_eq!(json["padding"]["mode"], "reflect");
+    // The plan carries no fill value: the padding is a convention and a mode.
+    assert_eq!(
+        json["padding"],
+        serde_json::json!({"convention": "same", "mode": "reflect"})
+    );
+    let constant = Padding::explicit(&[(1, 2)], PadMode::Constant);
+    let text = serde_json::to_string(&constant).unwrap();
+    assert_eq!(
+        text,
+        r#"{"convention":"explicit","pads":[[1,2]],"mode":"constant"}"#
+    );
+    assert_eq!(serde_json::from_str::<Padding>(&text).unwrap(), constant);
     println!("{}", serde_json::to_string(&plan.summary()).unwrap());
 }

@@ -3,7 +3,8 @@
 //! walker), both orders, every reduction.
 
 use patch_core::{
-    Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan, Reduce, WindowFn, set_num_threads,
+    ExtractOptions, Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan, Reduce, WindowFn,
+    set_num_threads,
 };
 
 fn cases() -> Vec<(Vec<usize>, PatchSpec, Padding)> {
@@ -15,7 +16,7 @@ fn cases() -> Vec<(Vec<usize>, PatchSpec, Padding)> {
         ),
         (
             vec![64, 60, 61],
-            PatchSpec::sliding(&[3, 3], &[1, 2], &[1, 1])
+            PatchSpec::sliding(&[3, 3], &[1, 2])
                 .unwrap()
                 .channels_first(),
             Padding::same(PadMode::Reflect),
@@ -23,10 +24,10 @@ fn cases() -> Vec<(Vec<usize>, PatchSpec, Padding)> {
         (vec![300_000], PatchSpec::frames(400, 160), Padding::cover()),
         (
             vec![3, 230, 230],
-            PatchSpec::sliding(&[7, 7], &[2, 2], &[1, 1])
+            PatchSpec::sliding(&[7, 7], &[2, 2])
                 .unwrap()
                 .channels_first(),
-            Padding::explicit(vec![(3, 3), (3, 3)], PadMode::Constant(-1.0)),
+            Padding::explicit(&[(3, 3), (3, 3)], PadMode::Constant),
         ),
     ]
 }
@@ -42,11 +43,13 @@ fn threaded_copies_equal_single_threaded_ones() {
             .collect();
         for order in [PatchOrder::PatchMajor, PatchOrder::FeatureMajor] {
             set_num_threads(1);
-            let one = plan.materialize(&x, order).unwrap();
+            // A fill of -1: constant padding reads it.
+            let opts = ExtractOptions::new().order(order).fill(-1.0f32);
+            let one = plan.extract_with(&x, &opts).unwrap();
             for threads in [2, 3, 7] {
                 set_num_threads(threads);
                 assert_eq!(
-                    plan.materialize(&x, order).unwrap(),
+                    plan.extract_with(&x, &opts).unwrap(),
                     one,
                     "{shape:?} {order:?} {threads} threads"
                 );
@@ -67,7 +70,7 @@ fn threaded_folds_equal_single_threaded_ones() {
     ));
     extra.push((
         vec![300, 301],
-        PatchSpec::sliding(&[64, 64], &[32, 30], &[1, 1]).unwrap(),
+        PatchSpec::sliding(&[64, 64], &[32, 30]).unwrap(),
         Padding::cover(),
     ));
     extra.push((

@@ -1,4 +1,5 @@
-//! The copying functions: materialize, fold, frame and overlap-add.
+//! The copying functions: materialize (patch-core's extract), fold, frame
+//! and overlap-add.
 
 use std::ffi::c_void;
 
@@ -45,7 +46,7 @@ pub extern "C" fn patch_materialize(
         let fill = slice_in(fill.cast::<u8>(), fill_bytes, "fill")?;
         check_disjoint(region(src, "src"), region(dst, "dst"))?;
         check_disjoint(region(fill, "fill"), region(dst, "dst"))?;
-        plan.materialize_bytes(src, dst, order, fill)?;
+        plan.extract_bytes(src, dst, order, fill)?;
         Ok(())
     }
 }
@@ -195,10 +196,12 @@ pub extern "C" fn patch_frame(
             ));
         }
         let len = signal_bytes / itemsize;
-        let Some(plan) = frame_plan(len, itemsize, frame_len, hop, pad_end)? else {
+        // The plan in elements, for elements of `itemsize` bytes.
+        let plan = frame_plan::<u8>(len, frame_len, hop, pad_end)?.with_itemsize(itemsize)?;
+        if plan.num_patches() == 0 {
             return empty_frames(out_bytes, len, frame_len);
-        };
-        plan.materialize_bytes(signal, out, PatchOrder::PatchMajor, fill)?;
+        }
+        plan.extract_bytes(signal, out, PatchOrder::PatchMajor, fill)?;
         Ok(())
     }
 }
@@ -227,7 +230,7 @@ fn overlap_add_export<T: FloatElement>(
         let frames = slice_in(frames, frames_len, "frames")?;
         let out = slice_out(out, out_len, "out")?;
         check_disjoint(region(frames, "frames"), region(out, "out"))?;
-        overlap_add_into(frames, frame_len, hop, out)?;
+        overlap_add_into(frames, out, frame_len, hop)?;
         Ok(())
     }
 }

@@ -134,7 +134,7 @@ pub(crate) fn convention(value: u32) -> FfiResult<patch_convention> {
 pub(crate) fn pad_mode(value: u32) -> FfiResult<PadMode> {
     match value {
         // The constant itself is given to each copy as element bytes.
-        0 => Ok(PadMode::Constant(0.0)),
+        0 => Ok(PadMode::Constant),
         1 => Ok(PadMode::Reflect),
         2 => Ok(PadMode::Symmetric),
         3 => Ok(PadMode::Edge),

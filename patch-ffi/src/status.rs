@@ -120,7 +120,7 @@ impl patch_status {
             ErrorKind::OutOfBounds => patch_status::OutOfBounds,
             ErrorKind::Overflow => patch_status::Overflow,
             ErrorKind::Aliasing => patch_status::Aliasing,
-            ErrorKind::BufferTooSmall => patch_status::BufferTooSmall,
+            ErrorKind::BufferSize => patch_status::BufferTooSmall,
             ErrorKind::UnsupportedDtype => patch_status::UnsupportedDtype,
             ErrorKind::InvalidArgument => patch_status::InvalidArgument,
             ErrorKind::NotAView => patch_status::NotAView,

@@ -225,7 +225,7 @@ pub extern "C" fn patch_view_strides(
     ffi_boundary! {
         let plan = &view_arg(view)?.plan;
         let strides = plan.view_byte_strides()?;
-        copy_array(&strides, buf, buf_len, out_len, "buf", "the strides")
+        copy_array(strides, buf, buf_len, out_len, "buf", "the strides")
     }
 }
 

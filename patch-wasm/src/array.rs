@@ -401,7 +401,7 @@ pub(crate) fn copy_in(dtype: JsDType, src: &JsValue) -> JsResult<Buf> {
 
 fn detached(which: &str) -> JsValue {
     error(
-        ErrorKind::BufferTooSmall,
+        ErrorKind::BufferSize,
         format!(
             "the {which} typed array was detached because wasm memory grew; pass the WasmArray itself, or a typed array that does not view wasm memory"
         ),
@@ -668,7 +668,7 @@ impl WasmArray {
         let len = typed_len(&typed)?;
         if len != n {
             return Err(error(
-                ErrorKind::BufferTooSmall,
+                ErrorKind::BufferSize,
                 format!("shape {shape:?} holds {n} elements but {len} values were given"),
             ));
         }

@@ -35,7 +35,7 @@ pub fn bench_memcpy(
                         let (x, y) = (part(x, &src.range)?, part_mut(y, &dst.range)?);
                         if x.len() != y.len() {
                             return Err(error(
-                                ErrorKind::BufferTooSmall,
+                                ErrorKind::BufferSize,
                                 format!("benchMemcpy: src holds {} elements, dst {}", x.len(), y.len()),
                             ));
                         }

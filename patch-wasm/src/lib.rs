@@ -35,6 +35,7 @@ mod array;
 mod bench;
 mod dtype;
 mod error;
+mod fill;
 mod signal;
 mod view;
 

@@ -6,15 +6,17 @@ use wasm_bindgen::prelude::*;
 use crate::args::{self, get};
 use crate::array::{Buf, BufRef, Entry, Stored, WasmArray, each_ref, with_input};
 use crate::error::{JsResult, OrThrow, error};
+use crate::fill::FromNumber;
 
-fn frame_vec<T: Stored>(
+fn frame_vec<T: Stored + FromNumber>(
     signal: &[T],
     frame_len: usize,
     hop: usize,
     pad_end: bool,
     pad_value: f64,
 ) -> JsResult<(Vec<usize>, Buf)> {
-    let frames = patch_core::frame(signal, frame_len, hop, pad_end, T::from_f64(pad_value)).js()?;
+    let frames =
+        patch_core::frame(signal, frame_len, hop, pad_end, T::from_number(pad_value)).js()?;
     let shape = frames.shape().to_vec();
     Ok((shape, T::wrap(frames.into_vec())))
 }
@@ -25,7 +27,7 @@ fn overlap_add_vec<T: FloatElement + Stored>(
     hop: usize,
 ) -> JsResult<(Vec<usize>, Buf)> {
     let out = patch_core::overlap_add(frames, frame_len, hop).js()?;
-    Ok((vec![out.len()], T::wrap(out)))
+    Ok((out.shape().to_vec(), T::wrap(out.into_vec())))
 }
 
 /// Cuts a 1-D signal into frames of `frameLen` samples every `hop`

@@ -2,9 +2,12 @@
 //! it makes (extract, fold).
 
 use js_sys::{Array, Object};
+use std::borrow::Cow;
+
+use js_sys::Reflect;
 use patch_core::{
-    AxisRole, Convention, ErrorKind, FloatElement, Layout, PadMode, Padding, PatchOrder, PatchSpec,
-    Plan, Reduce, WindowFn, c_strides,
+    AxisRole, Convention, ErrorKind, ExtractOptions, FloatElement, Layout, PadMode, Padding,
+    PatchOrder, PatchSpec, Plan, Reduce, WindowFn, c_strides,
 };
 use wasm_bindgen::prelude::*;
 
@@ -15,6 +18,7 @@ use crate::array::{
 };
 use crate::dtype::JsDType;
 use crate::error::{JsResult, OrThrow, error, invalid};
+use crate::fill::FromNumber;
 
 const OPTION_KEYS: &[&str] = &["shape", "dtype", "axes", "strides", "offset", "padding"];
 const PADDING_KEYS: &[&str] = &["convention", "pads", "mode", "value"];
@@ -49,10 +53,12 @@ fn parse_role(value: &JsValue, i: usize) -> JsResult<AxisRole> {
     Ok(AxisRole::window(size, step, dilation))
 }
 
-/// Parses `options.padding` (absent: no padding).
-fn parse_padding(value: &JsValue) -> JsResult<Padding> {
+/// Parses `options.padding` (absent: no padding) into the padding and the
+/// fill value of constant padding (`value`, default 0), which the copies
+/// take.
+fn parse_padding(value: &JsValue) -> JsResult<(Padding, f64)> {
     let Some(obj) = args::options(value, "options.padding", PADDING_KEYS)? else {
-        return Ok(Padding::valid());
+        return Ok((Padding::valid(), 0.0));
     };
     let pads = get(&obj, "pads")?;
     let convention = get(&obj, "convention")?;
@@ -80,12 +86,15 @@ fn parse_padding(value: &JsValue) -> JsResult<Padding> {
         )?
     };
     let value = get(&obj, "value")?;
+    let fill = if value.is_undefined() {
+        0.0
+    } else if mode == "constant" {
+        args::number(&value, "options.padding.value")?
+    } else {
+        0.0
+    };
     let mode = match mode {
-        "constant" => PadMode::Constant(if value.is_undefined() {
-            0.0
-        } else {
-            args::number(&value, "options.padding.value")?
-        }),
+        "constant" => PadMode::Constant,
         other => {
             if !value.is_undefined() {
                 return Err(invalid(format!(
@@ -131,11 +140,12 @@ fn parse_padding(value: &JsValue) -> JsResult<Padding> {
             Convention::Explicit(out)
         }
     };
-    Ok(Padding { convention, mode })
+    Ok((Padding { convention, mode }, fill))
 }
 
-/// Parses the constructor options into a dtype and a checked plan.
-fn parse_options(value: &JsValue) -> JsResult<(JsDType, Plan)> {
+/// Parses the constructor options into a dtype, a checked plan and the fill
+/// value of constant padding.
+fn parse_options(value: &JsValue) -> JsResult<(JsDType, Plan, f64)> {
     let obj = args::object(value, "PatchView options", OPTION_KEYS)?;
     let shape = args::uint_list(&get(&obj, "shape")?, "options.shape")?;
     let dtype = JsDType::parse(&get(&obj, "dtype")?, "options.dtype")?;
@@ -151,10 +161,10 @@ fn parse_options(value: &JsValue) -> JsResult<(JsDType, Plan)> {
         args::int_list(&strides, "options.strides")?
     };
     let offset = args::uint_or(&get(&obj, "offset")?, "options.offset", 0)?;
-    let padding = parse_padding(&get(&obj, "padding")?)?;
+    let (padding, fill) = parse_padding(&get(&obj, "padding")?)?;
     let layout = Layout::new(&shape, &strides, offset, dtype.itemsize()).js()?;
     let plan = Plan::new(&layout, &PatchSpec::new(roles), &padding).js()?;
-    Ok((dtype, plan))
+    Ok((dtype, plan, fill))
 }
 
 /// Parses `{ order }` (default patch-major).
@@ -256,22 +266,50 @@ fn parse_fold(opts: &JsValue) -> JsResult<(PatchOrder, Reduce)> {
     Ok((order, reduce))
 }
 
-/// Copies the patches of `src` into a new buffer of the same element type.
-fn materialize(plan: &Plan, src: BufRef<'_>, order: PatchOrder) -> JsResult<Buf> {
-    Ok(each_ref!(src, v => {
-        let mut out = zeroed(plan.copy_len())?;
-        plan.materialize_into(v, &mut out, order).js()?;
-        Stored::wrap(out)
-    }))
+/// Copies the patches of `src` into `dst` of the same element type, constant
+/// padding reading `fill` converted to that type.
+fn extract_slice<T: FromNumber>(
+    plan: &Plan,
+    src: &[T],
+    dst: &mut [T],
+    order: PatchOrder,
+    fill: f64,
+) -> JsResult<()> {
+    let opts = ExtractOptions::new()
+        .order(order)
+        .fill(T::from_number(fill));
+    plan.extract_into_with(src, dst, &opts).js()
 }
 
-/// Folds float patches into a new buffer of the input's element count.
+/// Copies the patches of `src` into a new buffer of the same element type.
+fn extract(plan: &Plan, src: BufRef<'_>, order: PatchOrder, fill: f64) -> JsResult<Buf> {
+    fn go<T: FromNumber + Stored>(
+        plan: &Plan,
+        src: &[T],
+        order: PatchOrder,
+        fill: f64,
+    ) -> JsResult<Buf> {
+        let mut out = zeroed(plan.copy_len())?;
+        extract_slice(plan, src, &mut out, order, fill)?;
+        Ok(T::wrap(out))
+    }
+    each_ref!(src, v => go(plan, v, order, fill))
+}
+
+/// Folds float patches into a new buffer of the input's element count
+/// (through the plan's geometry for elements of `T`: the view's dtype may
+/// be an integer type).
 fn fold_vec<T: FloatElement + Stored>(
     plan: &Plan,
     patches: &[T],
     order: PatchOrder,
     reduce: &Reduce,
 ) -> JsResult<Buf> {
+    let plan = if plan.layout().itemsize() == size_of::<T>() {
+        Cow::Borrowed(plan)
+    } else {
+        Cow::Owned(plan.with_itemsize(size_of::<T>()).js()?)
+    };
     let mut out = zeroed(plan.layout().num_elements())?;
     plan.fold_into(patches, &mut out, order, reduce).js()?;
     Ok(T::wrap(out))
@@ -300,6 +338,9 @@ fn fold_vec<T: FloatElement + Stored>(
 pub struct PatchView {
     plan: Plan,
     dtype: JsDType,
+    /// `padding.value`: what constant padding reads, converted to the dtype
+    /// by each copy.
+    fill: f64,
 }
 
 #[wasm_bindgen]
@@ -312,8 +353,8 @@ impl PatchView {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "PatchViewOptions")] options: JsValue,
     ) -> Result<PatchView, JsValue> {
-        let (dtype, plan) = parse_options(&options)?;
-        Ok(PatchView { plan, dtype })
+        let (dtype, plan, fill) = parse_options(&options)?;
+        Ok(PatchView { plan, dtype, fill })
     }
 
     /// Shape of the patch array: the outer axes (each batch axis, then each
@@ -329,7 +370,7 @@ impl PatchView {
     /// patches inexpressible as strides.
     #[wasm_bindgen(getter, unchecked_return_type = "number[]")]
     pub fn strides(&self) -> Result<Array, JsValue> {
-        Ok(signed_sizes(&self.plan.view_byte_strides().js()?))
+        Ok(signed_sizes(self.plan.view_byte_strides().js()?))
     }
 
     /// Element strides of the patch view (DLPack's convention); throws
@@ -449,14 +490,22 @@ impl PatchView {
     }
 
     /// Every number of the plan as a plain object: patch-core's
-    /// `PlanSummary` JSON (snake_case keys, `null` for absent values).
+    /// `PlanSummary` JSON (snake_case keys, `null` for absent values), with
+    /// `padding.value` (the fill value of mode `'constant'`, which the
+    /// engine's plan does not carry) added as the options gave it.
     #[wasm_bindgen(unchecked_return_type = "PlanSummary")]
     pub fn plan(&self) -> Result<JsValue, JsValue> {
         use serde::Serialize as _;
-        self.plan
+        let summary = self
+            .plan
             .summary()
             .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|e| invalid(format!("cannot convert the plan: {e}")))
+            .map_err(|e| invalid(format!("cannot convert the plan: {e}")))?;
+        if self.plan.padding().mode == PadMode::Constant {
+            let padding = Reflect::get(&summary, &"padding".into())?;
+            Reflect::set(&padding, &"value".into(), &self.fill.into())?;
+        }
+        Ok(summary)
     }
 
     /// Copies every patch of `src` (a `WasmArray` of the view's dtype whose
@@ -477,7 +526,7 @@ impl PatchView {
             Ok(Entry {
                 dtype: e.dtype,
                 shape: self.plan.copy_shape(order).to_vec(),
-                buf: materialize(&self.plan, e.buf.part(&src.range)?, order)?,
+                buf: extract(&self.plan, e.buf.part(&src.range)?, order, self.fill)?,
             })
         })?;
         WasmArray::adopt(entry)
@@ -505,9 +554,13 @@ impl PatchView {
                 macro_rules! copy {
                     ($($var:ident),*) => {
                         match (&a.buf, &mut b.buf) {
-                            $((Buf::$var(x), Buf::$var(y)) => plan
-                                .materialize_into(part(x, &src.range)?, part_mut(y, &dst.range)?, order)
-                                .js(),)*
+                            $((Buf::$var(x), Buf::$var(y)) => extract_slice(
+                                plan,
+                                part(x, &src.range)?,
+                                part_mut(y, &dst.range)?,
+                                order,
+                                self.fill,
+                            ),)*
                             _ => Err(error(ErrorKind::UnsupportedDtype, "src and dst hold different element types")),
                         }
                     };
@@ -523,7 +576,7 @@ impl PatchView {
                     check_dtype(self.dtype, dtype, "dst")?;
                     if n != plan.copy_len() {
                         return Err(error(
-                            ErrorKind::BufferTooSmall,
+                            ErrorKind::BufferSize,
                             format!(
                                 "the destination holds {n} elements but {} patches of {} elements need {}",
                                 plan.num_patches(),
@@ -532,7 +585,10 @@ impl PatchView {
                             ),
                         ));
                     }
-                    Ok((e.dtype, materialize(plan, e.buf.part(&src.range)?, order)?))
+                    Ok((
+                        e.dtype,
+                        extract(plan, e.buf.part(&src.range)?, order, self.fill)?,
+                    ))
                 })?;
                 copy_out(src_dtype, &buf, &dst)
             }

@@ -9,7 +9,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, JSON, Reflect};
-use patch_core::{Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan, Reduce, WindowFn};
+use patch_core::{
+    ExtractOptions, Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan, Reduce, WindowFn,
+};
 use patch_wasm::{PatchView, WasmArray, frame_signal, overlap_add};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -69,7 +71,7 @@ fn vit_tiles_equal_patch_core() {
         let out = view
             .extract(src.clone(), json(&format!(r#"{{"order":"{name}"}}"#)))
             .unwrap();
-        let expected = plan.materialize(&pixels, order).unwrap();
+        let expected = plan.extract(&pixels, order).unwrap();
         let shape: Vec<f64> = expected.shape().iter().map(|&n| n as f64).collect();
         assert_eq!(numbers(&out.shape().unwrap()), shape);
         let got: js_sys::Uint8Array = out.to_array().unwrap().unchecked_into();
@@ -83,13 +85,13 @@ fn every_padding_equals_patch_core() {
     let x: Vec<f32> = (0..35).map(|v| v as f32 * 0.5 - 3.0).collect();
     let src = JsValue::from(f32_array(&shape, &x));
     let layout = Layout::of::<f32>(&shape).unwrap();
-    let spec = PatchSpec::sliding(&[3, 2], &[2, 3], &[1, 2]).unwrap();
+    let spec = PatchSpec::dilated(&[3, 2], &[2, 3], &[1, 2]).unwrap();
     let paddings: Vec<(&str, Padding)> = vec![
         (r#"{}"#, Padding::valid()),
         (r#"{"convention":"cover"}"#, Padding::cover()),
         (
             r#"{"convention":"same","mode":"constant","value":-7}"#,
-            Padding::same(PadMode::Constant(-7.0)),
+            Padding::same(PadMode::Constant),
         ),
         (
             r#"{"convention":"same","mode":"reflect"}"#,
@@ -97,15 +99,15 @@ fn every_padding_equals_patch_core() {
         ),
         (
             r#"{"pads":[[4,1],[0,9]],"mode":"symmetric"}"#,
-            Padding::explicit(vec![(4, 1), (0, 9)], PadMode::Symmetric),
+            Padding::explicit(&[(4, 1), (0, 9)], PadMode::Symmetric),
         ),
         (
             r#"{"convention":"explicit","pads":[[2,2],[3,3]],"mode":"edge"}"#,
-            Padding::explicit(vec![(2, 2), (3, 3)], PadMode::Edge),
+            Padding::explicit(&[(2, 2), (3, 3)], PadMode::Edge),
         ),
         (
             r#"{"pads":[[6,6],[8,1]],"mode":"wrap"}"#,
-            Padding::explicit(vec![(6, 6), (8, 1)], PadMode::Wrap),
+            Padding::explicit(&[(6, 6), (8, 1)], PadMode::Wrap),
         ),
     ];
     for (js, padding) in paddings {
@@ -116,6 +118,8 @@ fn every_padding_equals_patch_core() {
         )))
         .unwrap();
         let plan = Plan::new(&layout, &spec, &padding).unwrap();
+        // The padding value travels with each copy; only one case sets it.
+        let fill = if js.contains("-7") { -7.0f32 } else { 0.0 };
         assert_eq!(view.is_view(), plan.is_view(), "{js}");
         for (order, name) in [
             (PatchOrder::PatchMajor, "patch-major"),
@@ -123,14 +127,16 @@ fn every_padding_equals_patch_core() {
         ] {
             let opts = json(&format!(r#"{{"order":"{name}"}}"#));
             let out = view.extract(src.clone(), opts.clone()).unwrap();
-            let expected = plan.materialize(&x, order).unwrap();
+            let expected = plan
+                .extract_with(&x, &ExtractOptions::new().order(order).fill(fill))
+                .unwrap();
             let got: js_sys::Float32Array = out.to_array().unwrap().unchecked_into();
             assert_eq!(got.to_vec(), expected.data(), "{js} {name}");
             // Mean fold gives x back wherever a window covers.
             let folded = view.fold(JsValue::from(out), opts).unwrap();
             let native = plan.fold(expected.data(), order, &Reduce::Mean).unwrap();
             let got: js_sys::Float32Array = folded.to_array().unwrap().unchecked_into();
-            assert_eq!(got.to_vec(), native, "{js} {name} fold");
+            assert_eq!(got.to_vec(), native.data(), "{js} {name} fold");
         }
     }
 }
@@ -139,9 +145,9 @@ fn every_padding_equals_patch_core() {
 fn weighted_fold_equals_patch_core() {
     let x: Vec<f64> = (0..100).map(|v| (v % 13) as f64).collect();
     let layout = Layout::of::<f64>(&[10, 10]).unwrap();
-    let spec = PatchSpec::sliding(&[4, 4], &[3, 3], &[1, 1]).unwrap();
+    let spec = PatchSpec::sliding(&[4, 4], &[3, 3]).unwrap();
     let plan = Plan::new(&layout, &spec, &Padding::cover()).unwrap();
-    let patches = plan.materialize(&x, PatchOrder::PatchMajor).unwrap();
+    let patches = plan.extract(&x, PatchOrder::PatchMajor).unwrap();
     let view = PatchView::new(json(
         r#"{"shape":[10,10],"dtype":"float64","axes":[{"role":"window","size":4,"step":3},
             {"role":"window","size":4,"step":3}],"padding":{"convention":"cover"}}"#,
@@ -169,7 +175,7 @@ fn weighted_fold_equals_patch_core() {
             .fold(patches.data(), PatchOrder::PatchMajor, &reduce)
             .unwrap();
         let got: js_sys::Float64Array = out.to_array().unwrap().unchecked_into();
-        assert_eq!(got.to_vec(), native, "{opts}");
+        assert_eq!(got.to_vec(), native.data(), "{opts}");
         assert_eq!(out.dtype().unwrap(), "float64");
     }
 }
@@ -183,18 +189,23 @@ fn plan_is_patch_core_json() {
     ))
     .unwrap();
     let layout = Layout::contiguous(&[3, 9, 9], 2).unwrap();
-    let spec = PatchSpec::sliding(&[3, 4], &[1, 2], &[2, 1])
+    let spec = PatchSpec::dilated(&[3, 4], &[1, 2], &[2, 1])
         .unwrap()
         .channels_first();
     let plan = Plan::new(
         &layout,
         &spec,
-        &Padding::explicit(vec![(1, 1), (0, 3)], PadMode::Constant(5.0)),
+        &Padding::explicit(&[(1, 1), (0, 3)], PadMode::Constant),
     )
     .unwrap();
     let native = serde_json::to_string(&plan.summary()).unwrap();
     let ours = JSON::stringify(&view.plan().unwrap()).unwrap();
-    let native = JSON::stringify(&json(&native)).unwrap();
+    // The engine's plan carries no fill value; the JS plan adds the
+    // constant as `padding.value`.
+    let native = json(&native);
+    let padding = js_sys::Reflect::get(&native, &"padding".into()).unwrap();
+    js_sys::Reflect::set(&padding, &"value".into(), &5.0.into()).unwrap();
+    let native = JSON::stringify(&native).unwrap();
     assert_eq!(String::from(ours), String::from(native));
 }
 
@@ -269,7 +280,7 @@ fn frame_and_overlap_add_equal_patch_core() {
         let added = overlap_add(JsValue::from(frames), 6.0, 4.0).unwrap();
         let native = patch_core::overlap_add(native.data(), 6, 4).unwrap();
         let got: js_sys::Float32Array = added.to_array().unwrap().unchecked_into();
-        assert_eq!(got.to_vec(), native);
+        assert_eq!(got.to_vec(), native.data());
     }
 }
 
@@ -323,7 +334,7 @@ fn random_geometries_match_patch_core_or_throw() {
             }
         }
         let modes = [
-            ("constant", PadMode::Constant(9.0)),
+            ("constant", PadMode::Constant),
             ("reflect", PadMode::Reflect),
             ("symmetric", PadMode::Symmetric),
             ("edge", PadMode::Edge),
@@ -352,7 +363,7 @@ fn random_geometries_match_patch_core_or_throw() {
                         r#"{{"pads":[{}],"mode":"{mode_js}"{value}}}"#,
                         list.join(",")
                     ),
-                    Padding::explicit(pads, mode),
+                    Padding::explicit(&pads, mode),
                 )
             }
         };
@@ -398,14 +409,19 @@ fn random_geometries_match_patch_core_or_throw() {
             r#"{"order":"feature-major"}"#
         });
         let out = view.extract(src, order_js.clone()).unwrap();
-        let expected = plan.materialize(&x, order).unwrap();
+        // Constant padding reads the options' value 9 (other modes ignore it).
+        let expected = plan
+            .extract_with(&x, &ExtractOptions::new().order(order).fill(9.0))
+            .unwrap();
         let got: js_sys::Float64Array = out.to_array().unwrap().unchecked_into();
         assert_eq!(got.to_vec(), expected.data(), "{options}");
         let folded = view.fold(JsValue::from(out), order_js).unwrap();
         let got: js_sys::Float64Array = folded.to_array().unwrap().unchecked_into();
         assert_eq!(
             got.to_vec(),
-            plan.fold(expected.data(), order, &Reduce::Mean).unwrap(),
+            plan.fold(expected.data(), order, &Reduce::Mean)
+                .unwrap()
+                .data(),
             "{options}"
         );
         ok += 1;

@@ -1,9 +1,9 @@
-//! Copying patches out into a contiguous buffer, padding included.
+//! Extracting patches: copying them out into a contiguous buffer, padding
+//! included, with the options of the copy ([`ExtractOptions`]).
 
-use crate::array::Array;
-use crate::element::{Element, as_bits, as_bits_mut};
+use crate::array::NdArray;
+use crate::element::{Element, as_bits, as_bits_mut, cast, cast_mut};
 use crate::error::{Result, bail, err};
-use crate::padding::PadMode;
 use crate::plan::Plan;
 use crate::spec::AxisRole;
 use crate::strided::{Strided, copy_rows};
@@ -143,33 +143,36 @@ fn copy_run<T: Copy>(dst: &mut [T], src: &[T]) {
     dst.copy_from_slice(src);
 }
 
-/// The constant of the plan's padding mode, as a `T`.
-pub(crate) fn plan_fill<T: Element>(plan: &Plan) -> T {
-    match plan.padding().mode {
-        PadMode::Constant(v) => T::from_f64(v),
-        _ => T::default(),
+/// Checks that the plan's elements are `T`s (by size: the layout knows
+/// only its item size); `what` names the buffer in the message.
+pub(crate) fn check_itemsize<T: Element>(plan: &Plan, what: &str) -> Result<()> {
+    check_item(plan, size_of::<T>(), what, T::DTYPE.name())
+}
+
+fn check_item(plan: &Plan, itemsize: usize, what: &str, type_name: &str) -> Result<()> {
+    if plan.layout().itemsize() != itemsize {
+        bail!(
+            UnsupportedDtype,
+            "the layout has {}-byte elements but the {what} holds {type_name} of {itemsize} bytes",
+            plan.layout().itemsize()
+        );
     }
+    Ok(())
 }
 
 /// Checks `src` and `dst` against the plan for elements of `itemsize` bytes.
-pub(crate) fn check_copy(
+fn check_copy(
     plan: &Plan,
     itemsize: usize,
     src_len: usize,
     dst_len: usize,
     type_name: &str,
 ) -> Result<()> {
-    if plan.layout().itemsize() != itemsize {
-        bail!(
-            UnsupportedDtype,
-            "the layout has {}-byte elements but the buffer holds {type_name} of {itemsize} bytes",
-            plan.layout().itemsize()
-        );
-    }
+    check_item(plan, itemsize, "buffer", type_name)?;
     plan.layout().check_buffer(src_len)?;
     if dst_len != plan.copy_len() {
         bail!(
-            BufferTooSmall,
+            BufferSize,
             "the destination holds {dst_len} elements but {} patches of {} elements need {}",
             plan.num_patches(),
             plan.patch_len(),
@@ -194,7 +197,7 @@ pub(crate) fn alloc<T: Copy + Default>(n: usize) -> Result<Vec<T>> {
 }
 
 /// Copies with a known fill value; the shared core of the typed and byte paths.
-pub(crate) fn copy_into<T: Copy + Send + Sync>(
+pub(crate) fn copy_patches<T: Copy + Send + Sync>(
     plan: &Plan,
     src: &[T],
     dst: &mut [T],
@@ -387,23 +390,85 @@ impl InteriorBox {
     }
 }
 
-/// [`copy_into`] for an element type, moved as the unsigned integers of its
+/// [`copy_patches`] for an element type, moved as the unsigned integers of its
 /// size so that one kernel serves every type of a width.
-pub(crate) fn copy_typed<T: Element>(
-    plan: &Plan,
-    src: &[T],
-    dst: &mut [T],
-    order: PatchOrder,
-    fill: T,
-) {
+fn copy_typed<T: Element>(plan: &Plan, src: &[T], dst: &mut [T], order: PatchOrder, fill: T) {
     let fill = as_bits(std::slice::from_ref(&fill))[0];
-    copy_into(plan, as_bits(src), as_bits_mut(dst), order, fill);
+    copy_patches(plan, as_bits(src), as_bits_mut(dst), order, fill);
+}
+
+/// How a copy of the patches is made: the order of the copy and the value
+/// that constant padding reads, in the destination element type `D`.
+///
+/// The default is patch-major with a zero fill. The fields are private so
+/// that options can be added (the element conversion and the affine of the
+/// preprocessing issue) without breaking callers; set them with the builder
+/// methods.
+///
+/// ```
+/// use patch_core::{ExtractOptions, Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan};
+///
+/// // 1-D windows of 3 with one sample of constant padding on each side.
+/// let x = [1i64, 2, 3, 4];
+/// let layout = Layout::of::<i64>(&[4]).unwrap();
+/// let plan = Plan::new(&layout, &PatchSpec::tiles(&[3]), &Padding::explicit(&[(1, 1)], PadMode::Constant)).unwrap();
+/// // The fill is an i64, exact beyond 2^53.
+/// let opts = ExtractOptions::new().fill(i64::MAX).order(PatchOrder::PatchMajor);
+/// let patches = plan.extract_with(&x, &opts).unwrap();
+/// assert_eq!(patches.data(), &[i64::MAX, 1, 2, 3, 4, i64::MAX]);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ExtractOptions<D> {
+    order: PatchOrder,
+    fill: D,
+}
+
+impl<D: Element> ExtractOptions<D> {
+    /// Patch-major order, zero fill.
+    pub fn new() -> Self {
+        ExtractOptions {
+            order: PatchOrder::PatchMajor,
+            fill: D::default(),
+        }
+    }
+
+    /// The order of the copy (default [`PatchOrder::PatchMajor`]).
+    pub fn order(self, order: PatchOrder) -> Self {
+        ExtractOptions { order, ..self }
+    }
+
+    /// The value [`PadMode::Constant`](crate::PadMode::Constant) padding
+    /// reads, in the destination type (default zero). Other modes never
+    /// read it.
+    pub fn fill(self, value: D) -> Self {
+        ExtractOptions {
+            fill: value,
+            ..self
+        }
+    }
+
+    /// The order of the copy.
+    pub fn get_order(&self) -> PatchOrder {
+        self.order
+    }
+
+    /// The fill value.
+    pub fn get_fill(&self) -> D {
+        self.fill
+    }
+}
+
+impl<D: Element> Default for ExtractOptions<D> {
+    fn default() -> Self {
+        ExtractOptions::new()
+    }
 }
 
 impl Plan {
     /// Copies every patch of `src` into a new contiguous array: shape
     /// `[num_patches, patch_len]` (patch-major) or `[patch_len, num_patches]`
-    /// (feature-major), with the plan's padding.
+    /// (feature-major), with the plan's padding; constant padding reads
+    /// zero (see [`extract_with`](Plan::extract_with) for another fill).
     ///
     /// ```
     /// use patch_core::{Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan};
@@ -411,43 +476,89 @@ impl Plan {
     /// // 3x3 windows over a 4x4 image with SAME zero padding: 16 patches.
     /// let image: Vec<f32> = (0..16).map(|v| v as f32).collect();
     /// let layout = Layout::of::<f32>(&[4, 4]).unwrap();
-    /// let spec = PatchSpec::sliding(&[3, 3], &[1, 1], &[1, 1]).unwrap();
-    /// let plan = Plan::new(&layout, &spec, &Padding::same(PadMode::Constant(0.0))).unwrap();
-    /// let patches = plan.materialize(&image, PatchOrder::PatchMajor).unwrap();
+    /// let spec = PatchSpec::sliding(&[3, 3], &[1, 1]).unwrap();
+    /// let plan = Plan::new(&layout, &spec, &Padding::same(PadMode::Constant)).unwrap();
+    /// let patches = plan.extract(&image, PatchOrder::PatchMajor).unwrap();
     /// assert_eq!(patches.shape(), &[16, 9]);
     /// // The top-left patch reads padding above and left of element 0.
     /// assert_eq!(&patches.data()[..9], &[0., 0., 0., 0., 0., 1., 0., 4., 5.]);
     /// ```
-    pub fn materialize<T: Element>(&self, src: &[T], order: PatchOrder) -> Result<Array<T>> {
-        let mut dst = alloc::<T>(self.copy_len())?;
-        self.materialize_into(src, &mut dst, order)?;
-        Array::from_vec(self.copy_shape(order).to_vec(), dst)
+    pub fn extract<T: Element>(&self, src: &[T], order: PatchOrder) -> Result<NdArray<T>> {
+        self.extract_with(src, &ExtractOptions::new().order(order))
     }
 
     /// Copies every patch of `src` into `dst`, which must hold exactly
-    /// [`copy_len`](Plan::copy_len) elements.
-    pub fn materialize_into<T: Element>(
+    /// [`copy_len`](Plan::copy_len) elements; constant padding reads zero.
+    /// Nothing is written on failure.
+    pub fn extract_into<T: Element>(
         &self,
         src: &[T],
         dst: &mut [T],
         order: PatchOrder,
     ) -> Result<()> {
+        self.extract_into_with(src, dst, &ExtractOptions::new().order(order))
+    }
+
+    /// Copies every patch of `src` into a new contiguous array of element
+    /// type `D`, as `opts` says (order, fill value).
+    ///
+    /// Until element conversion lands, `D` must be the source type `S`;
+    /// another type is [`UnsupportedDtype`](crate::ErrorKind::UnsupportedDtype),
+    /// naming both.
+    pub fn extract_with<S: Element, D: Element>(
+        &self,
+        src: &[S],
+        opts: &ExtractOptions<D>,
+    ) -> Result<NdArray<D>> {
+        same_type::<S, D>()?;
         check_copy(
             self,
-            std::mem::size_of::<T>(),
+            size_of::<S>(),
             src.len(),
-            dst.len(),
-            T::DTYPE.name(),
+            self.copy_len(),
+            S::DTYPE.name(),
         )?;
-        copy_typed(self, src, dst, order, plan_fill::<T>(self));
+        let mut dst = alloc::<D>(self.copy_len())?;
+        self.extract_into_with(src, &mut dst, opts)?;
+        NdArray::from_vec(self.copy_shape(opts.order).to_vec(), dst)
+    }
+
+    /// Copies every patch of `src` into `dst` (exactly
+    /// [`copy_len`](Plan::copy_len) elements of type `D`), as `opts` says.
+    /// Nothing is written on failure. `D` must be the source type, as for
+    /// [`extract_with`](Plan::extract_with).
+    pub fn extract_into_with<S: Element, D: Element>(
+        &self,
+        src: &[S],
+        dst: &mut [D],
+        opts: &ExtractOptions<D>,
+    ) -> Result<()> {
+        same_type::<S, D>()?;
+        check_copy(self, size_of::<S>(), src.len(), dst.len(), S::DTYPE.name())?;
+        // Same type (checked above): the casts are identities.
+        let (Some(dst), Some(&[fill])) = (
+            cast_mut::<D, S>(dst),
+            cast::<D, S>(std::slice::from_ref(&opts.fill)),
+        ) else {
+            bail!(
+                UnsupportedDtype,
+                "cannot extract {} into {}",
+                S::DTYPE.name(),
+                D::DTYPE.name()
+            );
+        };
+        copy_typed(self, src, dst, opts.order, fill);
         Ok(())
     }
 
-    /// Copies patches between byte buffers, for callers that know only the
-    /// item size (the C ABI). `fill` holds the bytes of one element for
-    /// constant padding (empty means zeros). Item sizes 1, 2, 4, 8 and 16 are
-    /// supported; `src` and `dst` need no alignment.
-    pub fn materialize_bytes(
+    /// Copies patches between byte buffers, for bindings that know only the
+    /// item size at run time (the C ABI); Rust callers use the typed
+    /// [`extract_into_with`](Plan::extract_into_with).
+    ///
+    /// `fill` holds the bytes of one element for constant padding (empty
+    /// means zeros). Item sizes 1, 2, 4, 8 and 16 are supported; `src` and
+    /// `dst` need no alignment.
+    pub fn extract_bytes(
         &self,
         src: &[u8],
         dst: &mut [u8],
@@ -464,7 +575,7 @@ impl Plan {
         }
         if !src.len().is_multiple_of(item) || !dst.len().is_multiple_of(item) {
             bail!(
-                BufferTooSmall,
+                BufferSize,
                 "buffers of {} and {} bytes are not whole numbers of {item}-byte elements",
                 src.len(),
                 dst.len()
@@ -484,7 +595,7 @@ impl Plan {
             if !fill.is_empty() {
                 value.copy_from_slice(fill);
             }
-            copy_into(plan, src, dst, order, value);
+            copy_patches(plan, src, dst, order, value);
             Ok(())
         }
         match item {
@@ -501,9 +612,26 @@ impl Plan {
     }
 }
 
+/// Refuses a copy from `S` into another type `D` (element conversion is
+/// not implemented yet).
+fn same_type<S: Element, D: Element>() -> Result<()> {
+    if S::DTYPE != D::DTYPE {
+        bail!(
+            UnsupportedDtype,
+            "extracting {} patches as {} is not supported yet: the destination type must be the source type",
+            S::DTYPE.name(),
+            D::DTYPE.name()
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::{Layout, PadMode, Padding, PatchOrder, PatchSpec, PatchViewMut, Plan, Reduce};
+    use crate::{
+        ErrorKind, ExtractOptions, Layout, PadMode, Padding, PatchOrder, PatchSpec, PatchViewMut,
+        Plan, Reduce,
+    };
 
     /// Every path that moves elements as bits (copy, scatter, assign), on
     /// small arrays so that it also runs under Miri.
@@ -512,12 +640,13 @@ mod tests {
         let x: Vec<f64> = (0..4 * 6 * 2).map(|v| v as f64 * 0.5 - 3.0).collect();
         let layout = Layout::of::<f64>(&[4, 6, 2]).unwrap();
         let tiles = Plan::valid(&layout, &PatchSpec::tiles(&[2, 3]).channels_last()).unwrap();
-        let copy = tiles.materialize(&x, PatchOrder::PatchMajor).unwrap();
+        let copy = tiles.extract(&x, PatchOrder::PatchMajor).unwrap();
         assert_eq!(&copy.data()[..6], &[x[0], x[1], x[2], x[3], x[4], x[5]]);
         assert_eq!(
             tiles
                 .fold(copy.data(), PatchOrder::PatchMajor, &Reduce::Mean)
-                .unwrap(),
+                .unwrap()
+                .data(),
             x
         );
         let mut y = vec![0.0f64; x.len()];
@@ -530,13 +659,49 @@ mod tests {
         let frames = Plan::new(
             &Layout::of::<i16>(&[10]).unwrap(),
             &PatchSpec::frames(4, 3),
-            &Padding::explicit(vec![(1, 2)], PadMode::Constant(-1.0)),
+            &Padding::explicit(&[(1, 2)], PadMode::Constant),
         )
         .unwrap();
-        let got = frames.materialize(&small, PatchOrder::PatchMajor).unwrap();
+        let got = frames
+            .extract_with(&small, &ExtractOptions::new().fill(-1i16))
+            .unwrap();
         assert_eq!(
             got.data(),
             &[-1, 0, 1, 2, 2, 3, 4, 5, 5, 6, 7, 8, 8, 9, -1, -1]
+        );
+    }
+
+    #[test]
+    fn a_copy_into_another_type_names_both_types() {
+        let plan = Plan::valid(&Layout::of::<u8>(&[4]).unwrap(), &PatchSpec::tiles(&[2])).unwrap();
+        let e = plan
+            .extract_with(&[1u8, 2, 3, 4], &ExtractOptions::<f32>::new())
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::UnsupportedDtype);
+        assert_eq!(
+            e.to_string(),
+            "unsupported dtype: extracting uint8 patches as float32 is not supported yet: the destination type must be the source type"
+        );
+        // Same width, other type: refused too, and nothing is written.
+        let mut dst = [7i8; 4];
+        let e = plan
+            .extract_into_with(&[1u8, 2, 3, 4], &mut dst, &ExtractOptions::new())
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::UnsupportedDtype);
+        assert_eq!(dst, [7; 4]);
+        let opts = ExtractOptions::<u8>::default();
+        assert_eq!(
+            (opts.get_order(), opts.get_fill()),
+            (PatchOrder::PatchMajor, 0)
+        );
+        let opts = opts.order(PatchOrder::FeatureMajor).fill(9);
+        assert_eq!(
+            (opts.get_order(), opts.get_fill()),
+            (PatchOrder::FeatureMajor, 9)
+        );
+        assert_eq!(
+            plan.extract_with(&[1u8, 2, 3, 4], &opts).unwrap().data(),
+            &[1, 3, 2, 4]
         );
     }
 }
