@@ -31,6 +31,13 @@
 /** The library version as a string literal, "MAJOR.MINOR.PATCH". */
 #define PATCH_VERSION "0.1.0"
 
+/**
+ * The former name of PATCH_STATUS_BUFFER_SIZE (status 9, a buffer that is too
+ * short or, for copies and folds, not exactly the length needed), kept so that
+ * code written against it still compiles.
+ */
+#define PATCH_STATUS_BUFFER_TOO_SMALL PATCH_STATUS_BUFFER_SIZE
+
 
 /**
  * Major version of the library (the header's version; compare with
@@ -55,15 +62,15 @@
 #define PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT 0.125
 
 /**
- * The result of every fallible function: `PATCH_STATUS_OK` (0) or the
- * reason for the failure.
+ * The result of every fallible function: `PATCH_STATUS_OK` (0) or the reason
+ * for the failure.
  *
- * Numbers are fixed and never reused. Statuses 1 to 99 mirror the error
- * kinds of the engine (patch-core); 100 and above are failures of the C
- * boundary itself. On any status other than `PATCH_STATUS_OK` no
- * out-parameter was written, and `patch_last_error_message()` returns a
- * message that starts with `patch_status_str(status)` and quotes the
- * numbers that caused it.
+ * Numbers are fixed and never reused. Statuses 1 to 99 are the error kinds of
+ * the engine (patch-core's `ErrorKind`, with the same numbers, names and
+ * descriptions); 100 and above are failures of the C boundary itself. On any
+ * status other than `PATCH_STATUS_OK` no out-parameter was written, and
+ * `patch_last_error_message()` returns a message that starts with
+ * `patch_status_str(status)` and quotes the numbers that caused it.
  *
  * In C the type is `uint32_t` (the enum only names the values); compare a
  * returned status with the `PATCH_STATUS_*` names.
@@ -78,8 +85,8 @@ enum patch_status
      */
     PATCH_STATUS_OK = 0,
     /**
-     * Two lists that need one entry per axis have different lengths
-     * (axis specs versus the shape, for example).
+     * Two lists that must have one entry per axis have different lengths (the
+     * axis roles and the shape, the windows and the steps, for example).
      */
     PATCH_STATUS_RANK_MISMATCH = 1,
     /**
@@ -87,7 +94,7 @@ enum patch_status
      */
     PATCH_STATUS_ZERO_SIZE = 2,
     /**
-     * A step of zero.
+     * A step (the distance between windows) of zero.
      */
     PATCH_STATUS_ZERO_STEP = 3,
     /**
@@ -99,8 +106,8 @@ enum patch_status
      */
     PATCH_STATUS_WINDOW_TOO_LARGE = 5,
     /**
-     * An index outside its range (a patch number, for example), or a layout
-     * that reaches outside the buffer it is used with.
+     * An element, patch or axis index outside its range, or a layout that
+     * reaches outside the buffer it is used with.
      */
     PATCH_STATUS_OUT_OF_BOUNDS = 6,
     /**
@@ -108,33 +115,33 @@ enum patch_status
      */
     PATCH_STATUS_OVERFLOW = 7,
     /**
-     * Writing through the view would reach one element through several
-     * patches (overlapping windows).
+     * A writable view was asked for where two patch positions would reach the
+     * same element (overlapping windows).
      */
     PATCH_STATUS_ALIASING = 8,
     /**
-     * A caller buffer of the wrong length: too short for what must be
-     * written, or (for copies and folds) not exactly the needed length.
+     * A caller buffer of the wrong length: too short for what must be written,
+     * or (for copies and folds) not exactly the length needed.
      */
-    PATCH_STATUS_BUFFER_TOO_SMALL = 9,
+    PATCH_STATUS_BUFFER_SIZE = 9,
     /**
-     * An item size the operation does not handle (0, or 3 for a copy).
+     * An element type or item size the operation does not handle (an item size
+     * of 0, a copy into another element type, ...).
      */
     PATCH_STATUS_UNSUPPORTED_DTYPE = 10,
     /**
-     * An argument outside its domain: a misaligned pointer, overlapping
-     * input and output buffers, padding given with the wrong convention, a
-     * non-positive Gaussian width, ...
+     * An argument outside its documented domain (an unknown option or enum
+     * value, a non-finite weight, padding of an empty axis, a misaligned or
+     * overlapping buffer, ...).
      */
     PATCH_STATUS_INVALID_ARGUMENT = 11,
     /**
-     * The view has padding or a shifted last window (`PATCH_CONVENTION_SAME`,
-     * `_EXPLICIT` with pads, `_COVER`), so no strides express it: copy it
-     * with `patch_materialize` instead.
+     * The operation needs a view, but no strides express padding or a shifted
+     * last window: extract (copy) the patches instead.
      */
     PATCH_STATUS_NOT_A_VIEW = 12,
     /**
-     * Memory for an intermediate result could not be allocated.
+     * Memory for the result could not be allocated.
      */
     PATCH_STATUS_ALLOCATION = 13,
     /**
@@ -143,12 +150,13 @@ enum patch_status
     PATCH_STATUS_NULL_POINTER = 100,
     /**
      * An integer passed for an enum (`patch_role`, `patch_convention`,
-     * `patch_pad_mode`, `patch_order`, `patch_reduce`) is not one of its values.
+     * `patch_pad_mode`, `patch_order`, `patch_reduce`) is not one of its
+     * values.
      */
     PATCH_STATUS_INVALID_ENUM = 101,
     /**
-     * The library panicked (a bug): the panic was caught at the boundary
-     * and the message says where. The view passed in is still valid.
+     * The library panicked (a bug): the panic was caught at the boundary and
+     * the message says where. The view passed in is still valid.
      */
     PATCH_STATUS_PANIC = 102,
     /**
@@ -442,7 +450,7 @@ patch_status patch_view_ndim(const struct patch_view *view,
  *
  * This and every other array getter follow one rule: pass `buf = NULL,
  * buf_len = 0` to learn the length only; a `buf_len` below the length is
- * `PATCH_STATUS_BUFFER_TOO_SMALL` (the message says how many entries are
+ * `PATCH_STATUS_BUFFER_SIZE` (the message says how many entries are
  * needed) and nothing is written.
  */
 patch_status patch_view_shape(const struct patch_view *view,
@@ -751,7 +759,7 @@ const char *patch_last_error_message(void);
  * `*out_len` (when `out_len` is not NULL).
  *
  * Pass `buf = NULL, buf_len = 0` to learn the length only. A buffer shorter
- * than the message gives `PATCH_STATUS_BUFFER_TOO_SMALL` and writes
+ * than the message gives `PATCH_STATUS_BUFFER_SIZE` and writes
  * nothing; this failure does not replace the message being copied.
  */
 patch_status patch_last_error_copy(char *buf,

@@ -92,13 +92,15 @@ error_kinds! {
         "A caller buffer of the wrong length: too short for what must be \
          written, or (for copies and folds) not exactly the length needed.";
     UnsupportedDtype = 10, "unsupported dtype",
-        "An element type or item size the operation does not handle.";
+        "An element type or item size the operation does not handle (an item \
+         size of 0, a copy into another element type, ...).";
     InvalidArgument = 11, "invalid argument",
-        "An argument outside its documented domain (an unknown enum value, a \
-         non-finite weight, padding of an empty axis, ...).";
+        "An argument outside its documented domain (an unknown option or enum \
+         value, a non-finite weight, padding of an empty axis, a misaligned or \
+         overlapping buffer, ...).";
     NotAView = 12, "not a view",
-        "The operation needs a copy: no strides express padding or a shifted \
-         last window, so extract a copy instead.";
+        "The operation needs a view, but no strides express padding or a \
+         shifted last window: extract (copy) the patches instead.";
     Allocation = 13, "allocation", "Memory for the result could not be allocated.";
 }
 

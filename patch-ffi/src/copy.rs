@@ -209,7 +209,7 @@ pub extern "C" fn patch_frame(
 fn empty_frames(out_bytes: usize, len: usize, frame_len: usize) -> FfiResult<()> {
     if out_bytes != 0 {
         return Err(Failure::new(
-            patch_status::BufferTooSmall,
+            patch_status::BufferSize,
             format!(
                 "the output holds {out_bytes} bytes but a signal of {len} samples makes 0 frames of {frame_len}"
             ),

@@ -28,6 +28,9 @@ mod view;
 mod copy;
 
 mod status;
+mod status_codes;
+#[cfg(test)]
+mod status_gen;
 
 mod global;
 

@@ -179,7 +179,7 @@ pub(crate) fn region<'n, T>(s: &[T], name: &'n str) -> (usize, usize, &'n str) {
 /// (`buf_len` entries) and writes `src.len()` to `*out_len` (when not NULL).
 ///
 /// `buf = NULL, buf_len = 0` only reports the length. A shorter buffer is
-/// `PATCH_STATUS_BUFFER_TOO_SMALL` and nothing is written; a longer one keeps
+/// `PATCH_STATUS_BUFFER_SIZE` and nothing is written; a longer one keeps
 /// its tail.
 pub(crate) fn copy_array<T: Copy>(
     src: &[T],
@@ -194,7 +194,7 @@ pub(crate) fn copy_array<T: Copy>(
         let dst = slice_out(buf, buf_len, buf_name)?;
         if dst.len() < src.len() {
             return Err(Failure::new(
-                patch_status::BufferTooSmall,
+                patch_status::BufferSize,
                 format!(
                     "`{buf_name}` holds {buf_len} entries but {what} needs {}",
                     src.len()

@@ -2,162 +2,34 @@
 //! wraps every export.
 //!
 //! Modelled on rustls-ffi: a `#[repr(u32)]` status enum with explicit,
-//! never-reused numbers; every export runs its body inside
+//! never-reused numbers (generated from patch-core's kinds into
+//! `status_codes.rs`, see `status_gen.rs`); every export runs its body inside
 //! [`ffi_boundary!`], which turns an `Err` into its status (recording the
 //! message for [`patch_last_error_message`]) and a panic into
 //! [`patch_status::Panic`].
 
 use std::cell::RefCell;
-use std::ffi::{CStr, CString, c_char};
+use std::ffi::{CString, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use patch_core::{ErrorKind, PatchError};
 
 use crate::ptr::{Failure, copy_array};
-
-/// The result of every fallible function: `PATCH_STATUS_OK` (0) or the
-/// reason for the failure.
-///
-/// Numbers are fixed and never reused. Statuses 1 to 99 mirror the error
-/// kinds of the engine (patch-core); 100 and above are failures of the C
-/// boundary itself. On any status other than `PATCH_STATUS_OK` no
-/// out-parameter was written, and `patch_last_error_message()` returns a
-/// message that starts with `patch_status_str(status)` and quotes the
-/// numbers that caused it.
-///
-/// In C the type is `uint32_t` (the enum only names the values); compare a
-/// returned status with the `PATCH_STATUS_*` names.
-#[repr(u32)]
-#[allow(non_camel_case_types)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum patch_status {
-    /// Success.
-    Ok = 0,
-    /// Two lists that need one entry per axis have different lengths
-    /// (axis specs versus the shape, for example).
-    RankMismatch = 1,
-    /// A window size of zero.
-    ZeroSize = 2,
-    /// A step of zero.
-    ZeroStep = 3,
-    /// A dilation of zero.
-    ZeroDilation = 4,
-    /// A window (with its dilation and padding) does not fit in its axis.
-    WindowTooLarge = 5,
-    /// An index outside its range (a patch number, for example), or a layout
-    /// that reaches outside the buffer it is used with.
-    OutOfBounds = 6,
-    /// A size, stride or offset that does not fit the machine's integers.
-    Overflow = 7,
-    /// Writing through the view would reach one element through several
-    /// patches (overlapping windows).
-    Aliasing = 8,
-    /// A caller buffer of the wrong length: too short for what must be
-    /// written, or (for copies and folds) not exactly the needed length.
-    BufferTooSmall = 9,
-    /// An item size the operation does not handle (0, or 3 for a copy).
-    UnsupportedDtype = 10,
-    /// An argument outside its domain: a misaligned pointer, overlapping
-    /// input and output buffers, padding given with the wrong convention, a
-    /// non-positive Gaussian width, ...
-    InvalidArgument = 11,
-    /// The view has padding or a shifted last window (`PATCH_CONVENTION_SAME`,
-    /// `_EXPLICIT` with pads, `_COVER`), so no strides express it: copy it
-    /// with `patch_materialize` instead.
-    NotAView = 12,
-    /// Memory for an intermediate result could not be allocated.
-    Allocation = 13,
-    /// A required pointer argument was NULL (the message names it).
-    NullPointer = 100,
-    /// An integer passed for an enum (`patch_role`, `patch_convention`,
-    /// `patch_pad_mode`, `patch_order`, `patch_reduce`) is not one of its values.
-    InvalidEnum = 101,
-    /// The library panicked (a bug): the panic was caught at the boundary
-    /// and the message says where. The view passed in is still valid.
-    Panic = 102,
-    /// An engine error of a kind this version of the C ABI does not know yet.
-    Other = 103,
-}
-
-/// Every status, in number order (not exported: cbindgen would turn an
-/// associated constant into a macro).
-const ALL_STATUSES: [patch_status; 18] = [
-    patch_status::Ok,
-    patch_status::RankMismatch,
-    patch_status::ZeroSize,
-    patch_status::ZeroStep,
-    patch_status::ZeroDilation,
-    patch_status::WindowTooLarge,
-    patch_status::OutOfBounds,
-    patch_status::Overflow,
-    patch_status::Aliasing,
-    patch_status::BufferTooSmall,
-    patch_status::UnsupportedDtype,
-    patch_status::InvalidArgument,
-    patch_status::NotAView,
-    patch_status::Allocation,
-    patch_status::NullPointer,
-    patch_status::InvalidEnum,
-    patch_status::Panic,
-    patch_status::Other,
-];
+pub use crate::status_codes::patch_status;
 
 impl patch_status {
-    /// Every status, in number order.
-    pub fn all() -> [patch_status; 18] {
-        ALL_STATUSES
-    }
-
-    /// The status of an engine error kind; kinds added to patch-core after
-    /// this version map to [`patch_status::Other`].
+    /// The status of an engine error kind: the status with the kind's number
+    /// (kinds are 1 to 99). A kind this build does not list yet (its
+    /// `status_codes.rs` not regenerated) maps to [`patch_status::Other`].
     pub fn from_kind(kind: ErrorKind) -> patch_status {
-        match kind {
-            ErrorKind::RankMismatch => patch_status::RankMismatch,
-            ErrorKind::ZeroSize => patch_status::ZeroSize,
-            ErrorKind::ZeroStep => patch_status::ZeroStep,
-            ErrorKind::ZeroDilation => patch_status::ZeroDilation,
-            ErrorKind::WindowTooLarge => patch_status::WindowTooLarge,
-            ErrorKind::OutOfBounds => patch_status::OutOfBounds,
-            ErrorKind::Overflow => patch_status::Overflow,
-            ErrorKind::Aliasing => patch_status::Aliasing,
-            ErrorKind::BufferSize => patch_status::BufferTooSmall,
-            ErrorKind::UnsupportedDtype => patch_status::UnsupportedDtype,
-            ErrorKind::InvalidArgument => patch_status::InvalidArgument,
-            ErrorKind::NotAView => patch_status::NotAView,
-            ErrorKind::Allocation => patch_status::Allocation,
-            _ => patch_status::Other,
-        }
+        patch_status::from_u32(kind.code())
+            .filter(|s| (1..100).contains(&(*s as u32)))
+            .unwrap_or(patch_status::Other)
     }
 
     /// The status with number `n`, if there is one.
     pub fn from_u32(n: u32) -> Option<patch_status> {
-        ALL_STATUSES.into_iter().find(|s| *s as u32 == n)
-    }
-
-    /// The short name of the status: for statuses that mirror an engine
-    /// kind, the kind's own name (`"window too large"`), which is also the
-    /// prefix of its messages.
-    pub fn name(self) -> &'static CStr {
-        match self {
-            patch_status::Ok => c"ok",
-            patch_status::RankMismatch => c"rank mismatch",
-            patch_status::ZeroSize => c"zero size",
-            patch_status::ZeroStep => c"zero step",
-            patch_status::ZeroDilation => c"zero dilation",
-            patch_status::WindowTooLarge => c"window too large",
-            patch_status::OutOfBounds => c"out of bounds",
-            patch_status::Overflow => c"overflow",
-            patch_status::Aliasing => c"aliasing",
-            patch_status::BufferTooSmall => c"buffer size",
-            patch_status::UnsupportedDtype => c"unsupported dtype",
-            patch_status::InvalidArgument => c"invalid argument",
-            patch_status::NotAView => c"not a view",
-            patch_status::Allocation => c"allocation",
-            patch_status::NullPointer => c"null pointer",
-            patch_status::InvalidEnum => c"invalid enum",
-            patch_status::Panic => c"panic",
-            patch_status::Other => c"other",
-        }
+        patch_status::all().into_iter().find(|s| *s as u32 == n)
     }
 }
 
@@ -274,7 +146,7 @@ pub extern "C" fn patch_last_error_message() -> *const c_char {
 /// `*out_len` (when `out_len` is not NULL).
 ///
 /// Pass `buf = NULL, buf_len = 0` to learn the length only. A buffer shorter
-/// than the message gives `PATCH_STATUS_BUFFER_TOO_SMALL` and writes
+/// than the message gives `PATCH_STATUS_BUFFER_SIZE` and writes
 /// nothing; this failure does not replace the message being copied.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_last_error_copy(
@@ -306,6 +178,7 @@ pub extern "C" fn patch_last_error_copy(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ffi::CStr;
 
     fn message() -> String {
         // SAFETY: the returned pointer is a NUL-terminated thread-local

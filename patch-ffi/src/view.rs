@@ -196,7 +196,7 @@ pub extern "C" fn patch_view_ndim(view: *const patch_view, out: *mut usize) -> p
 ///
 /// This and every other array getter follow one rule: pass `buf = NULL,
 /// buf_len = 0` to learn the length only; a `buf_len` below the length is
-/// `PATCH_STATUS_BUFFER_TOO_SMALL` (the message says how many entries are
+/// `PATCH_STATUS_BUFFER_SIZE` (the message says how many entries are
 /// needed) and nothing is written.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_view_shape(
@@ -378,7 +378,7 @@ pub extern "C" fn patch_view_check_buffer(
         let item = plan.layout().itemsize();
         if !buffer_bytes.is_multiple_of(item) {
             return Err(Failure::new(
-                patch_status::BufferTooSmall,
+                patch_status::BufferSize,
                 format!("a buffer of {buffer_bytes} bytes is not a whole number of {item}-byte elements"),
             ));
         }

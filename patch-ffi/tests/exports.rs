@@ -89,7 +89,7 @@ fn status_numbers_are_fixed_and_names_match_the_engine() {
         (patch_status::OutOfBounds, 6),
         (patch_status::Overflow, 7),
         (patch_status::Aliasing, 8),
-        (patch_status::BufferTooSmall, 9),
+        (patch_status::BufferSize, 9),
         (patch_status::UnsupportedDtype, 10),
         (patch_status::InvalidArgument, 11),
         (patch_status::NotAView, 12),
@@ -128,6 +128,11 @@ fn status_numbers_are_fixed_and_names_match_the_engine() {
             "{kind:?} has no status of its own"
         );
         assert!(seen.insert(status), "{kind:?} shares a status");
+        assert_eq!(
+            status as u32,
+            kind.code(),
+            "{kind:?}: the status is the kind's number"
+        );
         // The status name is the kind's name: the prefix of every message.
         assert_eq!(text(patch_status_str(status as u32)), kind.name());
     }
@@ -436,7 +441,7 @@ fn bad_inputs_give_statuses_and_messages() {
         ptr::null(),
         0,
     );
-    assert_eq!(st, patch_status::BufferTooSmall);
+    assert_eq!(st, patch_status::BufferSize);
     assert_eq!(
         last_error(),
         "buffer size: the destination holds 7 elements but 2 patches of 4 elements need 8"
@@ -505,7 +510,7 @@ fn last_error_copy_follows_the_two_call_rule() {
     let mut small = [0 as c_char; 4];
     assert_eq!(
         patch_last_error_copy(small.as_mut_ptr(), 4, &mut needed),
-        patch_status::BufferTooSmall
+        patch_status::BufferSize
     );
     assert_eq!(last_error(), want, "the failed copy kept the message");
     let mut buf = vec![1 as c_char; needed];

@@ -252,7 +252,7 @@ static void test_im2col_same(void) {
                 CHECK(!flag);
                 /* A virtual view: no strides, and the out-parameter is untouched. */
                 CHECK_FAIL2(patch_view_strides(v, strides, 5, &len), PATCH_STATUS_NOT_A_VIEW,
-                            "padding", "materialize");
+                            "padding", "extract a copy");
                 CHECK(len == 77);
                 CHECK_FAIL(patch_view_element_strides(v, strides, 5, &len),
                            PATCH_STATUS_NOT_A_VIEW, "padding");
@@ -684,10 +684,10 @@ static void test_frames(void) {
             if (fabs(out64[i] - (double)want[i]) > 1e-5) bad++;
         CHECK(bad == 0);
         CHECK_FAIL3(patch_overlap_add_f32(frames, 16, FL, HOP, out, 12),
-                    PATCH_STATUS_BUFFER_TOO_SMALL, "holds 12 samples", "4 frames of 4 every 3",
+                    PATCH_STATUS_BUFFER_SIZE, "holds 12 samples", "4 frames of 4 every 3",
                     "need 13");
         CHECK_FAIL2(patch_overlap_add_f32(frames, 15, FL, HOP, out, 13),
-                    PATCH_STATUS_BUFFER_TOO_SMALL, "15 samples", "frames of 4");
+                    PATCH_STATUS_BUFFER_SIZE, "15 samples", "frames of 4");
         CHECK_FAIL(patch_overlap_add_f32(frames, 16, 0, HOP, out, 13), PATCH_STATUS_ZERO_SIZE,
                    "frame length is 0");
         CHECK_FAIL(patch_overlap_add_f32(frames, 16, FL, 0, out, 13), PATCH_STATUS_ZERO_STEP,
@@ -696,10 +696,10 @@ static void test_frames(void) {
                    PATCH_STATUS_INVALID_ARGUMENT, "overlaps");
     }
     CHECK_FAIL2(patch_frame(sig, sizeof sig, sizeof(float), FL, HOP, true, NULL, 0, frames, 8),
-                PATCH_STATUS_BUFFER_TOO_SMALL, "holds 2 elements", "need 16");
+                PATCH_STATUS_BUFFER_SIZE, "holds 2 elements", "need 16");
     CHECK_FAIL(patch_frame(sig, 3 * sizeof(float), sizeof(float), FL, HOP, false, NULL, 0, frames,
                            4),
-               PATCH_STATUS_BUFFER_TOO_SMALL, "makes 0 frames of 4");
+               PATCH_STATUS_BUFFER_SIZE, "makes 0 frames of 4");
     CHECK_FAIL(patch_frame(sig, 10, sizeof(float), FL, HOP, true, NULL, 0, frames, sizeof frames),
                PATCH_STATUS_UNSUPPORTED_DTYPE, "10 bytes is not a whole number of 4-byte samples");
     CHECK_FAIL(patch_frame_count(N, FL, HOP, true, NULL, &pad), PATCH_STATUS_NULL_POINTER,
@@ -814,7 +814,7 @@ static void test_bad_inputs(void) {
                 PATCH_STATUS_OUT_OF_BOUNDS, "reaches index 287", "past the end",
                 "buffer of 287 elements");
     CHECK_FAIL3(patch_materialize(v, img, sizeof img, dst, 10, 0, NULL, 0),
-                PATCH_STATUS_BUFFER_TOO_SMALL, "holds 10 elements", "6 patches of 48 elements",
+                PATCH_STATUS_BUFFER_SIZE, "holds 10 elements", "6 patches of 48 elements",
                 "need 288");
     CHECK_FAIL2(patch_materialize(v, img, sizeof img, dst, sizeof dst, 2, NULL, 0),
                 PATCH_STATUS_INVALID_ENUM, "order 2", "PATCH_ORDER_FEATURE_MAJOR (1)");
@@ -842,7 +842,7 @@ static void test_bad_inputs(void) {
     /* Array getters: too short a buffer says how many entries it needs and writes nothing. */
     {
         size_t got[5] = {0, 0, 0, 0, 0}, n = 99;
-        CHECK_FAIL2(patch_view_shape(v, got, 3, &n), PATCH_STATUS_BUFFER_TOO_SMALL,
+        CHECK_FAIL2(patch_view_shape(v, got, 3, &n), PATCH_STATUS_BUFFER_SIZE,
                     "holds 3 entries", "needs 5");
         CHECK(n == 99 && got[0] == 0);
         CHECK_FAIL(patch_view_shape(v, NULL, 5, &n), PATCH_STATUS_NULL_POINTER,
@@ -882,10 +882,10 @@ static void test_bad_inputs(void) {
         v = make_view(s2, NULL, 2, 0, 4, a2, PATCH_CONVENTION_VALID, PATCH_PAD_MODE_CONSTANT);
         memset(p, 0, sizeof p);
         CHECK_FAIL3(patch_fold_f32(v, p, 35, out, 36, 0, PATCH_REDUCE_SUM, 0.0),
-                    PATCH_STATUS_BUFFER_TOO_SMALL, "35 patch elements", "4 patches of 9",
+                    PATCH_STATUS_BUFFER_SIZE, "35 patch elements", "4 patches of 9",
                     "need 36");
         CHECK_FAIL2(patch_fold_f32(v, p, 36, out, 35, 0, PATCH_REDUCE_SUM, 0.0),
-                    PATCH_STATUS_BUFFER_TOO_SMALL, "holds 35 elements", "shape [6, 6] needs 36");
+                    PATCH_STATUS_BUFFER_SIZE, "holds 35 elements", "shape [6, 6] needs 36");
         CHECK_FAIL2(patch_fold_f32(v, p, 36, out, 36, 0, 9, 0.0), PATCH_STATUS_INVALID_ENUM,
                     "reduce 9", "_OVERWRITE (4)");
         CHECK_FAIL(patch_fold_f32(v, p, 36, out, 36, 0, PATCH_REDUCE_WEIGHTED_GAUSSIAN, -1.0),
@@ -907,7 +907,7 @@ static void test_bad_inputs(void) {
     {
         float fr[2] = {1.0f, 2.0f}, o[1];
         CHECK_FAIL(patch_overlap_add_f32(fr, 2, 1, (size_t)1 << 60, o, 1),
-                   PATCH_STATUS_BUFFER_TOO_SMALL,
+                   PATCH_STATUS_BUFFER_SIZE,
                    "the output holds 1 samples but 2 frames of 1 every 1152921504606846976 need 1152921504606846977");
     }
 }
@@ -921,7 +921,9 @@ static void test_status_and_errors(void) {
     size_t need = 0, n = 0;
     CHECK(strcmp(patch_status_str(PATCH_STATUS_OK), "ok") == 0);
     CHECK(strcmp(patch_status_str(PATCH_STATUS_WINDOW_TOO_LARGE), "window too large") == 0);
-    CHECK(strcmp(patch_status_str(PATCH_STATUS_BUFFER_TOO_SMALL), "buffer size") == 0);
+    CHECK(strcmp(patch_status_str(PATCH_STATUS_BUFFER_SIZE), "buffer size") == 0);
+    /* The former name of status 9 is kept as an alias. */
+    CHECK(PATCH_STATUS_BUFFER_SIZE == 9 && PATCH_STATUS_BUFFER_TOO_SMALL == PATCH_STATUS_BUFFER_SIZE);
     CHECK(strcmp(patch_status_str(PATCH_STATUS_NULL_POINTER), "null pointer") == 0);
     CHECK(strcmp(patch_status_str(PATCH_STATUS_INVALID_ENUM), "invalid enum") == 0);
     CHECK(strcmp(patch_status_str(PATCH_STATUS_PANIC), "panic") == 0);
@@ -939,7 +941,7 @@ static void test_status_and_errors(void) {
     CHECK_OK(patch_last_error_copy(NULL, 0, &need));
     CHECK(need == strlen("zero size: frame length is 0; it must be at least 1") + 1);
     n = 77;
-    CHECK(patch_last_error_copy(small, sizeof small, &n) == PATCH_STATUS_BUFFER_TOO_SMALL);
+    CHECK(patch_last_error_copy(small, sizeof small, &n) == PATCH_STATUS_BUFFER_SIZE);
     CHECK(n == 77);
     /* ... which did not replace the message being copied. */
     CHECK_OK(patch_last_error_copy(buf, sizeof buf, &n));
@@ -985,7 +987,7 @@ static void test_plan_json(void) {
     CHECK(strstr(json, "\"num_patches\":196") != NULL);
     CHECK(strstr(json, "\"patch_len\":768") != NULL);
     CHECK(strstr(json, "\"is_view\":true") != NULL);
-    CHECK_FAIL2(patch_view_plan_json(v, tiny, sizeof tiny, &n), PATCH_STATUS_BUFFER_TOO_SMALL,
+    CHECK_FAIL2(patch_view_plan_json(v, tiny, sizeof tiny, &n), PATCH_STATUS_BUFFER_SIZE,
                 "holds 4 entries", "the JSON text");
     free(json);
     patch_view_free(v);
