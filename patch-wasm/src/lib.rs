@@ -46,6 +46,10 @@ pub use view::PatchView;
 
 use wasm_bindgen::prelude::*;
 
+/// `PatchErrorKind`, generated from patch-core's list of kinds.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_ERROR_KINDS: &str = error::TS_ERROR_KINDS;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
 /** The element types: every typed-array class except the 64-bit integer ones. */
@@ -130,12 +134,6 @@ export interface FrameOptions {
   /** The padding value (default 0). */
   padValue?: number;
 }
-
-/** The names of the error kinds, the start of every `PatchError` message and its `kind`. */
-export type PatchErrorKind =
-  | 'rank mismatch' | 'zero size' | 'zero step' | 'zero dilation' | 'window too large'
-  | 'out of bounds' | 'overflow' | 'aliasing' | 'buffer size' | 'unsupported dtype'
-  | 'invalid argument' | 'not a view' | 'allocation';
 
 /** What every function throws: `name` 'PatchError', `message` "<kind>: <details>". */
 export interface PatchError extends Error {
