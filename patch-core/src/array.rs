@@ -94,12 +94,12 @@ impl ExactSizeIterator for Odometer<'_> {}
 /// The elements of an [`NdView`] or [`NdViewMut`] in C order, from
 /// [`NdView::iter`].
 #[derive(Clone, Debug)]
-pub struct Iter<'v, T> {
+pub struct NdIter<'v, T> {
     data: &'v [T],
     offsets: Odometer<'v>,
 }
 
-impl<'v, T> Iterator for Iter<'v, T> {
+impl<'v, T> Iterator for NdIter<'v, T> {
     type Item = &'v T;
 
     #[inline]
@@ -112,7 +112,7 @@ impl<'v, T> Iterator for Iter<'v, T> {
     }
 }
 
-impl<T> ExactSizeIterator for Iter<'_, T> {}
+impl<T> ExactSizeIterator for NdIter<'_, T> {}
 
 /// The panic of `Index` on a bad index, worded like a slice's.
 #[cold]
@@ -162,49 +162,11 @@ impl<'a, T: Copy> NdView<'a, T> {
         }
     }
 
-    /// Length of every axis.
-    pub fn shape(&self) -> &[usize] {
-        &self.shape
-    }
-
-    /// Element strides.
-    pub fn strides(&self) -> &[isize] {
-        &self.strides
-    }
-
-    /// Element offset of index `[0, 0, ...]` in the underlying slice.
-    pub fn offset(&self) -> usize {
-        self.offset
-    }
-
-    /// Number of elements.
-    pub fn len(&self) -> usize {
-        self.shape.iter().product()
-    }
-
-    /// Whether the view has no elements.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// The element at `index`, or `None` when it is out of range (the
     /// checked form of indexing).
     pub fn get(&self, index: &[usize]) -> Option<&'a T> {
         let at = locate(&self.shape, &self.strides, self.offset, index)?;
         self.data.get(at)
-    }
-
-    /// The elements in C (row-major) order, whatever the strides.
-    pub fn iter(&self) -> Iter<'_, T> {
-        Iter {
-            data: self.data,
-            offsets: Odometer::new(&self.shape, &self.strides, self.offset),
-        }
-    }
-
-    /// The elements in C order, copied into a vector.
-    pub fn to_vec(&self) -> Vec<T> {
-        self.iter().copied().collect()
     }
 
     /// Calls `f` on every element in C order.
@@ -241,31 +203,6 @@ impl<'a, T: Copy> NdViewMut<'a, T> {
         }
     }
 
-    /// Length of every axis.
-    pub fn shape(&self) -> &[usize] {
-        &self.shape
-    }
-
-    /// Element strides.
-    pub fn strides(&self) -> &[isize] {
-        &self.strides
-    }
-
-    /// Element offset of index `[0, 0, ...]` in the underlying slice.
-    pub fn offset(&self) -> usize {
-        self.offset
-    }
-
-    /// Number of elements.
-    pub fn len(&self) -> usize {
-        self.shape.iter().product()
-    }
-
-    /// Whether the view has no elements.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// The element at `index`, or `None` when it is out of range.
     pub fn get(&self, index: &[usize]) -> Option<&T> {
         let at = locate(&self.shape, &self.strides, self.offset, index)?;
@@ -276,14 +213,6 @@ impl<'a, T: Copy> NdViewMut<'a, T> {
     pub fn get_mut(&mut self, index: &[usize]) -> Option<&mut T> {
         let at = locate(&self.shape, &self.strides, self.offset, index)?;
         self.data.get_mut(at)
-    }
-
-    /// The elements in C order, read-only.
-    pub fn iter(&self) -> Iter<'_, T> {
-        Iter {
-            data: self.data,
-            offsets: Odometer::new(&self.shape, &self.strides, self.offset),
-        }
     }
 
     /// A read-only view of the same elements.
@@ -332,12 +261,53 @@ impl<'a, T: Copy> NdViewMut<'a, T> {
         });
         Ok(())
     }
-
-    /// The elements in C order, copied into a vector.
-    pub fn to_vec(&self) -> Vec<T> {
-        self.iter().copied().collect()
-    }
 }
+
+/// The read-only methods the two strided views share, written once.
+macro_rules! view_methods {
+    ($($ty:ident),*) => {$(
+        impl<T: Copy> $ty<'_, T> {
+            /// Length of every axis.
+            pub fn shape(&self) -> &[usize] {
+                &self.shape
+            }
+
+            /// Element strides.
+            pub fn strides(&self) -> &[isize] {
+                &self.strides
+            }
+
+            /// Element offset of index `[0, 0, ...]` in the underlying slice.
+            pub fn offset(&self) -> usize {
+                self.offset
+            }
+
+            /// Number of elements.
+            pub fn len(&self) -> usize {
+                self.shape.iter().product()
+            }
+
+            /// Whether the view has no elements.
+            pub fn is_empty(&self) -> bool {
+                self.len() == 0
+            }
+
+            /// The elements in C (row-major) order, whatever the strides.
+            pub fn iter(&self) -> NdIter<'_, T> {
+                NdIter {
+                    data: &*self.data,
+                    offsets: Odometer::new(&self.shape, &self.strides, self.offset),
+                }
+            }
+
+            /// The elements in C order, copied into a vector.
+            pub fn to_vec(&self) -> Vec<T> {
+                self.iter().copied().collect()
+            }
+        }
+    )*};
+}
+view_methods!(NdView, NdViewMut);
 
 /// An owned C-contiguous N-d array: what copies and folds return.
 ///
@@ -456,7 +426,7 @@ impl<'a, T: Copy> IntoIterator for &'a NdArray<T> {
 
 impl<'v, T: Copy> IntoIterator for &'v NdView<'_, T> {
     type Item = &'v T;
-    type IntoIter = Iter<'v, T>;
+    type IntoIter = NdIter<'v, T>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.iter()

@@ -67,7 +67,7 @@ mod threads;
 mod view;
 mod walk;
 
-pub use array::{Iter, NdArray, NdView, NdViewMut};
+pub use array::{NdArray, NdIter, NdView, NdViewMut};
 pub use element::{DType, Element, FloatElement};
 pub use error::{ErrorKind, PatchError, Result};
 pub use extract::ExtractOptions;
