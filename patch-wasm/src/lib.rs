@@ -36,6 +36,7 @@ mod bench;
 mod dtype;
 mod error;
 mod fill;
+mod kinds_ts;
 mod signal;
 mod view;
 
@@ -48,7 +49,7 @@ use wasm_bindgen::prelude::*;
 
 /// `PatchErrorKind`, generated from patch-core's list of kinds.
 #[wasm_bindgen(typescript_custom_section)]
-const TS_ERROR_KINDS: &str = error::TS_ERROR_KINDS;
+const TS_ERROR_KINDS: &str = kinds_ts::TS_ERROR_KINDS;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
