@@ -40,7 +40,7 @@ pub(crate) fn is_array(value: &JsValue) -> bool {
 
 /// Whether `value` is a revoked `Proxy`: the one object `Array.isArray`
 /// throws for.
-fn is_revoked_proxy(value: &JsValue) -> bool {
+pub(crate) fn is_revoked_proxy(value: &JsValue) -> bool {
     value.is_object() && array_is_array(value).is_err()
 }
 
@@ -262,17 +262,22 @@ pub(crate) fn array_items<T>(
         )));
     }
     let mut out = Vec::new();
-    out.try_reserve_exact(len).map_err(|_| {
-        error(
-            ErrorKind::Allocation,
-            format!("cannot hold the {len} items of {what}"),
-        )
-    })?;
     for i in 0..len {
         // `i < len <= u32::MAX`.
         let v = Reflect::get_u32(value, i as u32)
             .map_err(|e| invalid(format!("reading {what}[{i}] threw {}", describe(&e))))?;
-        out.push(item(i, &v)?);
+        let v = item(i, &v)?;
+        // Grown as items pass their check (not reserved for `len` up front,
+        // so that a long array whose first item is bad costs nothing).
+        if out.len() == out.capacity() {
+            out.try_reserve(out.len().max(16).min(len - i)).map_err(|_| {
+                error(
+                    ErrorKind::Allocation,
+                    format!("cannot hold the {len} entries of {what}"),
+                )
+            })?;
+        }
+        out.push(v);
     }
     Ok(out)
 }

@@ -255,7 +255,7 @@ impl WasmArray {
     /// the memory, which detaches every view made before (its `length`
     /// becomes 0), and `free()` of any array detaches them on purpose. Do
     /// not keep it across calls that allocate or free.
-    #[wasm_bindgen(getter, unchecked_return_type = "TypedArrayOf<D>")]
+    #[wasm_bindgen(getter, unchecked_return_type = "DataOf<D>")]
     pub fn data(&self) -> Result<JsValue, JsValue> {
         let (dtype, addr, len) = self.read(|e| (e.dtype, e.buf.addr(), e.buf.len()))?;
         Ok(memory_view(dtype, addr, len))
@@ -263,7 +263,7 @@ impl WasmArray {
 
     /// A copy of the elements in a new JavaScript-owned typed array of the
     /// dtype's class, unaffected by memory growth and by `free()`.
-    #[wasm_bindgen(js_name = toArray, unchecked_return_type = "TypedArrayOf<D>")]
+    #[wasm_bindgen(js_name = toArray, unchecked_return_type = "DataOf<D>")]
     pub fn to_array(&self) -> Result<JsValue, JsValue> {
         let (dtype, addr, len) = self.read(|e| (e.dtype, e.buf.addr(), e.buf.len()))?;
         memory_view(dtype, addr, len)

@@ -26,7 +26,7 @@ use std::cell::OnceCell;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::args::describe;
+use crate::args::{self, describe};
 use crate::array::WasmArray;
 use crate::buf::Buf;
 use crate::dtype::JsDType;
@@ -54,6 +54,7 @@ struct Class {
 const PROBE: Handle = Handle {
     slot: u32::MAX,
     generation: 0x4354_4150,
+    check: 0,
 };
 
 /// How far past `__wbg_ptr` the handle is searched for (wasm-bindgen boxes
@@ -86,9 +87,9 @@ impl Class {
         Ok(Class { prototype, offset })
     }
 
-    /// The handle that `value`, an instance of the class, claims: the two
+    /// The handle that `value`, an instance of the class, claims: the three
     /// `u32`s at its `__wbg_ptr` plus the measured offset, or `None` when
-    /// `__wbg_ptr` is not the address of a readable handle.
+    /// `__wbg_ptr` is not the address of a readable, consistent handle.
     fn claimed(&self, value: &JsValue, what: &str) -> JsResult<Option<Handle>> {
         let ptr = Reflect::get(value, &JsValue::from_str("__wbg_ptr"))
             .map_err(|e| invalid(format!("reading {what} threw {}", describe(&e))))?;
@@ -96,9 +97,16 @@ impl Class {
             return Ok(None);
         };
         let at = ptr + self.offset;
-        Ok(read_u32(at)
-            .zip(read_u32(at + 4.0))
-            .map(|(slot, generation)| Handle { slot, generation }))
+        let word = |i: f64| read_u32(at + 4.0 * i);
+        Ok(match (word(0.0), word(1.0), word(2.0)) {
+            (Some(slot), Some(generation), Some(check)) => Some(Handle {
+                slot,
+                generation,
+                check,
+            })
+            .filter(Handle::is_consistent),
+            _ => None,
+        })
     }
 }
 
@@ -110,7 +118,7 @@ thread_local! {
 /// is (an error when it was freed or is not one this module made);
 /// `Ok(None)` for any other value.
 fn wasm_array(value: &JsValue, what: &str) -> JsResult<Option<Handle>> {
-    if !value.is_object() {
+    if !value.is_object() || args::is_revoked_proxy(value) {
         return Ok(None);
     }
     let claimed = CLASS.with(|c| -> JsResult<Option<Option<Handle>>> {
@@ -212,24 +220,23 @@ pub(crate) fn input(value: &JsValue, what: &str) -> JsResult<Input> {
 /// A `WasmArray` argument, or a typed array viewing one's elements
 /// (typed arrays in JavaScript memory are refused).
 pub(crate) fn wasm_input(value: &JsValue, what: &str) -> JsResult<Part> {
-    match input(value, what) {
-        Ok(Input::Wasm(part)) => Ok(part),
-        Ok(Input::Typed(d, _)) => Err(invalid(format!(
-            "{what} must be a WasmArray, got a {} (copy it in with WasmArray.fromTypedArray)",
-            d.class_name()
+    if let Some(handle) = wasm_array(value, what)? {
+        return Ok(Part {
+            handle,
+            range: None,
+        });
+    }
+    match JsDType::of_typed_array(value) {
+        Some(dtype) => wasm_view(value, dtype, what)?.ok_or_else(|| {
+            invalid(format!(
+                "{what} must be a WasmArray, got a {} (copy it in with WasmArray.fromTypedArray)",
+                dtype.class_name()
+            ))
+        }),
+        None => Err(invalid(format!(
+            "{what} must be a WasmArray, got {}",
+            describe(value)
         ))),
-        Err(e) if value.is_object() && JsDType::of_typed_array(value).is_none() => {
-            // A freed or foreign WasmArray keeps its own message.
-            if wasm_array(value, what).is_err() {
-                Err(e)
-            } else {
-                Err(invalid(format!(
-                    "{what} must be a WasmArray, got {}",
-                    describe(value)
-                )))
-            }
-        }
-        Err(e) => Err(e),
     }
 }
 

@@ -74,7 +74,7 @@ export type DType =
 /** The float dtypes, which folds and overlap-add work in. */
 export type FloatDType = 'float32' | 'float64';
 
-/** The typed-array class of each dtype (what `WasmArray.data` is). */
+/** The typed-array class of each dtype. */
 export interface DTypeArrays {
   uint8: Uint8Array;
   uint8clamped: Uint8ClampedArray;
@@ -87,8 +87,17 @@ export interface DTypeArrays {
   float64: Float64Array;
 }
 
-/** The typed-array class of dtype `D` (`Uint8ClampedArray` for `'uint8clamped'`). */
+/** The typed-array class of dtype `D` (`Uint8ClampedArray` for `'uint8clamped'`): what arguments may be. */
 export type TypedArrayOf<D extends DType> = DTypeArrays[D];
+
+/**
+ * What `WasmArray.data` and `toArray()` are: `TypedArrayOf<D>` over an
+ * `ArrayBuffer` (written through `slice`'s return type so that it reads
+ * `Uint8ClampedArray<ArrayBuffer>` in TypeScript 5.7+, whose typed arrays
+ * are generic in their buffer, and `Uint8ClampedArray` before): what
+ * `new ImageData(img.data, w, h)` needs.
+ */
+export type DataOf<D extends DType> = ReturnType<TypedArrayOf<D>['slice']>;
 
 /** A typed array of one of the nine dtypes' classes. */
 export type TypedArray = DTypeArrays[DType];

@@ -79,6 +79,13 @@ extern "C" {
     #[wasm_bindgen(method, getter, catch, js_name = byteOffset)]
     pub(crate) fn typed_byte_offset(this: &AnyTypedArray) -> Result<f64, JsValue>;
 
+    /// `new Uint8Array(buffer)`, exceptions caught: it throws exactly when
+    /// `buffer` is detached (Node 20 has no `ArrayBuffer.prototype.detached`).
+    #[wasm_bindgen(js_name = Uint8Array)]
+    type ByteView;
+    #[wasm_bindgen(constructor, catch, js_class = Uint8Array)]
+    fn over(buffer: &JsValue) -> Result<ByteView, JsValue>;
+
     /// `TypedArray.prototype.slice()`: a copy with its own buffer.
     #[wasm_bindgen(method, catch, js_name = slice)]
     pub(crate) fn slice_copy(this: &AnyTypedArray) -> Result<JsValue, JsValue>;
@@ -89,9 +96,14 @@ pub(crate) fn is_memory_buffer(buffer: &JsValue) -> bool {
     *buffer == memory().buffer()
 }
 
-/// The length of a typed array (0 once detached).
+/// The length of a typed array; an error for one whose buffer was detached
+/// (a `.data` view kept across a memory growth or a `free()`).
 pub(crate) fn typed_len(value: &JsValue) -> JsResult<usize> {
-    match value.unchecked_ref::<AnyTypedArray>().typed_length() {
+    let t = value.unchecked_ref::<AnyTypedArray>();
+    match t.typed_length() {
+        Ok(0.0) if t.typed_buffer().is_ok_and(|b| ByteView::over(&b).is_err()) => Err(invalid(
+            "a typed array was detached (wasm memory grew, or a WasmArray was freed, after it was made): read .data again",
+        )),
         // Exact: an integer below 2^32.
         Ok(n) if n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => Ok(n as usize),
         Ok(n) => Err(invalid(format!(

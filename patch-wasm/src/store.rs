@@ -17,12 +17,52 @@ use crate::error::{JsResult, error, invalid};
 
 /// Where an array lives in the store. `repr(C)`: `WasmArray` is this
 /// handle, and its bytes are read back from wasm memory to recognise a
-/// genuine `WasmArray` argument (see `input.rs`).
+/// genuine `WasmArray` argument (see `input.rs`); `check` makes 12 bytes
+/// that merely happen to hold a live slot and generation (a pointer a few
+/// bytes off, other data) fail to pass for a handle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(C)]
 pub(crate) struct Handle {
     pub(crate) slot: u32,
     pub(crate) generation: u32,
+    pub(crate) check: u32,
+}
+
+impl Handle {
+    /// The handle of `slot` at `generation`, with its check word.
+    pub(crate) fn new(slot: u32, generation: u32) -> Handle {
+        Handle {
+            slot,
+            generation,
+            check: check_word(slot, generation),
+        }
+    }
+
+    /// Whether the check word is the one of this slot and generation.
+    pub(crate) fn is_consistent(&self) -> bool {
+        self.check == check_word(self.slot, self.generation)
+    }
+}
+
+thread_local! {
+    /// A per-instance secret mixed into every check word, from
+    /// `Math.random()` (so the words are not the same in every program).
+    static SECRET: u32 = {
+        // Exact: a double in [0, 1) times 2^32 is below 2^32.
+        (js_sys::Math::random() * 4_294_967_296.0) as u32
+    };
+}
+
+/// A 32-bit mix (a multiply-xorshift) of the slot, the generation and the
+/// secret.
+fn check_word(slot: u32, generation: u32) -> u32 {
+    let secret = SECRET.with(|s| *s);
+    let mut h = (u64::from(slot) << 32 | u64::from(generation)) ^ u64::from(secret).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    h ^= h >> 33;
+    // The low half of the mix.
+    h as u32
 }
 
 /// An array in the store: dtype, shape and elements (C order).
@@ -87,10 +127,7 @@ impl Store {
             // Generation 0 is never handed out (it marks probes and fresh slots).
             s.generation = s.generation.wrapping_add(1).max(1);
             s.entry = Some(entry);
-            return Ok(Handle {
-                slot,
-                generation: s.generation,
-            });
+            return Ok(Handle::new(slot, s.generation));
         }
         let slot = u32::try_from(self.slots.len())
             .ok()
@@ -106,10 +143,7 @@ impl Store {
             generation: 1,
             entry: Some(entry),
         });
-        Ok(Handle {
-            slot,
-            generation: 1,
-        })
+        Ok(Handle::new(slot, 1))
     }
 
     /// Frees the array of `handle`; false when it was already freed.
@@ -188,10 +222,7 @@ impl Store {
                 let first = (addr - start) / size;
                 Part {
                     // Slots are counted by a u32 (checked in `insert`).
-                    handle: Handle {
-                        slot: slot as u32,
-                        generation: s.generation,
-                    },
+                    handle: Handle::new(slot as u32, s.generation),
                     range: Some(first..first + len),
                 }
             })
@@ -235,11 +266,10 @@ impl Store {
         if d.generation != s.generation {
             return Err(freed());
         }
-        let all = 0..buf.len();
-        let read = src.range.clone().unwrap_or(all.clone());
-        let write = dst.range.clone().unwrap_or(all);
+        let read = src.range.clone().unwrap_or(all_of(buf));
+        let write = dst.range.clone().unwrap_or(all_of(buf));
         let shape = src.shape(shape);
-        let whole = src.range.is_none() && dst.range.is_none();
+        let whole = read == all_of(buf) && write == all_of(buf);
         let (r, w) = buf.split(read.clone(), write.clone()).ok_or_else(|| {
             let message = if whole {
                 "the source and the destination are the same WasmArray; a copy cannot read and write one buffer".to_string()
@@ -263,6 +293,10 @@ impl Store {
             },
         )
     }
+}
+
+fn all_of(buf: &Buf) -> Range<usize> {
+    0..buf.len()
 }
 
 thread_local! {

@@ -84,11 +84,11 @@ test('frame follows tf.signal.frame, with and without padEnd', () => {
     const signal = Float32Array.from({ length: len }, (_, i) => i * 0.5);
     for (const padEnd of [false, true]) {
       const expected = ref.frame(signal, frameLen, hop, padEnd, -2);
-      const fromTyped = frame(signal, frameLen, hop, { padEnd, padValue: -2 });
+      const fromTyped = frame(signal, frameLen, hop, { padEnd, fill: -2 });
       assert.deepEqual(fromTyped.shape, [expected.n, frameLen], `${len} ${frameLen} ${hop} ${padEnd}`);
       assert.deepEqual(Array.from(fromTyped.data), expected.data);
       const wasm = WasmArray.fromTypedArray('float32', [len], signal);
-      assert.deepEqual(Array.from(frame(wasm, frameLen, hop, { padEnd, padValue: -2 }).data), expected.data);
+      assert.deepEqual(Array.from(frame(wasm, frameLen, hop, { padEnd, fill: -2 }).data), expected.data);
       // overlapAdd is its fold.
       const added = overlapAdd(fromTyped, frameLen, hop);
       assert.deepEqual(Array.from(added.data), ref.overlapAdd(expected.data, frameLen, hop));
