@@ -270,12 +270,13 @@ pub(crate) fn array_items<T>(
         // Grown as items pass their check (not reserved for `len` up front,
         // so that a long array whose first item is bad costs nothing).
         if out.len() == out.capacity() {
-            out.try_reserve(out.len().max(16).min(len - i)).map_err(|_| {
-                error(
-                    ErrorKind::Allocation,
-                    format!("cannot hold the {len} entries of {what}"),
-                )
-            })?;
+            out.try_reserve(out.len().max(16).min(len - i))
+                .map_err(|_| {
+                    error(
+                        ErrorKind::Allocation,
+                        format!("cannot hold the {len} entries of {what}"),
+                    )
+                })?;
         }
         out.push(v);
     }

@@ -11,7 +11,10 @@ use crate::fill;
 use crate::store::{Dst, Src};
 
 /// Copies the patches of `src` into `dst` (same element type) with
-/// `fill` as the constant of constant padding.
+/// `fill` as the constant of constant padding. Not inlined: the
+/// dispatch over the element types (and patch-core's kernels under it)
+/// stays in one place in the binary, whichever call reaches it.
+#[inline(never)]
 pub(crate) fn extract_into(
     plan: &Plan,
     src: Src<'_>,
@@ -28,7 +31,9 @@ pub(crate) fn extract_into(
     )
 }
 
-/// Folds float `patches` into `out` (same float type).
+/// Folds float `patches` into `out` (same float type). Not inlined, as
+/// [`extract_into`].
+#[inline(never)]
 pub(crate) fn fold_into(
     plan: &Plan,
     patches: Src<'_>,

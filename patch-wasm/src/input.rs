@@ -283,10 +283,13 @@ pub(crate) fn with_input<R>(input: Input, f: impl FnOnce(Src<'_>) -> JsResult<R>
 /// JavaScript memory is copied in first, and a destination typed array in
 /// JavaScript memory gets the result in one copy out once `f` succeeded,
 /// so nothing is written to it on failure.
+///
+/// `f` is taken as a trait object so that this function (the staging and
+/// copying around every `*Into` call) is compiled once, not per caller.
 pub(crate) fn with_into(
     src: Input,
     dst: Input,
-    f: impl FnOnce(Src<'_>, Dst<'_>) -> JsResult<()>,
+    f: &mut dyn FnMut(Src<'_>, Dst<'_>) -> JsResult<()>,
 ) -> JsResult<()> {
     let src = Source::new(src)?;
     let mut dst = match dst {

@@ -162,7 +162,7 @@ pub fn frame_into(
     let signal = input(&signal, "signal")?;
     let out = input(&out, "out")?;
     let fill = framing.fill(signal.dtype()?)?;
-    with_into(signal, out, |signal, out| {
+    with_into(signal, out, &mut |signal, out| {
         same_elements(&signal, &out)?;
         framing.write(signal, out, fill)
     })
@@ -184,7 +184,9 @@ fn same_elements(src: &Src<'_>, dst: &Dst<'_>) -> JsResult<()> {
     }
 }
 
-/// Adds `frames` into `out` at `hop` intervals.
+/// Adds `frames` into `out` at `hop` intervals (not inlined, as
+/// `copy::extract_into`).
+#[inline(never)]
 fn overlap_add_into(frames: Src<'_>, out: Dst<'_>, frame_len: usize, hop: usize) -> JsResult<()> {
     float_frames(frames.dtype)?;
     same_elements(&frames, &out)?;
@@ -266,7 +268,7 @@ pub fn overlap_add_into_js(
     let hop = args::uint(&hop, "hop")?;
     let frames = input(&frames, "frames")?;
     let out = input(&out, "out")?;
-    with_into(frames, out, |frames, out| {
+    with_into(frames, out, &mut |frames, out| {
         overlap_add_into(frames, out, frame_len, hop)
     })
 }

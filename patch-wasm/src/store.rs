@@ -57,7 +57,8 @@ thread_local! {
 /// secret.
 fn check_word(slot: u32, generation: u32) -> u32 {
     let secret = SECRET.with(|s| *s);
-    let mut h = (u64::from(slot) << 32 | u64::from(generation)) ^ u64::from(secret).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut h = (u64::from(slot) << 32 | u64::from(generation))
+        ^ u64::from(secret).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     h ^= h >> 33;
     h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
     h ^= h >> 33;

@@ -548,7 +548,7 @@ impl PatchView {
             check_dtype(dtype, *d, "dst")?;
         }
         let state = self.state()?;
-        with_into(src, dst, |src, dst| {
+        with_into(src, dst, &mut |src, dst| {
             check_dtype(dtype, src.dtype, "src")?;
             check_dtype(dtype, dst.dtype, "dst")?;
             extract_into(&state.plan, src, dst, order, fill)
@@ -622,7 +622,7 @@ impl PatchView {
         let patches = input(&patches, "patches")?;
         let out = input(&out, "out")?;
         let state = self.state()?;
-        with_into(patches, out, |src, dst| {
+        with_into(patches, out, &mut |src, dst| {
             fold_into(&state.plan, src, dst, order, &reduce)
         })
     }
