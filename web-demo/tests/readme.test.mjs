@@ -61,13 +61,17 @@ test('every html block of the READMEs runs in Chromium without an error', T, asy
   for (const readme of READMES) {
     for (const [n, b] of blocks(readme, 'html').entries()) {
       const name = `${blockName(readme, n)}.html`;
-      fs.writeFileSync(path.join(root, name), `<!doctype html>\n<meta charset="utf-8">\n${b.code}`);
+      // The block as the body of a page (no favicon request: it would 404).
+      fs.writeFileSync(path.join(root, name), `<!doctype html>\n<meta charset="utf-8">\n<link rel="icon" href="data:,">\n${b.code}`);
       const page = await browser.newPage();
       const problems = [];
       page.on('console', (m) => {
         if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
       });
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+      page.on('response', (r) => {
+        if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
+      });
       const logged = page.waitForEvent('console', { predicate: (m) => m.type() === 'log', timeout: 30_000 });
       await page.goto(url + name);
       const log = await logged.catch((e) => {
