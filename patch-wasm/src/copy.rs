@@ -11,10 +11,7 @@ use crate::fill;
 use crate::store::{Dst, Src};
 
 /// Copies the patches of `src` into `dst` (same element type) with
-/// `fill` as the constant of constant padding. Not inlined: the
-/// dispatch over the element types (and patch-core's kernels under it)
-/// stays in one place in the binary, whichever call reaches it.
-#[inline(never)]
+/// `fill` as the constant of constant padding.
 pub(crate) fn extract_into(
     plan: &Plan,
     src: Src<'_>,
@@ -31,9 +28,7 @@ pub(crate) fn extract_into(
     )
 }
 
-/// Folds float `patches` into `out` (same float type). Not inlined, as
-/// [`extract_into`].
-#[inline(never)]
+/// Folds float `patches` into `out` (same float type).
 pub(crate) fn fold_into(
     plan: &Plan,
     patches: Src<'_>,
@@ -46,22 +41,23 @@ pub(crate) fn fold_into(
         (patches.elements, out.elements),
         (x, y) => plan.fold_into(x, y, order, reduce).js(),
         [F32, F64],
-        float_patches(dtype).and_then(|()| Err(error(
+        require_float(dtype, "fold", "patches").and_then(|()| Err(error(
             ErrorKind::UnsupportedDtype,
             format!("the patches hold {} but the output holds {}", dtype.name(), out_dtype.name()),
         )))
     )
 }
 
-/// Refuses integer patches: folds average and weight, in float32 or float64.
-pub(crate) fn float_patches(dtype: JsDType) -> JsResult<()> {
+/// Refuses integer elements where `call` (`fold`, `overlapAdd`) needs
+/// float `what` (patches, frames): it averages, weights or sums them.
+pub(crate) fn require_float(dtype: JsDType, call: &str, what: &str) -> JsResult<()> {
     if dtype.core().is_float() {
         Ok(())
     } else {
         Err(error(
             ErrorKind::UnsupportedDtype,
             format!(
-                "fold needs float32 or float64 patches, got {}",
+                "{call} needs float32 or float64 {what}, got {}",
                 dtype.name()
             ),
         ))

@@ -300,10 +300,10 @@ pub(crate) fn with_into(
     };
     with_store(|s| match (&src, &mut dst) {
         (Source::Stored(a), Target::Stored(b)) => s.pair(a, b, f),
-        (Source::Stored(a), Target::Staged(dtype, buf, _)) => f(s.src(a)?, staged(*dtype, buf)?),
+        (Source::Stored(a), Target::Staged(dtype, buf, _)) => f(s.src(a)?, Dst::of(*dtype, buf)?),
         (Source::Copied(d, a), Target::Stored(b)) => f(Source::copied(*d, a)?, s.dst(b)?),
         (Source::Copied(d, a), Target::Staged(dtype, buf, _)) => {
-            f(Source::copied(*d, a)?, staged(*dtype, buf)?)
+            f(Source::copied(*d, a)?, Dst::of(*dtype, buf)?)
         }
     })?;
     match &dst {
@@ -317,11 +317,4 @@ pub(crate) fn with_into(
 enum Target {
     Stored(Part),
     Staged(JsDType, Buf, JsValue),
-}
-
-fn staged(dtype: JsDType, buf: &mut Buf) -> JsResult<Dst<'_>> {
-    Ok(Dst {
-        dtype,
-        elements: buf.part_mut(&None)?,
-    })
 }

@@ -6,13 +6,13 @@ use wasm_bindgen::prelude::*;
 
 use crate::args::{self, get};
 use crate::array::WasmArray;
-use crate::buf::{Buf, same_type};
+use crate::buf::same_type;
 use crate::copy;
 use crate::dtype::JsDType;
 use crate::error::{JsResult, OrThrow, error};
 use crate::fill;
 use crate::input::{input, with_input, with_into};
-use crate::store::{Dst, Entry, Src};
+use crate::store::{Dst, Entry, Src, written};
 
 /// The checked arguments of `frame` and `frameInto`.
 struct Framing {
@@ -128,19 +128,10 @@ pub fn frame_signal(
                 ),
             )
         })?;
-        let mut buf = Buf::zeroed(dtype, len)?;
-        framing.write(
-            signal,
-            Dst {
-                dtype,
-                elements: buf.part_mut(&None)?,
-            },
-            fill,
-        )?;
         Ok(Entry {
             dtype,
             shape: vec![n, framing.frame_len],
-            buf,
+            buf: written(dtype, len, |out| framing.write(signal, out, fill))?,
         })
     })?;
     WasmArray::adopt(entry)
@@ -184,11 +175,9 @@ fn same_elements(src: &Src<'_>, dst: &Dst<'_>) -> JsResult<()> {
     }
 }
 
-/// Adds `frames` into `out` at `hop` intervals (not inlined, as
-/// `copy::extract_into`).
-#[inline(never)]
+/// Adds `frames` into `out` at `hop` intervals.
 fn overlap_add_into(frames: Src<'_>, out: Dst<'_>, frame_len: usize, hop: usize) -> JsResult<()> {
-    float_frames(frames.dtype)?;
+    copy::require_float(frames.dtype, "overlapAdd", "frames")?;
     same_elements(&frames, &out)?;
     same_type!(
         (frames.elements, out.elements),
@@ -196,21 +185,6 @@ fn overlap_add_into(frames: Src<'_>, out: Dst<'_>, frame_len: usize, hop: usize)
         [F32, F64],
         Err(error(ErrorKind::UnsupportedDtype, "frames and out hold different element types"))
     )
-}
-
-/// Refuses integer frames: overlap-add sums in float32 or float64.
-fn float_frames(dtype: JsDType) -> JsResult<()> {
-    if dtype.core().is_float() {
-        Ok(())
-    } else {
-        Err(error(
-            ErrorKind::UnsupportedDtype,
-            format!(
-                "overlapAdd needs float32 or float64 frames, got {}",
-                dtype.name()
-            ),
-        ))
-    }
 }
 
 /// Adds frames back together at `hop` intervals, like
@@ -230,22 +204,14 @@ pub fn overlap_add(
     let frames = input(&frames, "frames")?;
     let entry = with_input(frames, |frames| {
         let dtype = frames.dtype;
-        float_frames(dtype)?;
+        copy::require_float(dtype, "overlapAdd", "frames")?;
         let len = patch_core::overlap_add_len(frames.elements.len(), frame_len, hop).js()?;
-        let mut buf = Buf::zeroed(dtype, len)?;
-        overlap_add_into(
-            frames,
-            Dst {
-                dtype,
-                elements: buf.part_mut(&None)?,
-            },
-            frame_len,
-            hop,
-        )?;
         Ok(Entry {
             dtype,
             shape: vec![len],
-            buf,
+            buf: written(dtype, len, |out| {
+                overlap_add_into(frames, out, frame_len, hop)
+            })?,
         })
     })?;
     WasmArray::adopt(entry)

@@ -104,6 +104,28 @@ pub(crate) struct Dst<'a> {
     pub(crate) elements: BufMut<'a>,
 }
 
+impl Dst<'_> {
+    /// All of `buf`, which holds `dtype` elements, to write.
+    pub(crate) fn of(dtype: JsDType, buf: &mut Buf) -> JsResult<Dst<'_>> {
+        Ok(Dst {
+            dtype,
+            elements: buf.part_mut(&None)?,
+        })
+    }
+}
+
+/// A new buffer of `n` elements of `dtype`, written by `f` (the output
+/// of every allocating call: `extract`, `fold`, `frame`, `overlapAdd`).
+pub(crate) fn written(
+    dtype: JsDType,
+    n: usize,
+    f: impl FnOnce(Dst<'_>) -> JsResult<()>,
+) -> JsResult<Buf> {
+    let mut buf = Buf::zeroed(dtype, n)?;
+    f(Dst::of(dtype, &mut buf)?)?;
+    Ok(buf)
+}
+
 struct Slot {
     generation: u32,
     entry: Option<Entry>,

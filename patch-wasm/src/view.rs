@@ -13,13 +13,12 @@ use wasm_bindgen::prelude::*;
 
 use crate::args::{self, describe, get};
 use crate::array::{WasmArray, check_dtype, signed_sizes, sizes};
-use crate::buf::Buf;
-use crate::copy::{extract_into, float_patches, fold_into};
+use crate::copy::{extract_into, fold_into, require_float};
 use crate::dtype::JsDType;
 use crate::error::{JsResult, OrThrow, invalid};
 use crate::fill;
 use crate::input::{Input, input, wasm_input, with_input, with_into};
-use crate::store::{Dst, Entry, with_store};
+use crate::store::{Entry, with_store, written};
 use crate::summary;
 
 const OPTION_KEYS: &[&str] = &["shape", "dtype", "axes", "strides", "offset", "padding"];
@@ -504,18 +503,9 @@ impl PatchView {
         let buf = with_store(|s| {
             let src = s.src(&src)?;
             check_dtype(dtype, src.dtype, "src")?;
-            let mut out = Buf::zeroed(dtype, plan.copy_len())?;
-            extract_into(
-                plan,
-                src,
-                Dst {
-                    dtype,
-                    elements: out.part_mut(&None)?,
-                },
-                order,
-                fill,
-            )?;
-            Ok(out)
+            written(dtype, plan.copy_len(), |out| {
+                extract_into(plan, src, out, order, fill)
+            })
         })?;
         WasmArray::adopt(Entry {
             dtype,
@@ -579,22 +569,12 @@ impl PatchView {
         let plan = &state.plan;
         let entry = with_input(patches, |src| {
             let dtype = src.dtype;
-            float_patches(dtype)?;
-            let mut out = Buf::zeroed(dtype, plan.layout().num_elements())?;
-            fold_into(
-                plan,
-                src,
-                Dst {
-                    dtype,
-                    elements: out.part_mut(&None)?,
-                },
-                order,
-                &reduce,
-            )?;
+            require_float(dtype, "fold", "patches")?;
+            let n = plan.layout().num_elements();
             Ok(Entry {
                 dtype,
                 shape: plan.layout().shape().to_vec(),
-                buf: out,
+                buf: written(dtype, n, |out| fold_into(plan, src, out, order, &reduce))?,
             })
         })?;
         WasmArray::adopt(entry)
