@@ -69,9 +69,11 @@ pub(crate) fn signed_sizes(values: &[isize]) -> Array {
 /// `free()` releases the elements at once (the garbage collector does it
 /// for arrays that are never freed); afterwards every member throws
 /// `invalid argument: the WasmArray was freed`, and `free()` again does
-/// nothing. Freeing also detaches every `.data` view made before (of any
-/// array): a view kept across `free()` reads nothing and writes nowhere,
-/// instead of aliasing whatever is allocated in the freed memory next.
+/// nothing. Freeing an array whose `.data` (or `.ptr`) was read also
+/// detaches every view of WebAssembly memory made before, of any array: a
+/// `.data` view kept across `free()` would otherwise alias whatever is
+/// allocated in the freed bytes next; detached, it reads nothing and
+/// writes nowhere.
 // `repr(C)`: the object is its handle, read back from wasm memory by `input.rs`.
 #[wasm_bindgen]
 #[repr(C)]
@@ -87,10 +89,13 @@ impl Drop for WasmArray {
     }
 }
 
-/// Frees the elements of `handle` (if still live) and detaches every view
-/// of wasm memory, so that no old `.data` view aliases the freed memory.
+/// Frees the elements of `handle` (if still live) and, when JavaScript
+/// may hold a view of them (`.data` or `.ptr` was read), detaches every
+/// view of wasm memory, so that no old view aliases the freed memory.
+/// (Detaching costs about 1.5 us per call, the new `memory.buffer` and the
+/// views wasm-bindgen then makes again, so arrays never viewed skip it.)
 fn release(handle: Handle) {
-    if let Ok(true) = with_store(|s| Ok(s.remove(handle))) {
+    if let Ok(Some(true)) = with_store(|s| Ok(s.remove(handle))) {
         detach_views();
     }
 }
@@ -244,7 +249,7 @@ impl WasmArray {
     /// views the same bytes as `data`).
     #[wasm_bindgen(getter)]
     pub fn ptr(&self) -> Result<usize, JsValue> {
-        self.read(|e| e.buf.addr())
+        with_store(|s| Ok(s.viewed(self.handle)?.buf.addr()))
     }
 
     /// A typed array of the dtype's class (`Uint8ClampedArray` for
@@ -253,11 +258,16 @@ impl WasmArray {
     ///
     /// Created afresh on every access: an allocation in WebAssembly may grow
     /// the memory, which detaches every view made before (its `length`
-    /// becomes 0), and `free()` of any array detaches them on purpose. Do
-    /// not keep it across calls that allocate or free.
+    /// becomes 0), and `free()` of an array whose `.data` was read detaches
+    /// them on purpose. Do not keep it across calls that allocate or free:
+    /// a view kept across this array's `free()` would otherwise alias
+    /// whatever is allocated in its bytes next.
     #[wasm_bindgen(getter, unchecked_return_type = "DataOf<D>")]
     pub fn data(&self) -> Result<JsValue, JsValue> {
-        let (dtype, addr, len) = self.read(|e| (e.dtype, e.buf.addr(), e.buf.len()))?;
+        let (dtype, addr, len) = with_store(|s| {
+            let e = s.viewed(self.handle)?;
+            Ok((e.dtype, e.buf.addr(), e.buf.len()))
+        })?;
         Ok(memory_view(dtype, addr, len))
     }
 
@@ -274,9 +284,10 @@ impl WasmArray {
 
     /// Releases the elements now (without waiting for the garbage
     /// collector). Afterwards every member throws `invalid argument: the
-    /// WasmArray was freed`; calling `free()` again does nothing. Every
-    /// typed array viewing wasm memory made before (`.data` of this or any
-    /// array) is detached, so a kept view cannot alias the next allocation.
+    /// WasmArray was freed`; calling `free()` again does nothing. When this
+    /// array's `.data` or `.ptr` was read, every typed array viewing wasm
+    /// memory made before (of this or any array) is detached, so that a
+    /// kept `.data` view cannot alias the next allocation.
     pub fn free(&self) {
         release(self.handle);
     }

@@ -31,7 +31,7 @@ use crate::array::WasmArray;
 use crate::buf::Buf;
 use crate::dtype::JsDType;
 use crate::error::{JsResult, invalid};
-use crate::memory::{AnyTypedArray, copy_in, copy_out, is_memory_buffer, read_u32, typed_len};
+use crate::memory::{AnyTypedArray, copy_in, copy_out, is_memory_buffer, read_u32s, typed_len};
 use crate::store::{Dst, Handle, Part, Src, freed, with_store};
 
 #[wasm_bindgen]
@@ -79,10 +79,7 @@ impl Class {
             .ok_or_else(broken)?;
         let offset = (0..SEARCH_BYTES / 4)
             .map(|i| f64::from(i * 4))
-            .find(|&off| {
-                read_u32(ptr + off) == Some(PROBE.slot)
-                    && read_u32(ptr + off + 4.0) == Some(PROBE.generation)
-            })
+            .find(|&off| read_u32s(ptr + off) == Some([PROBE.slot, PROBE.generation]))
             .ok_or_else(broken)?;
         Ok(Class { prototype, offset })
     }
@@ -96,17 +93,13 @@ impl Class {
         let Some(ptr) = ptr.as_f64().filter(|p| *p > 0.0) else {
             return Ok(None);
         };
-        let at = ptr + self.offset;
-        let word = |i: f64| read_u32(at + 4.0 * i);
-        Ok(match (word(0.0), word(1.0), word(2.0)) {
-            (Some(slot), Some(generation), Some(check)) => Some(Handle {
+        Ok(read_u32s(ptr + self.offset)
+            .map(|[slot, generation, check]| Handle {
                 slot,
                 generation,
                 check,
             })
-            .filter(Handle::is_consistent),
-            _ => None,
-        })
+            .filter(Handle::is_consistent))
     }
 }
 

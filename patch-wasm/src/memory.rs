@@ -44,17 +44,22 @@ pub(crate) fn detach_views() {
     memory().grow(0);
 }
 
-/// The `u32` (little-endian) at byte address `addr` of wasm memory, read
-/// through JavaScript (so any address is safe to ask for); `None` when
-/// `addr` is unaligned or outside the memory.
-pub(crate) fn read_u32(addr: f64) -> Option<u32> {
+/// The `N` little-endian `u32`s from byte address `addr` of wasm memory,
+/// read through JavaScript (so any address is safe to ask for); `None`
+/// when `addr` is unaligned or the words leave the memory.
+pub(crate) fn read_u32s<const N: usize>(addr: f64) -> Option<[u32; N]> {
     let buffer: js_sys::ArrayBuffer = memory().buffer().unchecked_into();
-    let len = buffer.byte_length();
-    let ok = addr >= 0.0 && addr.fract() == 0.0 && addr + 4.0 <= f64::from(len);
+    let bytes = 4 * N as u32;
+    let fits = addr >= 0.0
+        && addr.fract() == 0.0
+        && addr + f64::from(bytes) <= f64::from(buffer.byte_length());
     // Exact: an integer below the memory size (< 2^32).
     let addr = addr as u32;
-    (ok && addr.is_multiple_of(4))
-        .then(|| js_sys::DataView::new(&buffer, addr as usize, 4).get_uint32_endian(0, true))
+    if !fits || !addr.is_multiple_of(4) {
+        return None;
+    }
+    let view = js_sys::DataView::new(&buffer, addr as usize, bytes as usize);
+    Some(std::array::from_fn(|i| view.get_uint32_endian(4 * i, true)))
 }
 
 #[wasm_bindgen]

@@ -129,6 +129,9 @@ pub(crate) fn written(
 struct Slot {
     generation: u32,
     entry: Option<Entry>,
+    /// Whether JavaScript may hold a view of the elements (`.data` or
+    /// `.ptr` was read), so that freeing them must detach the views.
+    viewed: bool,
 }
 
 /// Every live `WasmArray`'s elements.
@@ -150,6 +153,7 @@ impl Store {
             // Generation 0 is never handed out (it marks probes and fresh slots).
             s.generation = s.generation.wrapping_add(1).max(1);
             s.entry = Some(entry);
+            s.viewed = false;
             return Ok(Handle::new(slot, s.generation));
         }
         let slot = u32::try_from(self.slots.len())
@@ -165,21 +169,35 @@ impl Store {
         self.slots.push(Slot {
             generation: 1,
             entry: Some(entry),
+            viewed: false,
         });
         Ok(Handle::new(slot, 1))
     }
 
-    /// Frees the array of `handle`; false when it was already freed.
-    pub(crate) fn remove(&mut self, handle: Handle) -> bool {
+    /// Frees the array of `handle`: `Some(viewed)` (whether JavaScript may
+    /// hold a view of its elements), `None` when it was already freed.
+    pub(crate) fn remove(&mut self, handle: Handle) -> Option<bool> {
         match self.slots.get_mut(handle.slot as usize) {
             Some(s) if s.generation == handle.generation && s.entry.is_some() => {
                 s.entry = None;
                 // Reserved in `insert`: one free entry per slot.
                 self.free.push(handle.slot);
-                true
+                Some(s.viewed)
             }
-            _ => false,
+            _ => None,
         }
+    }
+
+    /// The array behind `handle`, whose elements JavaScript is about to
+    /// get a view of.
+    pub(crate) fn viewed(&mut self, handle: Handle) -> JsResult<&Entry> {
+        let s = self
+            .slots
+            .get_mut(handle.slot as usize)
+            .filter(|s| s.generation == handle.generation && s.entry.is_some())
+            .ok_or_else(freed)?;
+        s.viewed = true;
+        s.entry.as_ref().ok_or_else(freed)
     }
 
     /// Whether `handle` names a live array.

@@ -290,5 +290,10 @@ test('17: a .data view kept across free() aliases nothing allocated afterwards',
   assert.equal(stale[0], undefined);
   assert.ok(next.data.every((v) => v === 0), 'the next allocation is untouched');
   refuses(() => a.data, 'invalid argument: the WasmArray was freed');
+  // Freeing an array whose elements were never viewed detaches nothing.
+  const unseen = new WasmArray('float32', [1000]);
+  const live = next.data; // made after the last allocation
+  unseen.free();
+  assert.equal(live.length, 1000, 'no view of an unseen array can exist: nothing to detach');
   b.check('stale view');
 });
