@@ -3,7 +3,14 @@
 //!
 //! JavaScript numbers are doubles: every count, size and index is checked to
 //! be an integer in range here, before anything reaches patch-core, instead
-//! of being truncated or wrapped by the ABI.
+//! of being truncated or wrapped by the ABI. Number *arguments* of methods
+//! come in as `JsValue`s and are checked the same way (an `f64` parameter
+//! would let wasm-bindgen coerce `'1'`, `null`, `true` or `[2]`).
+//!
+//! Arrays are read by their `length` first, checked against a limit (at
+//! most [`MAX_RANK`] entries per axis list, or what the caller expects),
+//! before any element is read, and then one element at a time, stopping at
+//! the first bad one: `new Array(1e8)` costs nothing.
 //!
 //! Every read of a caller's object goes through a function that catches
 //! JavaScript exceptions (`Reflect.get`, `Object.keys` and `Array.isArray`
@@ -12,9 +19,8 @@
 //! object a method was called on borrowed for good.
 
 use js_sys::{Object, Reflect};
-use wasm_bindgen::prelude::*;
-
 use patch_core::ErrorKind;
+use wasm_bindgen::prelude::*;
 
 use crate::error::{JsResult, error, invalid};
 

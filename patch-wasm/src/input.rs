@@ -6,16 +6,18 @@
 //!
 //! A `WasmArray` object made by this module is wasm-bindgen's wrapper: an
 //! instance of the `WasmArray` class whose `__wbg_ptr` is the address of
-//! the Rust `WasmArray` (a [`Handle`]) that wasm-bindgen boxed for it. An
-//! argument is taken as a `WasmArray` only when it is an instance of that
-//! class **and** the 8 bytes at that address, read through JavaScript (so
-//! no address, however forged, is ever dereferenced by Rust), are the
-//! handle of a live array of the store. An object with a `__patchHandle`
-//! or `__wbg_ptr` key, a Proxy, or an object made with
-//! `Object.create(WasmArray.prototype)` is therefore refused, and a freed
-//! array is reported as freed. (What the platform cannot prevent: a caller
-//! who copies a live array's `__wbg_ptr` onto an impostor gets that same
-//! live array, exactly as wasm-bindgen's own methods would treat it.)
+//! the Rust `WasmArray` (a [`Handle`]: slot, generation and a check word)
+//! that wasm-bindgen boxed for it. An argument is taken as a `WasmArray`
+//! only when it is an instance of that class **and** the 12 bytes at that
+//! address, read through JavaScript (so no address, however forged, is ever
+//! dereferenced by Rust), are a consistent handle of a live array of the
+//! store. A plain object with a `__patchHandle` or `__wbg_ptr` key, an
+//! object made with `Object.create(WasmArray.prototype)` (with or without a
+//! forged `__wbg_ptr`) is therefore refused, and a freed array is reported
+//! as freed. (What the platform cannot prevent: a transparent Proxy of a
+//! live array, or an impostor carrying a copy of a live array's
+//! `__wbg_ptr`, is that same live array, exactly as wasm-bindgen's own
+//! methods treat it; it never reaches another array or freed memory.)
 //!
 //! Where wasm-bindgen puts the handle inside its box is measured once, on
 //! a probe array, by finding the probe's bytes (see [`Class::measure`]);
