@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
 # Builds the npm package `patch-wasm` into patch-wasm/pkg/:
 #
-#   pkg/package.json        name, version, exports (node -> node/, default -> web/), types
-#   pkg/web/patch_wasm.js   ES module for browsers (no bundler): `await init()` first
-#   pkg/node/patch_wasm.js  Node build (CommonJS, loads the .wasm synchronously)
-#   pkg/{web,node}/patch_wasm_bg.wasm, patch_wasm.d.ts
+#   pkg/package.json         name, version, exports (below), types
+#   pkg/patch_wasm_bg.wasm   the WebAssembly module, one copy for both builds
+#   pkg/web/patch_wasm.js    ES module for browsers (no bundler): `await init()` first
+#   pkg/node/patch_wasm.js   Node build, CommonJS (`require`), loads the .wasm synchronously
+#   pkg/node/patch_wasm.mjs  Node build, ES module (`import`): re-exports the CommonJS one
+#   pkg/{web,node}/patch_wasm.d.ts, node/patch_wasm.d.mts: the types of each entry
+#
+# package.json `exports` of ".": node -> import (node/patch_wasm.mjs) or
+# require (node/patch_wasm.js), browser and default -> web/patch_wasm.js,
+# each with its types; "./web" is the browser build by name.
 #
 # Two wasm-pack runs (--target web and --target nodejs) of one cargo build,
 # in `--mode no-install`: the wasm-bindgen on PATH must match the crate's
 # pin, nothing is downloaded, and wasm-opt is off (Cargo.toml metadata).
+# finish-pkg.mjs then makes one package of them (see its header).
+#
+# Tarballs in pkg/ (`npm pack` run there) are kept across rebuilds: they
+# are moved into the new pkg/ (npm never packs them: `files` lists what
+# the package holds).
 #
 # Usage: bash patch-wasm/build.sh [--scalar] [--dev]
 #   --scalar   build without `-C target-feature=+simd128` (default: with it)
@@ -25,7 +36,7 @@ for arg in "$@"; do
     case "$arg" in
         --scalar) SIMD=0 ;;
         --dev) PROFILE=--dev ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
         *) echo "unknown argument: $arg (expected --scalar or --dev)" >&2; exit 2 ;;
     esac
 done
@@ -76,6 +87,9 @@ for target in web nodejs; do
         --out-dir "$out" --out-name patch_wasm --no-pack --no-gitignore
 done
 
+say "finish-pkg.mjs: one .wasm, init() guard, generic types, ES module entry for Node"
+node finish-pkg.mjs "$STAGE"
+
 VERSION=$(sed -n 's/^version = "\(.*\)"/\1/p' ../Cargo.toml | head -n1)
 say "writing package.json (patch-wasm $VERSION)"
 # web/ is an ES module; node/ is CommonJS, which Node 20 imports with named exports.
@@ -92,42 +106,56 @@ cat > "$STAGE/package.json" <<JSON
   "main": "./node/patch_wasm.js",
   "module": "./web/patch_wasm.js",
   "browser": "./web/patch_wasm.js",
-  "types": "./web/patch_wasm.d.ts",
+  "types": "./node/patch_wasm.d.ts",
   "exports": {
     ".": {
       "node": {
-        "types": "./node/patch_wasm.d.ts",
-        "default": "./node/patch_wasm.js"
+        "import": {
+          "types": "./node/patch_wasm.d.mts",
+          "default": "./node/patch_wasm.mjs"
+        },
+        "require": {
+          "types": "./node/patch_wasm.d.ts",
+          "default": "./node/patch_wasm.js"
+        },
+        "default": {
+          "types": "./node/patch_wasm.d.ts",
+          "default": "./node/patch_wasm.js"
+        }
+      },
+      "browser": {
+        "types": "./web/patch_wasm.d.ts",
+        "default": "./web/patch_wasm.js"
       },
       "default": {
         "types": "./web/patch_wasm.d.ts",
         "default": "./web/patch_wasm.js"
       }
     },
+    "./web": {
+      "types": "./web/patch_wasm.d.ts",
+      "default": "./web/patch_wasm.js"
+    },
     "./web/patch_wasm.js": {
       "types": "./web/patch_wasm.d.ts",
       "default": "./web/patch_wasm.js"
     },
-    "./web/patch_wasm_bg.wasm": "./web/patch_wasm_bg.wasm",
-    "./node/patch_wasm.js": {
-      "types": "./node/patch_wasm.d.ts",
-      "default": "./node/patch_wasm.js"
-    },
+    "./patch_wasm_bg.wasm": "./patch_wasm_bg.wasm",
     "./package.json": "./package.json"
   },
   "files": [
     "package.json",
     "README.md",
+    "patch_wasm_bg.wasm",
+    "patch_wasm_bg.wasm.d.ts",
     "web/package.json",
     "web/patch_wasm.js",
     "web/patch_wasm.d.ts",
-    "web/patch_wasm_bg.wasm",
-    "web/patch_wasm_bg.wasm.d.ts",
     "node/package.json",
     "node/patch_wasm.js",
     "node/patch_wasm.d.ts",
-    "node/patch_wasm_bg.wasm",
-    "node/patch_wasm_bg.wasm.d.ts"
+    "node/patch_wasm.mjs",
+    "node/patch_wasm.d.mts"
   ],
   "sideEffects": false,
   "engines": {
@@ -136,10 +164,15 @@ cat > "$STAGE/package.json" <<JSON
 }
 JSON
 cp README.md "$STAGE/README.md"
+# Keep the tarballs a user packed in pkg/.
+for tgz in pkg/*.tgz; do
+    if [ -f "$tgz" ]; then
+        say "keeping $tgz"
+        mv "$tgz" "$STAGE/"
+    fi
+done
 rm -rf pkg
 mv "$STAGE" pkg
 
 say "built $HERE/pkg ($([ "$SIMD" = 1 ] && echo simd128 || echo scalar)):"
-for f in pkg/web/patch_wasm_bg.wasm pkg/node/patch_wasm_bg.wasm; do
-    printf '  %-32s %8d bytes\n' "$f" "$(wc -c <"$f")"
-done
+printf '  %-32s %8d bytes\n' pkg/patch_wasm_bg.wasm "$(wc -c <pkg/patch_wasm_bg.wasm)"

@@ -8,8 +8,9 @@
 //
 //   patch_wasm  the kernel through the JavaScript API (extractInto into a
 //               WasmArray made once; overlapAdd / fold, which return a new
-//               WasmArray: allocating, zeroing and freeing it is included,
-//               the API has no fold-into)
+//               WasmArray: allocating, zeroing and freeing it is included;
+//               foldInto / overlapAddInto exist since, these rows still
+//               time the allocating calls)
 //   memcpy      benchMemcpy: one `memory.copy` of the same output bytes
 //               between two WasmArrays (a Rust `copy_from_slice`, checked to
 //               compile to memory.copy), called like extractInto

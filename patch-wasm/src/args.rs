@@ -3,7 +3,14 @@
 //!
 //! JavaScript numbers are doubles: every count, size and index is checked to
 //! be an integer in range here, before anything reaches patch-core, instead
-//! of being truncated or wrapped by the ABI.
+//! of being truncated or wrapped by the ABI. Number *arguments* of methods
+//! come in as `JsValue`s and are checked the same way (an `f64` parameter
+//! would let wasm-bindgen coerce `'1'`, `null`, `true` or `[2]`).
+//!
+//! Arrays are read by their `length` first, checked against a limit (at
+//! most [`MAX_RANK`] entries per axis list, or what the caller expects),
+//! before any element is read, and then one element at a time, stopping at
+//! the first bad one: `new Array(1e8)` costs nothing.
 //!
 //! Every read of a caller's object goes through a function that catches
 //! JavaScript exceptions (`Reflect.get`, `Object.keys` and `Array.isArray`
@@ -12,9 +19,10 @@
 //! object a method was called on borrowed for good.
 
 use js_sys::{Object, Reflect};
+use patch_core::ErrorKind;
 use wasm_bindgen::prelude::*;
 
-use crate::error::{JsResult, invalid};
+use crate::error::{JsResult, error, invalid};
 
 #[wasm_bindgen]
 extern "C" {
@@ -25,6 +33,10 @@ extern "C" {
     /// `Array.isArray(value)`, exceptions caught (a revoked Proxy throws).
     #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
     fn array_is_array(value: &JsValue) -> Result<bool, JsValue>;
+
+    /// `String(value)`, exceptions caught.
+    #[wasm_bindgen(js_name = String, catch)]
+    fn js_string(value: &JsValue) -> Result<String, JsValue>;
 }
 
 /// Whether `value` is an `Array` (false when asking throws).
@@ -32,8 +44,19 @@ pub(crate) fn is_array(value: &JsValue) -> bool {
     value.is_object() && array_is_array(value).unwrap_or(false)
 }
 
+/// Whether `value` is a revoked `Proxy`: the one object `Array.isArray`
+/// throws for.
+pub(crate) fn is_revoked_proxy(value: &JsValue) -> bool {
+    value.is_object() && array_is_array(value).is_err()
+}
+
 /// The largest integer a double holds exactly (`Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+/// The most axes a shape, a strides list, an axes list or a pads list may
+/// have (numpy's `NPY_MAXDIMS`). Checked before any entry is read, so that
+/// `new Array(1e8)` is refused at once instead of being walked.
+pub(crate) const MAX_RANK: usize = 64;
 
 /// A short description of a JavaScript value for error messages.
 pub(crate) fn describe(value: &JsValue) -> String {
@@ -46,6 +69,9 @@ pub(crate) fn describe(value: &JsValue) -> String {
     if let Some(n) = value.as_f64() {
         return number_text(n);
     }
+    if value.is_bigint() {
+        return format!("{}n", js_text(value));
+    }
     if let Some(b) = value.as_bool() {
         return b.to_string();
     }
@@ -54,8 +80,17 @@ pub(crate) fn describe(value: &JsValue) -> String {
         let more = if short.len() < s.len() { "..." } else { "" };
         return format!("'{short}{more}'");
     }
+    if value.is_symbol() {
+        return "a symbol".into();
+    }
+    if is_revoked_proxy(value) {
+        return "a revoked Proxy".into();
+    }
     if is_array(value) {
         return "an array".into();
+    }
+    if value.is_function() {
+        return "a function".into();
     }
     if value.is_object() {
         if value.is_instance_of::<js_sys::Error>()
@@ -76,17 +111,14 @@ pub(crate) fn describe(value: &JsValue) -> String {
     format!("a {}", value.js_typeof().as_string().unwrap_or_default())
 }
 
-/// A number as JavaScript prints it (integers without `.0`).
+/// A number as JavaScript prints it (`1e+300`, `0.1`, `-Infinity`).
 pub(crate) fn number_text(n: f64) -> String {
-    if n.is_nan() {
-        "NaN".into()
-    } else if n.is_infinite() {
-        if n > 0.0 { "Infinity" } else { "-Infinity" }.into()
-    } else if n.fract() == 0.0 && n.abs() < 1e21 {
-        format!("{}", n as i128)
-    } else {
-        format!("{n}")
-    }
+    js_text(&JsValue::from_f64(n))
+}
+
+/// `String(value)` for a number or a bigint (never throws for those).
+fn js_text(value: &JsValue) -> String {
+    js_string(value).unwrap_or_default()
 }
 
 /// Property `key` of `obj` (`undefined` when absent); a throwing getter is
@@ -111,7 +143,7 @@ pub(crate) fn options(value: &JsValue, what: &str, allowed: &[&str]) -> JsResult
 pub(crate) fn object(value: &JsValue, what: &str, allowed: &[&str]) -> JsResult<Object> {
     let Some(obj) = value
         .dyn_ref::<Object>()
-        .filter(|_| !is_array(value) && !value.is_function())
+        .filter(|_| !is_array(value) && !value.is_function() && !is_revoked_proxy(value))
     else {
         return Err(invalid(format!(
             "{what} must be an object, got {}",
@@ -135,6 +167,7 @@ pub(crate) fn object(value: &JsValue, what: &str, allowed: &[&str]) -> JsResult<
 /// A non-negative integer that fits `usize`.
 pub(crate) fn uint(value: &JsValue, what: &str) -> JsResult<usize> {
     match value.as_f64() {
+        // Exact: an integer no larger than 2^53 converts to u64 unchanged.
         Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_SAFE => usize::try_from(n as u64)
             .map_err(|_| {
                 invalid(format!(
@@ -149,11 +182,6 @@ pub(crate) fn uint(value: &JsValue, what: &str) -> JsResult<usize> {
     }
 }
 
-/// [`uint`] from a plain number argument.
-pub(crate) fn uint_arg(n: f64, what: &str) -> JsResult<usize> {
-    uint(&JsValue::from_f64(n), what)
-}
-
 /// An optional non-negative integer with a default.
 pub(crate) fn uint_or(value: &JsValue, what: &str, default: usize) -> JsResult<usize> {
     if value.is_undefined() {
@@ -166,6 +194,7 @@ pub(crate) fn uint_or(value: &JsValue, what: &str, default: usize) -> JsResult<u
 /// A (possibly negative) integer that fits `isize`.
 pub(crate) fn int(value: &JsValue, what: &str) -> JsResult<isize> {
     match value.as_f64() {
+        // Exact: an integer of magnitude at most 2^53 converts to i64 unchanged.
         Some(n) if n.fract() == 0.0 && n.abs() <= MAX_SAFE => {
             isize::try_from(n as i64).map_err(|_| {
                 invalid(format!(
@@ -198,42 +227,91 @@ pub(crate) fn boolean(value: &JsValue, what: &str) -> JsResult<bool> {
     })
 }
 
-/// The items of a JavaScript `Array` (not array-like).
-pub(crate) fn array(value: &JsValue, what: &str) -> JsResult<Vec<JsValue>> {
+/// The `length` of a JavaScript `Array` (not array-like), read before any
+/// element: an array, or a `Proxy` of one, that reports a length that is
+/// not an array length is refused.
+pub(crate) fn array_len(value: &JsValue, what: &str) -> JsResult<usize> {
     if !is_array(value) {
         return Err(invalid(format!(
             "{what} must be an array, got {}",
             describe(value)
         )));
     }
-    let len = get(value, "length")?.as_f64().unwrap_or(0.0);
-    if !(0.0..=f64::from(u32::MAX)).contains(&len) {
-        return Err(invalid(format!("{what} has an invalid length")));
+    let len = get(value, "length")?;
+    match len.as_f64() {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => {
+            // Exact: an integer below 2^32.
+            Ok(n as usize)
+        }
+        _ => Err(invalid(format!(
+            "{what} reports length {}, which no array has",
+            describe(&len)
+        ))),
     }
-    (0..len as u32)
-        .map(|i| {
-            Reflect::get_u32(value, i)
-                .map_err(|e| invalid(format!("reading {what}[{i}] threw {}", describe(&e))))
-        })
-        .collect()
 }
 
-/// An array of non-negative integers (a shape).
+/// Reads the items of a JavaScript `Array` one at a time through `item`,
+/// after checking its length against `max` (`limit` says what the bound
+/// is, as in "more than the {limit}"): nothing is read from an array that
+/// is too long, and the first bad item stops the walk.
+pub(crate) fn array_items<T>(
+    value: &JsValue,
+    what: &str,
+    max: usize,
+    limit: &str,
+    mut item: impl FnMut(usize, &JsValue) -> JsResult<T>,
+) -> JsResult<Vec<T>> {
+    let len = array_len(value, what)?;
+    if len > max {
+        return Err(invalid(format!(
+            "{what} has {len} entries, more than the {limit}"
+        )));
+    }
+    let mut out = Vec::new();
+    for i in 0..len {
+        // `i < len <= u32::MAX`.
+        let v = Reflect::get_u32(value, i as u32)
+            .map_err(|e| invalid(format!("reading {what}[{i}] threw {}", describe(&e))))?;
+        let v = item(i, &v)?;
+        // Grown as items pass their check (not reserved for `len` up front,
+        // so that a long array whose first item is bad costs nothing).
+        if out.len() == out.capacity() {
+            out.try_reserve(out.len().max(16).min(len - i))
+                .map_err(|_| {
+                    error(
+                        ErrorKind::Allocation,
+                        format!("cannot hold the {len} entries of {what}"),
+                    )
+                })?;
+        }
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// The items of an array of at most [`MAX_RANK`] entries (one per axis).
+pub(crate) fn axis_list<T>(
+    value: &JsValue,
+    what: &str,
+    item: impl FnMut(usize, &JsValue) -> JsResult<T>,
+) -> JsResult<Vec<T>> {
+    array_items(
+        value,
+        what,
+        MAX_RANK,
+        &format!("{MAX_RANK} axes supported"),
+        item,
+    )
+}
+
+/// A list of non-negative integers, one per axis (a shape).
 pub(crate) fn uint_list(value: &JsValue, what: &str) -> JsResult<Vec<usize>> {
-    array(value, what)?
-        .iter()
-        .enumerate()
-        .map(|(i, v)| uint(v, &format!("{what}[{i}]")))
-        .collect()
+    axis_list(value, what, |i, v| uint(v, &format!("{what}[{i}]")))
 }
 
-/// An array of integers (strides).
+/// A list of integers, one per axis (strides).
 pub(crate) fn int_list(value: &JsValue, what: &str) -> JsResult<Vec<isize>> {
-    array(value, what)?
-        .iter()
-        .enumerate()
-        .map(|(i, v)| int(v, &format!("{what}[{i}]")))
-        .collect()
+    axis_list(value, what, |i, v| int(v, &format!("{what}[{i}]")))
 }
 
 /// One of `choices`, by name.

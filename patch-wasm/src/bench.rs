@@ -11,8 +11,10 @@
 use patch_core::ErrorKind;
 use wasm_bindgen::prelude::*;
 
-use crate::array::{Buf, part, part_mut, wasm_input, with_store};
+use crate::buf::same_type;
 use crate::error::error;
+use crate::input::wasm_input;
+use crate::store::with_store;
 
 /// **Benchmark baseline, not part of the patch API.** Copies every element
 /// of `src` into `dst` (two different `WasmArray`s, or typed arrays viewing
@@ -27,25 +29,22 @@ pub fn bench_memcpy(
     let src = wasm_input(&src, "src")?;
     let dst = wasm_input(&dst, "dst")?;
     with_store(|s| {
-        let (a, b) = s.pair(src.id, dst.id)?;
-        macro_rules! copy {
-            ($($var:ident),*) => {
-                match (&a.buf, &mut b.buf) {
-                    $((Buf::$var(x), Buf::$var(y)) => {
-                        let (x, y) = (part(x, &src.range)?, part_mut(y, &dst.range)?);
-                        if x.len() != y.len() {
-                            return Err(error(
-                                ErrorKind::BufferSize,
-                                format!("benchMemcpy: src holds {} elements, dst {}", x.len(), y.len()),
-                            ));
-                        }
-                        y.copy_from_slice(x);
-                        Ok(())
-                    })*
-                    _ => Err(error(ErrorKind::UnsupportedDtype, "src and dst hold different element types")),
-                }
-            };
-        }
-        copy!(U8, I8, U16, I16, U32, I32, F32, F64)
+        s.pair(&src, &dst, |a, b| {
+            same_type!(
+                (a.elements, b.elements),
+                (x, y) => {
+                    if x.len() != y.len() {
+                        return Err(error(
+                            ErrorKind::BufferSize,
+                            format!("benchMemcpy: src holds {} elements, dst {}", x.len(), y.len()),
+                        ));
+                    }
+                    y.copy_from_slice(x);
+                    Ok(())
+                },
+                [U8, I8, U16, I16, U32, I32, F32, F64],
+                Err(error(ErrorKind::UnsupportedDtype, "src and dst hold different element types"))
+            )
+        })
     })
 }

@@ -7,7 +7,7 @@ use js_sys::{
 use patch_core::DType;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::args::describe;
+use crate::args::{self, describe, number_text};
 use crate::error::{JsResult, invalid};
 
 /// One of the nine dtypes of the JavaScript API: every typed-array class
@@ -92,6 +92,50 @@ impl JsDType {
     /// `uint8clamped` do).
     pub(crate) fn same_elements(self, other: JsDType) -> bool {
         self.core() == other.core()
+    }
+
+    /// The range of an integer dtype, `None` for the float ones.
+    fn int_range(self) -> Option<(f64, f64)> {
+        Some(match self {
+            JsDType::Uint8 | JsDType::Uint8Clamped => (0.0, f64::from(u8::MAX)),
+            JsDType::Int8 => (f64::from(i8::MIN), f64::from(i8::MAX)),
+            JsDType::Uint16 => (0.0, f64::from(u16::MAX)),
+            JsDType::Int16 => (f64::from(i16::MIN), f64::from(i16::MAX)),
+            JsDType::Uint32 => (0.0, f64::from(u32::MAX)),
+            JsDType::Int32 => (f64::from(i32::MIN), f64::from(i32::MAX)),
+            JsDType::Float32 | JsDType::Float64 => return None,
+        })
+    }
+
+    /// A fill value (the constant that padding reads) for elements of this
+    /// dtype, refused unless the element type holds it: for the integer
+    /// dtypes an integer in range (`1.5` or `300` for uint8 are errors,
+    /// never truncated or saturated; uint8clamped is not clamped either);
+    /// for float32 any number that does not overflow to an infinity (it is
+    /// rounded to nearest, as `Float32Array` stores it); for float64 any
+    /// number. NaN and the infinities are float values.
+    pub(crate) fn fill(self, value: &JsValue, what: &str) -> JsResult<f64> {
+        let v = args::number(value, what)?;
+        let problem = match self.int_range() {
+            Some((lo, hi)) if !(v.fract() == 0.0 && v >= lo && v <= hi) => Some(format!(
+                "it holds the integers from {} to {}",
+                number_text(lo),
+                number_text(hi)
+            )),
+            // `as` rounds to nearest; only an overflow to an infinity loses the value.
+            None if self == JsDType::Float32 && v.is_finite() && (v as f32).is_infinite() => {
+                Some("it would overflow to Infinity".to_string())
+            }
+            _ => None,
+        };
+        match problem {
+            Some(holds) => Err(invalid(format!(
+                "{what} {} cannot be stored in {} ({holds})",
+                number_text(v),
+                self.name()
+            ))),
+            None => Ok(v),
+        }
     }
 
     /// Parses a dtype name; `what` names the argument in the error.

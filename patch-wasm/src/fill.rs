@@ -1,27 +1,50 @@
-//! The fill value of constant padding: a JavaScript number converted to
-//! the element type of the copy.
-//!
-//! patch-core takes the fill in the destination type (`ExtractOptions::fill`,
-//! the `fill` of `frame`); JavaScript passes a number (`padding.value`,
-//! `padValue`), converted here as before the typed fill: like Rust's `as`,
-//! truncated toward zero and saturating for integers, NaN as 0.
+//! The constant that constant padding reads, given to each copy (`fill` in
+//! the options of `extract`, `extractInto`, `frame` and `frameInto`)
+//! rather than to the view, as patch-core takes it: in the element type of
+//! the copy (`ExtractOptions::fill`, the `fill` of `frame`).
 
-use patch_core::Element;
+use patch_core::{Element, PadMode};
+use wasm_bindgen::JsValue;
 
-/// An element type a JavaScript number converts to.
-pub(crate) trait FromNumber: Element {
-    /// `value as Self`.
-    fn from_number(value: f64) -> Self;
+use crate::dtype::JsDType;
+use crate::error::{JsResult, invalid};
+
+/// `opts.fill` (`what`) for copies of `dtype` elements under `mode`:
+/// `None` when absent; refused when `mode` reads no constant or the dtype
+/// cannot hold the value exactly (see [`JsDType::fill`]).
+pub(crate) fn parse(
+    value: &JsValue,
+    what: &str,
+    dtype: JsDType,
+    mode: PadMode,
+) -> JsResult<Option<f64>> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    if mode != PadMode::Constant {
+        return Err(invalid(format!(
+            "{what} is only used with constant padding, not '{}'",
+            mode.name()
+        )));
+    }
+    dtype.fill(value, what).map(Some)
 }
 
-macro_rules! from_number {
+/// An element type a checked JavaScript fill converts to.
+pub(crate) trait FromFill: Element {
+    /// The fill (default zero) as `Self`; [`parse`] checked that `Self`
+    /// holds it exactly, so the conversion loses nothing.
+    fn from_fill(value: Option<f64>) -> Self;
+}
+
+macro_rules! from_fill {
     ($($t:ty),*) => {$(
-        impl FromNumber for $t {
+        impl FromFill for $t {
             #[inline]
-            fn from_number(value: f64) -> Self {
-                value as $t
+            fn from_fill(value: Option<f64>) -> Self {
+                value.map_or(<$t>::default(), |v| v as $t)
             }
         }
     )*};
 }
-from_number!(u8, i8, u16, i16, u32, i32, f32, f64);
+from_fill!(u8, i8, u16, i16, u32, i32, f32, f64);

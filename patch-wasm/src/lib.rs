@@ -1,55 +1,73 @@
 //! # patch-wasm: patch-core for JavaScript
 //!
 //! WebAssembly bindings over [`patch_core`], built by wasm-pack into the npm
-//! package `patch-wasm` (an ES module for browsers and a build Node imports
-//! directly). The crate is a thin translation layer: JavaScript options
-//! objects are checked and turned into patch-core's [`patch_core::Layout`],
-//! [`patch_core::PatchSpec`] and [`patch_core::Padding`]; every geometry
-//! check and every copy is patch-core's.
+//! package `patch-wasm` (an ES module for browsers and a build Node loads
+//! directly, sharing one `.wasm`). The crate is a thin translation layer:
+//! JavaScript options objects are checked and turned into patch-core's
+//! [`patch_core::Layout`], [`patch_core::PatchSpec`] and
+//! [`patch_core::Padding`]; every geometry check and every copy is
+//! patch-core's.
 //!
 //! The JavaScript API, documented in `API.md` and in the shipped `.d.ts`:
 //!
 //! - [`WasmArray`]: an N-d array in WebAssembly memory whose `.data` is a
 //!   typed array viewing that memory, made afresh on every access;
 //! - [`PatchView`]: a patch geometry from an options object, with its
-//!   shape, strides, plan, and `extract`, `extractInto` and `fold`;
-//! - [`frame_signal`] (`frame`) and [`overlap_add`] (`overlapAdd`) for 1-D
-//!   signals;
+//!   shape, strides, plan, and `extract`/`extractInto`, `fold`/`foldInto`;
+//! - [`frame_signal`] (`frame`), [`frame_into`] (`frameInto`),
+//!   [`overlap_add`] (`overlapAdd`) and [`overlap_add_into_js`]
+//!   (`overlapAddInto`) for 1-D signals;
 //! - [`bench_memcpy`] (`benchMemcpy`): not part of the patch API, the
 //!   `memory.copy` baseline of the benchmark suite (`patch-wasm/bench/`).
 //!
 //! Errors are thrown as JavaScript `Error`s named `PatchError` whose message
 //! is patch-core's (`"window too large: window 5 (extent 9 with dilation 2)
-//! is larger than axis 1 of length 8"`); option values are checked before
-//! anything is computed, so no input makes the module panic, and objects
-//! stay usable after an error.
+//! is larger than axis 1 of length 8"`); every argument, numbers included,
+//! is checked before anything is computed (lengths before any element is
+//! read), so no input makes the module panic, and objects stay usable after
+//! an error.
 //!
 //! The crate has no `unsafe` code: typed arrays over wasm memory are made
 //! from `memory.buffer`, an offset and a length (JavaScript checks the
-//! range), and element copies in and out go through `TypedArray.set`.
+//! range), element copies in and out go through `TypedArray.set`, and a
+//! `WasmArray` argument is recognised by reading its handle through
+//! JavaScript, never by dereferencing a pointer it carries.
+//!
+//! Modules: `args` (options and numbers), `dtype` (the nine dtypes),
+//! `buf` (elements by type), `store` (the arrays by handle), `memory`
+//! (views of wasm memory), `input` (array arguments), `array`
+//! (`WasmArray`), `fill` (the constant of a copy), `copy` (the calls into
+//! patch-core's kernels), `view` (`PatchView`), `summary` (`plan()`),
+//! `signal` (framing), `bench`.
 
 #![forbid(unsafe_code)]
 
 mod args;
 mod array;
 mod bench;
+mod buf;
+mod copy;
 mod dtype;
 mod error;
 mod fill;
+mod input;
 mod kinds_ts;
+mod memory;
 mod signal;
+mod store;
+mod summary;
 mod view;
 
 pub use array::WasmArray;
 pub use bench::bench_memcpy;
-pub use signal::{frame_signal, overlap_add};
+pub use signal::{frame_into, frame_signal, overlap_add, overlap_add_into_js};
 pub use view::PatchView;
-
-use wasm_bindgen::prelude::*;
 
 /// `PatchErrorKind`, generated from patch-core's list of kinds.
 #[wasm_bindgen(typescript_custom_section)]
 const TS_ERROR_KINDS: &str = kinds_ts::TS_ERROR_KINDS;
+
+use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
@@ -58,10 +76,39 @@ export type DType =
   | 'uint8' | 'uint8clamped' | 'int8' | 'uint16' | 'int16'
   | 'uint32' | 'int32' | 'float32' | 'float64';
 
+/** The float dtypes, which folds and overlap-add work in. */
+export type FloatDType = 'float32' | 'float64';
+
+/** The typed-array class of each dtype. */
+export interface DTypeArrays {
+  uint8: Uint8Array;
+  uint8clamped: Uint8ClampedArray;
+  int8: Int8Array;
+  uint16: Uint16Array;
+  int16: Int16Array;
+  uint32: Uint32Array;
+  int32: Int32Array;
+  float32: Float32Array;
+  float64: Float64Array;
+}
+
+/** The typed-array class of dtype `D` (`Uint8ClampedArray` for `'uint8clamped'`): what arguments may be. */
+export type TypedArrayOf<D extends DType> = DTypeArrays[D];
+
+/**
+ * What `WasmArray.data` and `toArray()` are: `TypedArrayOf<D>` over an
+ * `ArrayBuffer` (written through `slice`'s return type so that it reads
+ * `Uint8ClampedArray<ArrayBuffer>` in TypeScript 5.7+, whose typed arrays
+ * are generic in their buffer, and `Uint8ClampedArray` before): what
+ * `new ImageData(img.data, w, h)` needs.
+ */
+export type DataOf<D extends DType> = ReturnType<TypedArrayOf<D>['slice']>;
+
 /** A typed array of one of the nine dtypes' classes. */
-export type TypedArray =
-  | Uint8Array | Uint8ClampedArray | Int8Array | Uint16Array | Int16Array
-  | Uint32Array | Int32Array | Float32Array | Float64Array;
+export type TypedArray = DTypeArrays[DType];
+
+/** The dtypes that hold the same elements as `D`: `'uint8'` and `'uint8clamped'` hold the same bytes. */
+export type SameElements<D extends DType> = D extends 'uint8' | 'uint8clamped' ? 'uint8' | 'uint8clamped' : D;
 
 /** The role of one input axis. */
 export type AxisOptions =
@@ -85,18 +132,19 @@ export interface PaddingOptions {
   convention?: 'valid' | 'same' | 'cover' | 'explicit';
   /** One [lo, hi] pair per window axis, in input order (convention 'explicit'). */
   pads?: Array<[number, number]>;
-  /** What padding reads (default 'constant'). */
+  /**
+   * What padding reads (default 'constant'). The constant itself is given
+   * to each copy: `fill` in the options of `extract`/`extractInto`.
+   */
   mode?: PadModeName;
-  /** The constant of mode 'constant' (default 0; converted like Rust's `as`: truncated, saturating). */
-  value?: number;
 }
 
 /** The options of `new PatchView(options)`. Unknown keys are an error. */
-export interface PatchViewOptions {
-  /** Length of every input axis. */
+export interface PatchViewOptions<D extends DType = DType> {
+  /** Length of every input axis (at most 64 axes). */
   shape: number[];
   /** Element type of the arrays the view reads. */
-  dtype: DType;
+  dtype: D;
   /** One role per input axis. */
   axes: AxisOptions[];
   /** Element strides per axis (may be negative); default C-contiguous. */
@@ -114,9 +162,17 @@ export type PatchOrder = 'patch-major' | 'feature-major';
 export interface ExtractOptions {
   /** 'patch-major' ([numPatches, patchLen], default) or 'feature-major' ([patchLen, numPatches]). */
   order?: PatchOrder;
+  /**
+   * What constant padding reads (default 0), in the view's dtype: it must be
+   * a value that dtype holds exactly (an integer in range for the integer
+   * dtypes: `1.5` or `300` for uint8 throw `invalid argument`; float32
+   * rounds to nearest but refuses an overflow to Infinity). Only with mode
+   * 'constant'.
+   */
+  fill?: number;
 }
 
-/** Options of `fold`. */
+/** Options of `fold` and `foldInto`. */
 export interface FoldOptions {
   /** How overlapping elements combine; default 'mean' ('weighted' when `window` is given). */
   reduce?: 'sum' | 'mean' | 'weighted' | 'overwrite';
@@ -128,12 +184,12 @@ export interface FoldOptions {
   order?: PatchOrder;
 }
 
-/** Options of `frame`. */
+/** Options of `frame` and `frameInto`. */
 export interface FrameOptions {
   /** Pad the end so that every sample starts a frame's hop (default false). */
   padEnd?: boolean;
-  /** The padding value (default 0). */
-  padValue?: number;
+  /** The padding value (default 0), a value the signal's dtype holds exactly (as `ExtractOptions.fill`). */
+  fill?: number;
 }
 
 /** What every function throws: `name` 'PatchError', `message` "<kind>: <details>". */
@@ -151,36 +207,36 @@ export type AxisPlanSummary = (
   /** Length of the input axis. */
   len: number;
   /** Padding before the first element. */
-  pad_lo: number;
+  padLo: number;
   /** Padding after the last element. */
-  pad_hi: number;
+  padHi: number;
   /** Windows (window axes), the length (batch axes) or 1 (whole axes). */
   grid: number;
   /** With Cover, the origin of the shifted last window. */
-  cover_last: number | null;
+  coverLast: number | null;
 };
 
-/** `PatchView.plan()`: patch-core's PlanSummary JSON. */
+/** `PatchView.plan()`: patch-core's PlanSummary, with camelCase keys. */
 export interface PlanSummary {
-  input_shape: number[];
-  input_strides: number[];
-  input_byte_strides: number[];
+  inputShape: number[];
+  inputStrides: number[];
+  inputByteStrides: number[];
   offset: number;
   itemsize: number;
   axes: AxisPlanSummary[];
   padding:
     & ({ convention: 'valid' | 'same' | 'cover' } | { convention: 'explicit'; pads: Array<[number, number]> })
-    & ({ mode: 'constant'; value: number } | { mode: 'reflect' | 'symmetric' | 'edge' | 'wrap' });
+    & { mode: PadModeName };
   shape: number[];
-  outer_shape: number[];
-  inner_shape: number[];
+  outerShape: number[];
+  innerShape: number[];
   grid: number[];
-  num_patches: number;
-  patch_len: number;
-  is_view: boolean;
-  view_strides: number[] | null;
-  view_byte_strides: number[] | null;
-  span_bytes: number;
-  copy_bytes: number;
+  numPatches: number;
+  patchLen: number;
+  isView: boolean;
+  viewStrides: number[] | null;
+  viewByteStrides: number[] | null;
+  spanBytes: number;
+  copyBytes: number;
 }
 "#;

@@ -1,27 +1,28 @@
 //! `PatchView`: a patch geometry over arrays of one dtype, and the copies
 //! it makes (extract, fold).
 
-use js_sys::{Array, Object};
-use std::borrow::Cow;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-use js_sys::Reflect;
+use js_sys::{Array, Object};
 use patch_core::{
-    AxisRole, Convention, ErrorKind, ExtractOptions, FloatElement, Layout, PadMode, Padding,
-    PatchOrder, PatchSpec, Plan, Reduce, WindowFn, c_strides,
+    AxisRole, Convention, Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan, Reduce, WindowFn,
+    c_strides,
 };
 use wasm_bindgen::prelude::*;
 
 use crate::args::{self, describe, get};
-use crate::array::{
-    Buf, BufRef, Entry, Input, Stored, WasmArray, check_dtype, copy_out, each_ref, input, part,
-    part_mut, signed_sizes, sizes, typed_len, wasm_input, with_input, with_store, zeroed,
-};
+use crate::array::{WasmArray, check_dtype, signed_sizes, sizes};
+use crate::copy::{extract_into, fold_into, require_float};
 use crate::dtype::JsDType;
-use crate::error::{JsResult, OrThrow, error, invalid};
-use crate::fill::FromNumber;
+use crate::error::{JsResult, OrThrow, invalid};
+use crate::fill;
+use crate::input::{Input, input, wasm_input, with_input, with_into};
+use crate::store::{Entry, with_store, written};
+use crate::summary;
 
 const OPTION_KEYS: &[&str] = &["shape", "dtype", "axes", "strides", "offset", "padding"];
-const PADDING_KEYS: &[&str] = &["convention", "pads", "mode", "value"];
+const PADDING_KEYS: &[&str] = &["convention", "pads", "mode"];
 const WINDOW_KEYS: &[&str] = &["role", "size", "step", "dilation"];
 
 /// Parses one entry of `options.axes`.
@@ -53,12 +54,10 @@ fn parse_role(value: &JsValue, i: usize) -> JsResult<AxisRole> {
     Ok(AxisRole::window(size, step, dilation))
 }
 
-/// Parses `options.padding` (absent: no padding) into the padding and the
-/// fill value of constant padding (`value`, default 0), which the copies
-/// take.
-fn parse_padding(value: &JsValue) -> JsResult<(Padding, f64)> {
+/// Parses `options.padding` (absent: no padding).
+fn parse_padding(value: &JsValue) -> JsResult<Padding> {
     let Some(obj) = args::options(value, "options.padding", PADDING_KEYS)? else {
-        return Ok((Padding::valid(), 0.0));
+        return Ok(Padding::valid());
     };
     let pads = get(&obj, "pads")?;
     let convention = get(&obj, "convention")?;
@@ -75,38 +74,21 @@ fn parse_padding(value: &JsValue) -> JsResult<(Padding, f64)> {
             &["valid", "same", "cover", "explicit"],
         )?
     };
-    let mode_v = get(&obj, "mode")?;
-    let mode = if mode_v.is_undefined() {
-        "constant"
+    let mode = get(&obj, "mode")?;
+    let mode = if mode.is_undefined() {
+        PadMode::Constant
     } else {
-        args::choice(
-            &mode_v,
+        match args::choice(
+            &mode,
             "options.padding.mode",
             &["constant", "reflect", "symmetric", "edge", "wrap"],
-        )?
-    };
-    let value = get(&obj, "value")?;
-    let fill = if value.is_undefined() {
-        0.0
-    } else if mode == "constant" {
-        args::number(&value, "options.padding.value")?
-    } else {
-        0.0
-    };
-    let mode = match mode {
-        "constant" => PadMode::Constant,
-        other => {
-            if !value.is_undefined() {
-                return Err(invalid(format!(
-                    "options.padding.value is only used with mode 'constant', not '{other}'"
-                )));
-            }
-            match other {
-                "reflect" => PadMode::Reflect,
-                "symmetric" => PadMode::Symmetric,
-                "edge" => PadMode::Edge,
-                _ => PadMode::Wrap,
-            }
+        )? {
+            // The constant itself is given to each copy (`fill`, see fill.rs).
+            "constant" => PadMode::Constant,
+            "reflect" => PadMode::Reflect,
+            "symmetric" => PadMode::Symmetric,
+            "edge" => PadMode::Edge,
+            _ => PadMode::Wrap,
         }
     };
     if convention != "explicit" && !pads.is_undefined() {
@@ -124,36 +106,29 @@ fn parse_padding(value: &JsValue) -> JsResult<(Padding, f64)> {
                     "options.padding.pads is required with convention 'explicit': one [lo, hi] pair per window axis",
                 ));
             }
-            let list = args::array(&pads, "options.padding.pads")?;
-            let mut out = Vec::with_capacity(list.len());
-            for (i, pair) in list.iter().enumerate() {
+            let out = args::axis_list(&pads, "options.padding.pads", |i, pair| {
                 let what = format!("options.padding.pads[{i}]");
-                let pair = args::uint_list(pair, &what)?;
-                let [lo, hi] = pair[..] else {
+                let n = args::array_len(pair, &what)?;
+                if n != 2 {
                     return Err(invalid(format!(
-                        "{what} must be a [lo, hi] pair, got {} numbers",
-                        pair.len()
+                        "{what} must be a [lo, hi] pair, got {n} numbers"
                     )));
-                };
-                out.push((lo, hi));
-            }
+                }
+                let pair = args::uint_list(pair, &what)?;
+                Ok((pair[0], pair[1]))
+            })?;
             Convention::Explicit(out)
         }
     };
-    Ok((Padding { convention, mode }, fill))
+    Ok(Padding { convention, mode })
 }
 
-/// Parses the constructor options into a dtype, a checked plan and the fill
-/// value of constant padding.
-fn parse_options(value: &JsValue) -> JsResult<(JsDType, Plan, f64)> {
+/// Parses the constructor options into a dtype and a checked plan.
+fn parse_options(value: &JsValue) -> JsResult<(JsDType, Plan)> {
     let obj = args::object(value, "PatchView options", OPTION_KEYS)?;
     let shape = args::uint_list(&get(&obj, "shape")?, "options.shape")?;
     let dtype = JsDType::parse(&get(&obj, "dtype")?, "options.dtype")?;
-    let roles = args::array(&get(&obj, "axes")?, "options.axes")?
-        .iter()
-        .enumerate()
-        .map(|(i, a)| parse_role(a, i))
-        .collect::<JsResult<Vec<_>>>()?;
+    let roles = args::axis_list(&get(&obj, "axes")?, "options.axes", |i, a| parse_role(a, i))?;
     let strides = get(&obj, "strides")?;
     let strides = if strides.is_undefined() {
         c_strides(&shape).js()?
@@ -161,10 +136,14 @@ fn parse_options(value: &JsValue) -> JsResult<(JsDType, Plan, f64)> {
         args::int_list(&strides, "options.strides")?
     };
     let offset = args::uint_or(&get(&obj, "offset")?, "options.offset", 0)?;
-    let (padding, fill) = parse_padding(&get(&obj, "padding")?)?;
+    let padding = parse_padding(&get(&obj, "padding")?)?;
     let layout = Layout::new(&shape, &strides, offset, dtype.itemsize()).js()?;
+    // Refuse now a layout that reaches before the start of every buffer
+    // (such as strides [-8, 1] at offset 0) rather than at the first copy:
+    // checked against the longest buffer, only the start can fail.
+    layout.check_buffer(usize::MAX).js()?;
     let plan = Plan::new(&layout, &PatchSpec::new(roles), &padding).js()?;
-    Ok((dtype, plan, fill))
+    Ok((dtype, plan))
 }
 
 /// Parses `{ order }` (default patch-major).
@@ -181,15 +160,24 @@ fn parse_order(obj: &Object) -> JsResult<PatchOrder> {
     )
 }
 
-fn order_only(opts: &JsValue) -> JsResult<PatchOrder> {
-    match args::options(opts, "opts", &["order"])? {
-        Some(o) => parse_order(&o),
-        None => Ok(PatchOrder::PatchMajor),
+/// Parses the options of `extract` and `extractInto`: `{ order, fill }`.
+fn parse_extract(
+    opts: &JsValue,
+    dtype: JsDType,
+    mode: PadMode,
+) -> JsResult<(PatchOrder, Option<f64>)> {
+    match args::options(opts, "opts", &["order", "fill"])? {
+        Some(o) => Ok((
+            parse_order(&o)?,
+            fill::parse(&get(&o, "fill")?, "opts.fill", dtype, mode)?,
+        )),
+        None => Ok((PatchOrder::PatchMajor, None)),
     }
 }
 
-/// Parses the fold options into an order and a reduction.
-fn parse_fold(opts: &JsValue) -> JsResult<(PatchOrder, Reduce)> {
+/// Parses the fold options into an order and a reduction; `max_window` is
+/// the largest window size, the most weights a list may hold.
+fn parse_fold(opts: &JsValue, max_window: usize) -> JsResult<(PatchOrder, Reduce)> {
     let Some(obj) = args::options(opts, "opts", &["reduce", "window", "sigmaScale", "order"])?
     else {
         return Ok((PatchOrder::PatchMajor, Reduce::Mean));
@@ -221,17 +209,13 @@ fn parse_fold(opts: &JsValue) -> JsResult<(PatchOrder, Reduce)> {
     } else if window.is_undefined() {
         Some(WindowFn::Hann)
     } else if args::is_array(&window) {
-        let lists = args::array(&window, "opts.window")?
-            .iter()
-            .enumerate()
-            .map(|(i, list)| {
-                args::array(list, &format!("opts.window[{i}]"))?
-                    .iter()
-                    .enumerate()
-                    .map(|(j, w)| args::number(w, &format!("opts.window[{i}][{j}]")))
-                    .collect::<JsResult<Vec<f64>>>()
+        let limit = format!("largest window size ({max_window})");
+        let lists = args::axis_list(&window, "opts.window", |i, list| {
+            let what = format!("opts.window[{i}]");
+            args::array_items(list, &what, max_window, &limit, |j, w| {
+                args::number(w, &format!("{what}[{j}]"))
             })
-            .collect::<JsResult<Vec<_>>>()?;
+        })?;
         Some(WindowFn::PerAxis(lists))
     } else {
         Some(
@@ -266,53 +250,14 @@ fn parse_fold(opts: &JsValue) -> JsResult<(PatchOrder, Reduce)> {
     Ok((order, reduce))
 }
 
-/// Copies the patches of `src` into `dst` of the same element type, constant
-/// padding reading `fill` converted to that type.
-fn extract_slice<T: FromNumber>(
-    plan: &Plan,
-    src: &[T],
-    dst: &mut [T],
-    order: PatchOrder,
-    fill: f64,
-) -> JsResult<()> {
-    let opts = ExtractOptions::new()
-        .order(order)
-        .fill(T::from_number(fill));
-    plan.extract_into_with(src, dst, &opts).js()
+/// What a `PatchView` holds until `free()`.
+struct State {
+    plan: Plan,
+    dtype: JsDType,
 }
 
-/// Copies the patches of `src` into a new buffer of the same element type.
-fn extract(plan: &Plan, src: BufRef<'_>, order: PatchOrder, fill: f64) -> JsResult<Buf> {
-    fn go<T: FromNumber + Stored>(
-        plan: &Plan,
-        src: &[T],
-        order: PatchOrder,
-        fill: f64,
-    ) -> JsResult<Buf> {
-        let mut out = zeroed(plan.copy_len())?;
-        extract_slice(plan, src, &mut out, order, fill)?;
-        Ok(T::wrap(out))
-    }
-    each_ref!(src, v => go(plan, v, order, fill))
-}
-
-/// Folds float patches into a new buffer of the input's element count
-/// (through the plan's geometry for elements of `T`: the view's dtype may
-/// be an integer type).
-fn fold_vec<T: FloatElement + Stored>(
-    plan: &Plan,
-    patches: &[T],
-    order: PatchOrder,
-    reduce: &Reduce,
-) -> JsResult<Buf> {
-    let plan = if plan.layout().itemsize() == size_of::<T>() {
-        Cow::Borrowed(plan)
-    } else {
-        Cow::Owned(plan.with_itemsize(size_of::<T>()).js()?)
-    };
-    let mut out = zeroed(plan.layout().num_elements())?;
-    plan.fold_into(patches, &mut out, order, reduce).js()?;
-    Ok(T::wrap(out))
+fn view_freed() -> JsValue {
+    invalid("the PatchView was freed")
 }
 
 /// A patch geometry: how an array of a given shape, strides and dtype is
@@ -334,13 +279,41 @@ fn fold_vec<T: FloatElement + Stored>(
 /// Every method checks its arguments before it computes and throws an
 /// `Error` named `PatchError` (message `"<kind>: <details>"`, property
 /// `kind`) on bad input; the object stays usable afterwards.
+///
+/// `free()` releases the plan at once, also from inside one of the view's
+/// own methods (a getter of an options object that frees the view): that
+/// call then throws `invalid argument: the PatchView was freed`, as every
+/// member does afterwards; `free()` again does nothing.
 #[wasm_bindgen]
 pub struct PatchView {
-    plan: Plan,
-    dtype: JsDType,
-    /// `padding.value`: what constant padding reads, converted to the dtype
-    /// by each copy.
-    fill: f64,
+    /// The plan, shared with a method that is running while `free()`
+    /// drops the view's own reference (so the method can finish).
+    state: RefCell<Option<Rc<State>>>,
+}
+
+impl PatchView {
+    /// The view's state, or an error once it was freed.
+    fn state(&self) -> JsResult<Rc<State>> {
+        self.state
+            .try_borrow()
+            .ok()
+            .and_then(|s| s.clone())
+            .ok_or_else(view_freed)
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&State) -> JsResult<R>) -> JsResult<R> {
+        f(&*self.state()?)
+    }
+
+    fn plan_get<R>(&self, f: impl FnOnce(&Plan) -> R) -> JsResult<R> {
+        self.with(|s| Ok(f(&s.plan)))
+    }
+
+    /// The dtype and padding mode, which the options of a copy are checked
+    /// against (read before the options, which may run JavaScript).
+    fn kind(&self) -> JsResult<(JsDType, PadMode)> {
+        self.with(|s| Ok((s.dtype, s.plan.padding().mode)))
+    }
 }
 
 #[wasm_bindgen]
@@ -348,21 +321,24 @@ impl PatchView {
     /// Plans patches over arrays described by `options` (see
     /// `PatchViewOptions`). Throws on invalid options (`invalid argument`,
     /// naming the option) and on impossible geometry (`rank mismatch`,
-    /// `window too large`, `zero step`, `out of bounds`, ...).
+    /// `window too large`, `zero step`, `out of bounds` for strides that
+    /// reach before the start of the buffer, ...).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "PatchViewOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PatchViewOptions<D>")] options: JsValue,
     ) -> Result<PatchView, JsValue> {
-        let (dtype, plan, fill) = parse_options(&options)?;
-        Ok(PatchView { plan, dtype, fill })
+        let (dtype, plan) = parse_options(&options)?;
+        Ok(PatchView {
+            state: RefCell::new(Some(Rc::new(State { plan, dtype }))),
+        })
     }
 
     /// Shape of the patch array: the outer axes (each batch axis, then each
     /// window axis's grid count) followed by the inner axes (each window
     /// size and whole-axis length), in input order.
     #[wasm_bindgen(getter, unchecked_return_type = "number[]")]
-    pub fn shape(&self) -> Array {
-        sizes(self.plan.shape())
+    pub fn shape(&self) -> Result<Array, JsValue> {
+        self.plan_get(|p| sizes(p.shape()))
     }
 
     /// Byte strides of the patch view over the input buffer (numpy's
@@ -370,229 +346,203 @@ impl PatchView {
     /// patches inexpressible as strides.
     #[wasm_bindgen(getter, unchecked_return_type = "number[]")]
     pub fn strides(&self) -> Result<Array, JsValue> {
-        Ok(signed_sizes(self.plan.view_byte_strides().js()?))
+        self.with(|s| Ok(signed_sizes(s.plan.view_byte_strides().js()?)))
     }
 
     /// Element strides of the patch view (DLPack's convention); throws
     /// `not a view` like `strides`.
     #[wasm_bindgen(getter, js_name = elementStrides, unchecked_return_type = "number[]")]
     pub fn element_strides(&self) -> Result<Array, JsValue> {
-        Ok(signed_sizes(self.plan.view_strides().js()?))
+        self.with(|s| Ok(signed_sizes(s.plan.view_strides().js()?)))
     }
 
     /// Element offset of the input's first element in its buffer.
     #[wasm_bindgen(getter)]
-    pub fn offset(&self) -> usize {
-        self.plan.layout().offset()
+    pub fn offset(&self) -> Result<usize, JsValue> {
+        self.plan_get(|p| p.layout().offset())
     }
 
     /// Bytes per element.
     #[wasm_bindgen(getter)]
-    pub fn itemsize(&self) -> usize {
-        self.plan.layout().itemsize()
+    pub fn itemsize(&self) -> Result<usize, JsValue> {
+        self.plan_get(|p| p.layout().itemsize())
     }
 
     /// Number of axes of the patch array.
     #[wasm_bindgen(getter)]
-    pub fn ndim(&self) -> usize {
-        self.plan.ndim()
+    pub fn ndim(&self) -> Result<usize, JsValue> {
+        self.plan_get(Plan::ndim)
     }
 
     /// The dtype the view was made for.
-    #[wasm_bindgen(getter, unchecked_return_type = "DType")]
-    pub fn dtype(&self) -> String {
-        self.dtype.name().to_string()
+    #[wasm_bindgen(getter, unchecked_return_type = "D")]
+    pub fn dtype(&self) -> Result<String, JsValue> {
+        self.with(|s| Ok(s.dtype.name().to_string()))
     }
 
     /// The input shape.
     #[wasm_bindgen(getter, js_name = inputShape, unchecked_return_type = "number[]")]
-    pub fn input_shape(&self) -> Array {
-        sizes(self.plan.layout().shape())
+    pub fn input_shape(&self) -> Result<Array, JsValue> {
+        self.plan_get(|p| sizes(p.layout().shape()))
     }
 
     /// The input element strides.
     #[wasm_bindgen(getter, js_name = inputStrides, unchecked_return_type = "number[]")]
-    pub fn input_strides(&self) -> Array {
-        signed_sizes(self.plan.layout().strides())
+    pub fn input_strides(&self) -> Result<Array, JsValue> {
+        self.plan_get(|p| signed_sizes(p.layout().strides()))
     }
 
     /// Number of patches (product of `outerShape`).
     #[wasm_bindgen(getter, js_name = numPatches)]
-    pub fn num_patches(&self) -> usize {
-        self.plan.num_patches()
+    pub fn num_patches(&self) -> Result<usize, JsValue> {
+        self.plan_get(Plan::num_patches)
     }
 
     /// Elements per patch (product of `innerShape`).
     #[wasm_bindgen(getter, js_name = patchLen)]
-    pub fn patch_len(&self) -> usize {
-        self.plan.patch_len()
+    pub fn patch_len(&self) -> Result<usize, JsValue> {
+        self.plan_get(Plan::patch_len)
     }
 
     /// The outer axes: each batch axis and each window axis's grid count.
     #[wasm_bindgen(getter, js_name = outerShape, unchecked_return_type = "number[]")]
-    pub fn outer_shape(&self) -> Array {
-        sizes(self.plan.outer_shape())
+    pub fn outer_shape(&self) -> Result<Array, JsValue> {
+        self.plan_get(|p| sizes(p.outer_shape()))
     }
 
     /// The inner axes: the shape of one patch.
     #[wasm_bindgen(getter, js_name = innerShape, unchecked_return_type = "number[]")]
-    pub fn inner_shape(&self) -> Array {
-        sizes(self.plan.inner_shape())
+    pub fn inner_shape(&self) -> Result<Array, JsValue> {
+        self.plan_get(|p| sizes(p.inner_shape()))
     }
 
     /// Number of windows along every window axis, in input order.
     #[wasm_bindgen(getter, unchecked_return_type = "number[]")]
-    pub fn grid(&self) -> Array {
-        sizes(&self.plan.grid())
+    pub fn grid(&self) -> Result<Array, JsValue> {
+        self.plan_get(|p| sizes(&p.grid()))
     }
 
     /// Whether the patches are a strided view of the input (no padding is
     /// read and no window was shifted by Cover).
     #[wasm_bindgen(getter, js_name = isView)]
-    pub fn is_view(&self) -> bool {
-        self.plan.is_view()
+    pub fn is_view(&self) -> Result<bool, JsValue> {
+        self.plan_get(Plan::is_view)
     }
 
     /// Bytes of input memory the patches read from.
     #[wasm_bindgen(getter, js_name = spanBytes)]
-    pub fn span_bytes(&self) -> usize {
-        self.plan.span_bytes()
+    pub fn span_bytes(&self) -> Result<usize, JsValue> {
+        self.plan_get(Plan::span_bytes)
     }
 
     /// Bytes of an extracted copy (`numPatches * patchLen * itemsize`).
     #[wasm_bindgen(getter, js_name = copyBytes)]
-    pub fn copy_bytes(&self) -> usize {
-        self.plan.copy_bytes()
+    pub fn copy_bytes(&self) -> Result<usize, JsValue> {
+        self.plan_get(Plan::copy_bytes)
     }
 
     /// Input coordinates of the first element of patch `k`, one per input
     /// axis; negative inside padding. Throws `out of bounds` for
-    /// `k >= numPatches`.
+    /// `k >= numPatches` and `invalid argument` for a `k` that is not a
+    /// non-negative integer number (`'1'`, `true`, `null`, `1n` included).
     #[wasm_bindgen(js_name = patchOrigin, unchecked_return_type = "number[]")]
-    pub fn patch_origin(&self, k: f64) -> Result<Array, JsValue> {
-        let k = args::uint_arg(k, "patch index k")?;
-        Ok(signed_sizes(&self.plan.patch_origin(k).js()?))
+    pub fn patch_origin(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] k: JsValue,
+    ) -> Result<Array, JsValue> {
+        let k = args::uint(&k, "patch index k")?;
+        self.with(|s| Ok(signed_sizes(&s.plan.patch_origin(k).js()?)))
     }
 
     /// Byte offset of the first element of patch `k` from the start of the
     /// input buffer (views only: throws `not a view` otherwise).
     #[wasm_bindgen(js_name = patchOffset)]
-    pub fn patch_offset(&self, k: f64) -> Result<usize, JsValue> {
-        let k = args::uint_arg(k, "patch index k")?;
-        self.plan.patch_byte_offset(k).js()
+    pub fn patch_offset(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] k: JsValue,
+    ) -> Result<usize, JsValue> {
+        let k = args::uint(&k, "patch index k")?;
+        self.with(|s| s.plan.patch_byte_offset(k).js())
     }
 
     /// Whether patch `k` reads any padding.
     #[wasm_bindgen(js_name = touchesPadding)]
-    pub fn touches_padding(&self, k: f64) -> Result<bool, JsValue> {
-        let k = args::uint_arg(k, "patch index k")?;
-        self.plan.touches_padding(k).js()
+    pub fn touches_padding(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] k: JsValue,
+    ) -> Result<bool, JsValue> {
+        let k = args::uint(&k, "patch index k")?;
+        self.with(|s| s.plan.touches_padding(k).js())
     }
 
-    /// Every number of the plan as a plain object: patch-core's
-    /// `PlanSummary` JSON (snake_case keys, `null` for absent values), with
-    /// `padding.value` (the fill value of mode `'constant'`, which the
-    /// engine's plan does not carry) added as the options gave it.
+    /// Every number of the plan as a plain object with camelCase keys
+    /// (nested ones too), `null` for absent values: patch-core's
+    /// `PlanSummary`. See the `PlanSummary` type.
     #[wasm_bindgen(unchecked_return_type = "PlanSummary")]
     pub fn plan(&self) -> Result<JsValue, JsValue> {
-        use serde::Serialize as _;
-        let summary = self
-            .plan
-            .summary()
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|e| invalid(format!("cannot convert the plan: {e}")))?;
-        if self.plan.padding().mode == PadMode::Constant {
-            let padding = Reflect::get(&summary, &"padding".into())?;
-            Reflect::set(&padding, &"value".into(), &self.fill.into())?;
-        }
-        Ok(summary)
+        self.with(|s| summary::to_js(&s.plan))
     }
 
     /// Copies every patch of `src` (a `WasmArray` of the view's dtype whose
-    /// buffer the layout fits) into a new `WasmArray` of shape
-    /// `[numPatches, patchLen]` (patch-major, the default) or
-    /// `[patchLen, numPatches]` (feature-major), padding as planned. The
-    /// copy happens inside WebAssembly memory.
+    /// buffer the layout fits) into a new `WasmArray` of the view's dtype and
+    /// of shape `[numPatches, patchLen]` (patch-major, the default) or
+    /// `[patchLen, numPatches]` (feature-major), padding as planned; constant
+    /// padding reads `opts.fill` (default 0). The copy happens inside
+    /// WebAssembly memory.
+    #[wasm_bindgen(unchecked_return_type = "WasmArray<D>")]
     pub fn extract(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "WasmArray")] src: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "WasmArray<SameElements<D>>")] src: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ExtractOptions")] opts: JsValue,
     ) -> Result<WasmArray, JsValue> {
-        let order = order_only(&opts)?;
+        let (dtype, mode) = self.kind()?;
+        let (order, fill) = parse_extract(&opts, dtype, mode)?;
         let src = wasm_input(&src, "src")?;
-        let entry = with_store(|s| {
-            let e = s.get(src.id)?;
-            check_dtype(self.dtype, e.dtype, "src")?;
-            Ok(Entry {
-                dtype: e.dtype,
-                shape: self.plan.copy_shape(order).to_vec(),
-                buf: extract(&self.plan, e.buf.part(&src.range)?, order, self.fill)?,
+        let state = self.state()?;
+        let plan = &state.plan;
+        let buf = with_store(|s| {
+            let src = s.src(&src)?;
+            check_dtype(dtype, src.dtype, "src")?;
+            written(dtype, plan.copy_len(), |out| {
+                extract_into(plan, src, out, order, fill)
             })
         })?;
-        WasmArray::adopt(entry)
+        WasmArray::adopt(Entry {
+            dtype,
+            shape: plan.copy_shape(order).to_vec(),
+            buf,
+        })
     }
 
     /// Copies every patch of `src` into `dst`: a `WasmArray` (written in
-    /// place in WebAssembly memory, any shape) or a JavaScript typed array
-    /// of the dtype's class (one copy out of WebAssembly memory), holding
-    /// exactly `numPatches * patchLen` elements.
+    /// place in WebAssembly memory, any shape; a range of `src`'s own array
+    /// that does not overlap the range read is fine) or a JavaScript typed
+    /// array of the dtype's class (one copy out of WebAssembly memory),
+    /// holding exactly `numPatches * patchLen` elements. Nothing is written
+    /// on failure.
     #[wasm_bindgen(js_name = extractInto)]
     pub fn extract_into(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "WasmArray")] src: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "WasmArray | TypedArray")] dst: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "WasmArray<SameElements<D>>")] src: JsValue,
+        #[wasm_bindgen(
+            unchecked_param_type = "WasmArray<SameElements<D>> | TypedArrayOf<SameElements<D>>"
+        )]
+        dst: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ExtractOptions")] opts: JsValue,
     ) -> Result<(), JsValue> {
-        let order = order_only(&opts)?;
-        let src = wasm_input(&src, "src")?;
-        let plan = &self.plan;
-        match input(&dst, "dst")? {
-            Input::Wasm(dst) => with_store(|s| {
-                let (a, b) = s.pair(src.id, dst.id)?;
-                check_dtype(self.dtype, a.dtype, "src")?;
-                check_dtype(self.dtype, b.dtype, "dst")?;
-                macro_rules! copy {
-                    ($($var:ident),*) => {
-                        match (&a.buf, &mut b.buf) {
-                            $((Buf::$var(x), Buf::$var(y)) => extract_slice(
-                                plan,
-                                part(x, &src.range)?,
-                                part_mut(y, &dst.range)?,
-                                order,
-                                self.fill,
-                            ),)*
-                            _ => Err(error(ErrorKind::UnsupportedDtype, "src and dst hold different element types")),
-                        }
-                    };
-                }
-                copy!(U8, I8, U16, I16, U32, I32, F32, F64)
-            }),
-            Input::Typed(dtype, dst) => {
-                // Read the length before borrowing the store: JavaScript runs.
-                let n = typed_len(&dst)?;
-                let (src_dtype, buf) = with_store(|s| {
-                    let e = s.get(src.id)?;
-                    check_dtype(self.dtype, e.dtype, "src")?;
-                    check_dtype(self.dtype, dtype, "dst")?;
-                    if n != plan.copy_len() {
-                        return Err(error(
-                            ErrorKind::BufferSize,
-                            format!(
-                                "the destination holds {n} elements but {} patches of {} elements need {}",
-                                plan.num_patches(),
-                                plan.patch_len(),
-                                plan.copy_len()
-                            ),
-                        ));
-                    }
-                    Ok((
-                        e.dtype,
-                        extract(plan, e.buf.part(&src.range)?, order, self.fill)?,
-                    ))
-                })?;
-                copy_out(src_dtype, &buf, &dst)
-            }
+        let (dtype, mode) = self.kind()?;
+        let (order, fill) = parse_extract(&opts, dtype, mode)?;
+        let src = Input::Wasm(wasm_input(&src, "src")?);
+        let dst = input(&dst, "dst")?;
+        if let Input::Typed(d, _) = &dst {
+            check_dtype(dtype, *d, "dst")?;
         }
+        let state = self.state()?;
+        with_into(src, dst, &mut |src, dst| {
+            check_dtype(dtype, src.dtype, "src")?;
+            check_dtype(dtype, dst.dtype, "dst")?;
+            extract_into(&state.plan, src, dst, order, fill)
+        })
     }
 
     /// Folds `patches` (laid out as `extract` makes them, in `opts.order`)
@@ -603,34 +553,77 @@ impl PatchView {
     /// per window axis) or `'overwrite'`. Elements in padding are dropped;
     /// elements no window covers are 0. `patches` is a `WasmArray` (read in
     /// place) or a `Float32Array`/`Float64Array` (copied in).
+    #[wasm_bindgen(unchecked_return_type = "WasmArray<FloatDType>")]
     pub fn fold(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "WasmArray | Float32Array | Float64Array")]
+        #[wasm_bindgen(
+            unchecked_param_type = "WasmArray<FloatDType> | Float32Array | Float64Array"
+        )]
         patches: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "FoldOptions")] opts: JsValue,
     ) -> Result<WasmArray, JsValue> {
-        let (order, reduce) = parse_fold(&opts)?;
-        let plan = &self.plan;
-        let entry = with_input(&patches, "patches", |dtype, _, buf| {
-            let buf = match buf {
-                BufRef::F32(v) => fold_vec(plan, v, order, &reduce)?,
-                BufRef::F64(v) => fold_vec(plan, v, order, &reduce)?,
-                _ => {
-                    return Err(error(
-                        ErrorKind::UnsupportedDtype,
-                        format!(
-                            "fold needs float32 or float64 patches, got {}",
-                            dtype.name()
-                        ),
-                    ));
-                }
-            };
+        let max_window = self.plan_get(max_window)?;
+        let (order, reduce) = parse_fold(&opts, max_window)?;
+        let patches = input(&patches, "patches")?;
+        let state = self.state()?;
+        let plan = &state.plan;
+        let entry = with_input(patches, |src| {
+            let dtype = src.dtype;
+            require_float(dtype, "fold", "patches")?;
+            let n = plan.layout().num_elements();
             Ok(Entry {
                 dtype,
                 shape: plan.layout().shape().to_vec(),
-                buf,
+                buf: written(dtype, n, |out| fold_into(plan, src, out, order, &reduce))?,
             })
         })?;
         WasmArray::adopt(entry)
     }
+
+    /// Folds `patches` like `fold` into `out`: a float `WasmArray` (written
+    /// in place) or a `Float32Array`/`Float64Array` (one copy out) of the
+    /// patches' dtype holding exactly the input's element count, which is
+    /// overwritten. Nothing is written on failure.
+    #[wasm_bindgen(js_name = foldInto)]
+    pub fn fold_into(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "WasmArray<FloatDType> | Float32Array | Float64Array"
+        )]
+        patches: JsValue,
+        #[wasm_bindgen(
+            unchecked_param_type = "WasmArray<FloatDType> | Float32Array | Float64Array"
+        )]
+        out: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "FoldOptions")] opts: JsValue,
+    ) -> Result<(), JsValue> {
+        let max_window = self.plan_get(max_window)?;
+        let (order, reduce) = parse_fold(&opts, max_window)?;
+        let patches = input(&patches, "patches")?;
+        let out = input(&out, "out")?;
+        let state = self.state()?;
+        with_into(patches, out, &mut |src, dst| {
+            fold_into(&state.plan, src, dst, order, &reduce)
+        })
+    }
+
+    /// Releases the plan now (without waiting for the garbage collector).
+    /// Afterwards every member throws `invalid argument: the PatchView was
+    /// freed`; calling `free()` again does nothing. Called from inside one
+    /// of the view's own methods (a getter of its options), it makes that
+    /// call throw the same error once the getter returns.
+    pub fn free(&self) {
+        if let Ok(mut s) = self.state.try_borrow_mut() {
+            s.take();
+        }
+    }
+}
+
+/// The largest window size of a plan (0 without window axes).
+fn max_window(plan: &Plan) -> usize {
+    plan.axes()
+        .iter()
+        .filter_map(|a| a.window().map(|w| w.size))
+        .max()
+        .unwrap_or(0)
 }

@@ -2,7 +2,7 @@
 // and the numbers, and the objects involved still work afterwards.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PatchView, WasmArray, frame, overlapAdd } from 'patch-wasm';
+import { PatchView, WasmArray, frame, frameInto, overlapAdd, overlapAddInto } from 'patch-wasm';
 
 const W = (size, step, dilation) => ({ role: 'window', size, step, dilation });
 const good = { shape: [4, 6], dtype: 'float32', axes: [{ role: 'window', size: 2, step: 2 }, { role: 'window', size: 3, step: 3 }] };
@@ -59,8 +59,8 @@ const constructorCases = [
   [opts({ padding: { pads: [[1, 1], [1, -1]] } }), 'invalid argument: options.padding.pads[1][1] must be a non-negative integer, got -1'],
   [opts({ padding: { convention: 'full' } }), "invalid argument: options.padding.convention must be one of 'valid', 'same', 'cover', 'explicit', got 'full'"],
   [opts({ padding: { mode: 'mirror' } }), "invalid argument: options.padding.mode must be one of 'constant', 'reflect', 'symmetric', 'edge', 'wrap', got 'mirror'"],
-  [opts({ padding: { mode: 'reflect', value: 1 } }), "invalid argument: options.padding.value is only used with mode 'constant', not 'reflect'"],
-  [opts({ padding: { mode: 'constant', value: '0' } }), "invalid argument: options.padding.value must be a number, got '0'"],
+  // The constant moved to the copy (extract's opts.fill).
+  [opts({ padding: { mode: 'constant', value: 0 } }), "invalid argument: options.padding has an unknown key 'value' (expected convention, pads, mode)"],
   [opts({ padding: 'same' }), "invalid argument: options.padding must be an object, got 'same'"],
   [{ shape: [0], dtype: 'uint8', axes: [W(1)], padding: { pads: [[1, 1]], mode: 'reflect' } }, 'invalid argument: cannot pad axis 0 of length 0 with mode reflect: there is no element to read'],
   [{ shape: [65536, 65536], dtype: 'uint8', axes: [W(1), W(1)] }, 'overflow: the C-contiguous strides of shape [65536, 65536] overflow isize'],
@@ -80,6 +80,8 @@ test('PatchView methods: bad arguments, and the view stays usable', () => {
   const x = WasmArray.fromTypedArray('float32', [4, 6], Float32Array.from({ length: 24 }, (_, i) => i));
   const padded = new PatchView(opts({ padding: { pads: [[1, 0], [0, 0]] } }));
   const u8 = new WasmArray('uint8', [24]);
+  const reflect = new PatchView(opts({ padding: { pads: [[1, 0], [0, 0]], mode: 'reflect' } }));
+  const bytes = new PatchView({ ...good, dtype: 'uint8', padding: { pads: [[1, 0], [0, 0]] } });
   const small = new WasmArray('float32', [23]);
   const cases = [
     [() => view.patchOrigin(4), 'out of bounds: patch 4 is out of range for 4 patches'],
@@ -96,7 +98,16 @@ test('PatchView methods: bad arguments, and the view stays usable', () => {
     [() => view.extract(u8), 'unsupported dtype: src holds uint8 but the PatchView is for float32'],
     [() => view.extract(small), 'out of bounds: shape [4, 6] with strides [6, 1] and offset 0 reaches index 23, past the end of a buffer of 23 elements'],
     [() => view.extract(x, { order: 'column-major' }), "invalid argument: opts.order must be one of 'patch-major', 'feature-major', got 'column-major'"],
-    [() => view.extract(x, { ordr: 'patch-major' }), "invalid argument: opts has an unknown key 'ordr' (expected order)"],
+    [() => view.extract(x, { ordr: 'patch-major' }), "invalid argument: opts has an unknown key 'ordr' (expected order, fill)"],
+    [() => padded.extract(x, { fill: '1' }), "invalid argument: opts.fill must be a number, got '1'"],
+    [() => padded.extract(x, { fill: 1n }), 'invalid argument: opts.fill must be a number, got 1n'],
+    [() => padded.extract(x, { fill: 1e300 }), 'invalid argument: opts.fill 1e+300 cannot be stored in float32 (it would overflow to Infinity)'],
+    [() => reflect.extract(x, { fill: 0 }), "invalid argument: opts.fill is only used with constant padding, not 'reflect'"],
+    [() => bytes.extract(u8, { fill: 1.5 }), 'invalid argument: opts.fill 1.5 cannot be stored in uint8 (it holds the integers from 0 to 255)'],
+    [() => bytes.extract(u8, { fill: 300 }), 'invalid argument: opts.fill 300 cannot be stored in uint8 (it holds the integers from 0 to 255)'],
+    [() => bytes.extract(u8, { fill: -1 }), 'invalid argument: opts.fill -1 cannot be stored in uint8 (it holds the integers from 0 to 255)'],
+    [() => bytes.extract(u8, { fill: NaN }), 'invalid argument: opts.fill NaN cannot be stored in uint8 (it holds the integers from 0 to 255)'],
+    [() => bytes.extractInto(u8, new Uint8Array(24), { fill: 256 }), 'invalid argument: opts.fill 256 cannot be stored in uint8 (it holds the integers from 0 to 255)'],
     [() => view.extract(x, 'feature-major'), "invalid argument: opts must be an object, got 'feature-major'"],
     [() => view.extractInto(x, new Float32Array(23)), 'buffer size: the destination holds 23 elements but 4 patches of 6 elements need 24'],
     [() => view.extractInto(x, new Float64Array(24)), 'unsupported dtype: dst holds float64 but the PatchView is for float32'],
@@ -130,7 +141,8 @@ test('PatchView methods: bad arguments, and the view stays usable', () => {
   throwsPatchError(() => view.extract(freed), 'invalid argument: the WasmArray was freed');
   throwsPatchError(() => view.fold(freed), 'invalid argument: the WasmArray was freed');
   throwsPatchError(() => view.extractInto(x, freed), 'invalid argument: the WasmArray was freed');
-  assert.throws(() => freed.data, /null pointer passed to rust/);
+  throwsPatchError(() => freed.data, 'invalid argument: the WasmArray was freed');
+  throwsPatchError(() => freed.shape, 'invalid argument: the WasmArray was freed');
   assert.equal(view.extract(x).length, 24);
 });
 
@@ -164,7 +176,17 @@ test('frame and overlapAdd: bad arguments', () => {
     [() => frame(s, 4, 1.5), 'invalid argument: hop must be a non-negative integer, got 1.5'],
     [() => frame(s, -4, 1), 'invalid argument: frameLen must be a non-negative integer, got -4'],
     [() => frame(s, 4, 2, { padEnd: 'yes' }), "invalid argument: opts.padEnd must be true or false, got 'yes'"],
-    [() => frame(s, 4, 2, { pad_end: true }), "invalid argument: opts has an unknown key 'pad_end' (expected padEnd, padValue)"],
+    [() => frame(s, 4, 2, { pad_end: true }), "invalid argument: opts has an unknown key 'pad_end' (expected padEnd, fill)"],
+    [() => frame(s, 4, 2, { padValue: 1 }), "invalid argument: opts has an unknown key 'padValue' (expected padEnd, fill)"],
+    [() => frame(new Int16Array(10), 4, 2, { padEnd: true, fill: 40000 }), 'invalid argument: opts.fill 40000 cannot be stored in int16 (it holds the integers from -32768 to 32767)'],
+    [() => frame(s, '4', 2), "invalid argument: frameLen must be a non-negative integer, got '4'"],
+    [() => frame(s, 4, null), 'invalid argument: hop must be a non-negative integer, got null'],
+    [() => overlapAdd(new Float32Array(8), 4n, 2), 'invalid argument: frameLen must be a non-negative integer, got 4n'],
+    [() => frameInto(s, new Float32Array(11), 4, 3), 'buffer size: the destination holds 11 elements but 3 patches of 4 elements need 12'],
+    [() => frameInto(s, new Int32Array(12), 4, 3), 'unsupported dtype: the destination holds int32 but the source holds float32'],
+    [() => frameInto(new Float32Array(2), new Float32Array(1), 4, 3), 'buffer size: the destination holds 1 elements but a signal of 2 samples has no frame of 4'],
+    [() => overlapAddInto(new Float32Array(8), new Float32Array(5), 4, 2), 'buffer size: the output holds 5 samples but 2 frames of 4 every 2 need 6'],
+    [() => overlapAddInto(new Float32Array(8), new Float64Array(6), 4, 2), 'unsupported dtype: the destination holds float64 but the source holds float32'],
     [() => frame(twoD, 2, 1), 'rank mismatch: frame needs a 1-D signal, got shape [2, 5]'],
     [() => frame([1, 2, 3], 2, 1), 'invalid argument: signal must be a WasmArray or a typed array, got an array'],
     [() => overlapAdd(new Float32Array(7), 4, 2), 'buffer size: 7 samples are not a whole number of frames of 4'],
@@ -193,13 +215,13 @@ test('hostile inputs: throwing getters, proxies, typed-array subclasses', () => 
   const cases = [
     [() => view.extract(x, { get order() { throw new Error('boom'); } }), "invalid argument: reading 'order' threw an Error (boom)"],
     [() => view.extract(x, new Proxy({}, { ownKeys() { throw new Error('no keys'); } })), 'invalid argument: listing the keys of opts threw an Error (no keys)'],
-    [() => view.fold(x, revocable.proxy), 'invalid argument: opts must be an object, got an object'],
+    [() => view.fold(x, revocable.proxy), 'invalid argument: opts must be an object, got a revoked Proxy'],
     [() => new PatchView({ ...good, shape }), 'invalid argument: reading options.shape[1] threw an Error (no length)'],
     [() => view.fold(new EvilLength(24)), 'invalid argument: reading the length of a typed array threw an Error (len)'],
     [() => view.extractInto(x, new EvilLength(24)), 'invalid argument: reading the length of a typed array threw an Error (len)'],
     [() => view.extractInto(x, new EvilSet(24)), 'invalid argument: copying out failed: an Error (no set)'],
-    [() => view.extractInto(x, { __patchHandle: 1e6 }), 'invalid argument: the WasmArray was freed'],
-    [() => view.extractInto(x, { __patchHandle: -1 }), 'invalid argument: dst is not a valid WasmArray'],
+    [() => view.extractInto(x, { __patchHandle: 1e6 }), 'invalid argument: dst must be a WasmArray or a typed array, got an object'],
+    [() => view.extractInto(x, { __patchHandle: -1 }), 'invalid argument: dst must be a WasmArray or a typed array, got an object'],
   ];
   for (const [f, message] of cases) {
     throwsPatchError(f, message);

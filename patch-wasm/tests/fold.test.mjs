@@ -1,7 +1,7 @@
 // Fold round trips and framing, against the plain JavaScript reference.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PatchView, WasmArray, frame, overlapAdd } from 'patch-wasm';
+import { PatchView, WasmArray, frame, frameInto, overlapAdd, overlapAddInto } from 'patch-wasm';
 import * as ref from './reference.mjs';
 
 const W = (size, step = 1, dilation = 1) => ({ role: 'window', size, step, dilation });
@@ -65,6 +65,13 @@ test('fold sum equals the reference (torch F.fold)', () => {
       got.forEach((v, i) => assert.ok(Math.abs(v - mean[i]) < 1e-9, `mean ${JSON.stringify(geo)}`));
       const over = ref.fold(options, p, 'overwrite', order).result;
       assert.deepEqual(Array.from(view.fold(p, { reduce: 'overwrite', order }).data), over, 'overwrite');
+      // foldInto: into a JS-owned typed array and into a WasmArray, overwritten.
+      const js = new Float64Array(result.length).fill(99);
+      view.foldInto(p, js, { reduce: 'sum', order });
+      assert.deepEqual(Array.from(js), result, 'foldInto typed');
+      const out = WasmArray.fromTypedArray('float64', [result.length], new Float64Array(result.length).fill(99));
+      view.foldInto(WasmArray.fromTypedArray('float64', [p.length], p), out, { reduce: 'sum', order });
+      assert.deepEqual(Array.from(out.data), result, 'foldInto WasmArray');
     }
   }
 });
@@ -84,14 +91,25 @@ test('frame follows tf.signal.frame, with and without padEnd', () => {
     const signal = Float32Array.from({ length: len }, (_, i) => i * 0.5);
     for (const padEnd of [false, true]) {
       const expected = ref.frame(signal, frameLen, hop, padEnd, -2);
-      const fromTyped = frame(signal, frameLen, hop, { padEnd, padValue: -2 });
+      const fromTyped = frame(signal, frameLen, hop, { padEnd, fill: -2 });
       assert.deepEqual(fromTyped.shape, [expected.n, frameLen], `${len} ${frameLen} ${hop} ${padEnd}`);
       assert.deepEqual(Array.from(fromTyped.data), expected.data);
       const wasm = WasmArray.fromTypedArray('float32', [len], signal);
-      assert.deepEqual(Array.from(frame(wasm, frameLen, hop, { padEnd, padValue: -2 }).data), expected.data);
+      assert.deepEqual(Array.from(frame(wasm, frameLen, hop, { padEnd, fill: -2 }).data), expected.data);
+      // frameInto: the same frames into a typed array and into a WasmArray.
+      const into = new Float32Array(expected.data.length).fill(7);
+      frameInto(signal, into, frameLen, hop, { padEnd, fill: -2 });
+      assert.deepEqual(Array.from(into), expected.data, 'frameInto typed');
+      const intoWasm = new WasmArray('float32', [expected.data.length]);
+      frameInto(wasm, intoWasm, frameLen, hop, { padEnd, fill: -2 });
+      assert.deepEqual(Array.from(intoWasm.data), expected.data, 'frameInto WasmArray');
       // overlapAdd is its fold.
       const added = overlapAdd(fromTyped, frameLen, hop);
-      assert.deepEqual(Array.from(added.data), ref.overlapAdd(expected.data, frameLen, hop));
+      const sum = ref.overlapAdd(expected.data, frameLen, hop);
+      assert.deepEqual(Array.from(added.data), sum);
+      const addedInto = new Float32Array(sum.length).fill(5);
+      overlapAddInto(fromTyped, addedInto, frameLen, hop);
+      assert.deepEqual(Array.from(addedInto), sum, 'overlapAddInto');
     }
   }
   // Integer signals frame too; the default is no end padding.

@@ -121,13 +121,12 @@ function coords(g, outerIdx, innerIdx) {
   });
 }
 
-/** Patches of `data` (a flat array) as a flat array in `order`. */
-export function extract(options, data, order = 'patch-major') {
+/** Patches of `data` (a flat array) as a flat array in `order`; constant padding reads `fill`. */
+export function extract(options, data, order = 'patch-major', fill = 0) {
   const g = geometry(options);
   const strides = options.strides ?? cStrides(options.shape);
   const offset = options.offset ?? 0;
   const mode = options.padding?.mode ?? 'constant';
-  const value = options.padding?.value ?? 0;
   const out = new Array(g.numPatches * g.patchLen);
   let p = 0;
   forEachIndex(g.outer, (oi) => {
@@ -140,7 +139,7 @@ export function extract(options, data, order = 'patch-major') {
         if (r < 0) constant = true;
         else at += r * strides[axis];
       });
-      const v = constant ? value : data[at];
+      const v = constant ? fill : data[at];
       const pos = order === 'patch-major' ? p * g.patchLen + q : q * g.numPatches + p;
       out[pos] = v;
       q += 1;
@@ -184,14 +183,14 @@ export function fold(options, patches, reduce = 'mean', order = 'patch-major') {
 }
 
 /** tf.signal.frame on a flat signal. */
-export function frame(signal, frameLen, hop, padEnd = false, padValue = 0) {
+export function frame(signal, frameLen, hop, padEnd = false, fill = 0) {
   const len = signal.length;
   const n = padEnd ? Math.ceil(len / hop) : len < frameLen ? 0 : Math.floor((len - frameLen) / hop) + 1;
   const out = [];
   for (let f = 0; f < n; f++) {
     for (let j = 0; j < frameLen; j++) {
       const i = f * hop + j;
-      out.push(i < len ? signal[i] : padValue);
+      out.push(i < len ? signal[i] : fill);
     }
   }
   return { n, data: out };

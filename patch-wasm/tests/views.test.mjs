@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { PatchView, WasmArray, frame, overlapAdd } from 'patch-wasm';
+import { PatchView, WasmArray, frame, frameInto, overlapAdd, overlapAddInto } from 'patch-wasm';
 import { geometry, viewStrides } from './reference.mjs';
 
 const vit = {
@@ -17,20 +17,38 @@ const vit = {
   ],
 };
 
-test('the package exports the four names and no init is needed in Node', () => {
-  assert.equal(typeof PatchView, 'function');
-  assert.equal(typeof WasmArray, 'function');
-  assert.equal(typeof frame, 'function');
-  assert.equal(typeof overlapAdd, 'function');
+test('the package exports the API and no init is needed in Node', async () => {
+  for (const f of [PatchView, WasmArray, frame, frameInto, overlapAdd, overlapAddInto]) {
+    assert.equal(typeof f, 'function');
+  }
   const pkg = createRequire(import.meta.url)('patch-wasm/package.json');
   assert.equal(pkg.name, 'patch-wasm');
   assert.match(pkg.version, /^\d+\.\d+\.\d+/);
-  assert.ok(pkg.types && pkg.exports['.'].node && pkg.exports['.'].default);
+  const root = pkg.exports['.'];
+  for (const entry of [root.node.import, root.node.require, root.browser, root.default]) {
+    assert.ok(entry.types && entry.default, JSON.stringify(entry));
+  }
+  // import and require give the same module (one wasm instance): an array
+  // made through one is accepted by the other.
+  const cjs = createRequire(import.meta.url)('patch-wasm');
+  assert.equal(cjs.WasmArray, WasmArray);
+  const a = new cjs.WasmArray('uint8', [4]);
+  assert.deepEqual(new PatchView({ shape: [4], dtype: 'uint8', axes: [{ role: 'window', size: 2, step: 2 }] }).extract(a).shape, [2, 2]);
 });
 
-test('the web build (ES module, init) loads in Node from bytes', async () => {
-  const web = await import('patch-wasm/web/patch_wasm.js');
-  const url = import.meta.resolve('patch-wasm/web/patch_wasm_bg.wasm');
+test('the web build (ES module, init) loads in Node from bytes, after an error that names init()', async () => {
+  const web = await import('patch-wasm/web');
+  assert.equal(web, await import('patch-wasm/web/patch_wasm.js'));
+  const before = /^invalid argument: the patch-wasm web build is not initialized: call \(and await\) init\(\)/;
+  for (const f of [
+    () => new web.WasmArray('uint8', [2]),
+    () => new web.PatchView(vit),
+    () => web.frame(new Float32Array(4), 2, 2),
+  ]) {
+    assert.throws(f, { name: 'PatchError', kind: 'invalid argument', message: before });
+  }
+  // One .wasm at the package root serves both builds.
+  const url = import.meta.resolve('patch-wasm/patch_wasm_bg.wasm');
   await web.default({ module_or_path: readFileSync(new URL(url)) });
   const v = new web.PatchView(vit);
   assert.deepEqual(v.shape, [2, 3, 4, 4, 3]);
@@ -107,20 +125,30 @@ test('plan() is a plain object with patch-core\'s numbers', () => {
   });
   const p = v.plan();
   assert.equal(Object.getPrototypeOf(p), Object.prototype);
-  assert.deepEqual(p.input_shape, [2, 10]);
-  assert.deepEqual(p.input_byte_strides, [20, 2]);
+  assert.deepEqual(Object.keys(p), [
+    'inputShape', 'inputStrides', 'inputByteStrides', 'offset', 'itemsize', 'axes', 'padding', 'shape',
+    'outerShape', 'innerShape', 'grid', 'numPatches', 'patchLen', 'isView', 'viewStrides',
+    'viewByteStrides', 'spanBytes', 'copyBytes',
+  ]);
+  assert.deepEqual(p.inputShape, [2, 10]);
+  assert.deepEqual(p.inputByteStrides, [20, 2]);
   assert.deepEqual(p.shape, [2, 3, 4]);
   assert.deepEqual(p.grid, [3]);
-  assert.equal(p.num_patches, 6);
-  assert.equal(p.patch_len, 4);
-  assert.equal(p.is_view, false);
-  assert.equal(p.view_strides, null);
-  assert.deepEqual(p.padding, { convention: 'cover', mode: 'constant', value: 0 });
+  assert.equal(p.numPatches, 6);
+  assert.equal(p.patchLen, 4);
+  assert.equal(p.isView, false);
+  assert.equal(p.viewStrides, null);
+  assert.deepEqual(p.padding, { convention: 'cover', mode: 'constant' });
   assert.deepEqual(p.axes[1], {
-    role: 'window', size: 4, step: 4, dilation: 1, len: 10, pad_lo: 0, pad_hi: 0, grid: 3, cover_last: 6,
+    role: 'window', size: 4, step: 4, dilation: 1, len: 10, padLo: 0, padHi: 0, grid: 3, coverLast: 6,
   });
-  assert.deepEqual(p.axes[0], { role: 'batch', len: 2, pad_lo: 0, pad_hi: 0, grid: 2, cover_last: null });
-  assert.equal(p.copy_bytes, v.copyBytes);
+  assert.deepEqual(p.axes[0], { role: 'batch', len: 2, padLo: 0, padHi: 0, grid: 2, coverLast: null });
+  assert.equal(p.copyBytes, v.copyBytes);
+  assert.equal(p.spanBytes, v.spanBytes);
+  // Every value is a number, boolean, string, null, array or plain object: no bigint, no Map.
+  const kinds = new Set();
+  JSON.stringify(p, (_, x) => (kinds.add(typeof x), x));
+  assert.deepEqual([...kinds].sort(), ['boolean', 'number', 'object', 'string']);
   assert.deepEqual(v.patchOrigin(2), [0, 6]);
   const explicit = new PatchView({
     shape: [5], dtype: 'uint8', axes: [{ role: 'window', size: 2 }],
@@ -165,7 +193,8 @@ test('WasmArray: getters, data views wasm memory, toArray copies', () => {
   assert.equal(empty.length, 0);
   assert.equal(empty.data.length, 0);
   a.free();
-  assert.throws(() => a.data);
+  assert.throws(() => a.data, { name: 'PatchError', message: 'invalid argument: the WasmArray was freed' });
+  a.free(); // again: nothing
 });
 
 test('.data is created afresh: memory growth detaches old views, not the array', () => {
@@ -211,9 +240,15 @@ test('typed arrays viewing a WasmArray (its .data, or a subarray) are used in pl
   assert.throws(() => view.extractInto(x, x.data), { message: /^aliasing: the source and the destination are the same WasmArray/ });
   const gone = WasmArray.fromTypedArray('float32', [24], new Float32Array(24));
   const stale = gone.data;
-  gone.free();
+  gone.free(); // detaches every view of wasm memory
+  assert.equal(stale.length, 0);
   assert.throws(() => view.fold(stale), {
-    message: 'invalid argument: patches is a Float32Array over WebAssembly memory that no live WasmArray of its element type owns',
+    message: 'invalid argument: a typed array was detached (wasm memory grew, or a WasmArray was freed, after it was made): read .data again',
+  });
+  const other = WasmArray.fromTypedArray('float32', [24], new Float32Array(24));
+  const wrongType = new Uint32Array(other.data.buffer, other.ptr, 24);
+  assert.throws(() => view.fold(wrongType), {
+    message: 'invalid argument: patches is a Uint32Array over WebAssembly memory that no live WasmArray of its element type owns',
   });
   assert.deepEqual(Array.from(view.extract(x).data), expected);
 });

@@ -49,7 +49,7 @@ fn vit_tiles_equal_patch_core() {
     .unwrap();
     let layout = Layout::of::<u8>(&[h, w, c]).unwrap();
     let plan = Plan::valid(&layout, &PatchSpec::tiles(&[4, 4]).channels_last()).unwrap();
-    assert_eq!(numbers(&view.shape()), [2., 3., 4., 4., 3.]);
+    assert_eq!(numbers(&view.shape().unwrap()), [2., 3., 4., 4., 3.]);
     let strides: Vec<f64> = plan
         .view_byte_strides()
         .unwrap()
@@ -57,8 +57,8 @@ fn vit_tiles_equal_patch_core() {
         .map(|&s| s as f64)
         .collect();
     assert_eq!(numbers(&view.strides().unwrap()), strides);
-    assert_eq!(view.num_patches(), 6);
-    assert_eq!(view.patch_len(), 48);
+    assert_eq!(view.num_patches().unwrap(), 6);
+    assert_eq!(view.patch_len().unwrap(), 48);
 
     let src = WasmArray::new("uint8".into(), json("[8,12,3]")).unwrap();
     let data: js_sys::Uint8Array = src.data().unwrap().unchecked_into();
@@ -90,7 +90,7 @@ fn every_padding_equals_patch_core() {
         (r#"{}"#, Padding::valid()),
         (r#"{"convention":"cover"}"#, Padding::cover()),
         (
-            r#"{"convention":"same","mode":"constant","value":-7}"#,
+            r#"{"convention":"same","mode":"constant"}"#,
             Padding::same(PadMode::Constant),
         ),
         (
@@ -118,15 +118,21 @@ fn every_padding_equals_patch_core() {
         )))
         .unwrap();
         let plan = Plan::new(&layout, &spec, &padding).unwrap();
-        // The padding value travels with each copy; only one case sets it.
-        let fill = if js.contains("-7") { -7.0f32 } else { 0.0 };
-        assert_eq!(view.is_view(), plan.is_view(), "{js}");
+        assert_eq!(view.is_view().unwrap(), plan.is_view(), "{js}");
         for (order, name) in [
             (PatchOrder::PatchMajor, "patch-major"),
             (PatchOrder::FeatureMajor, "feature-major"),
         ] {
+            // The constant travels with the copy.
+            let fill = if js.contains("constant") {
+                r#","fill":-7"#
+            } else {
+                ""
+            };
+            let opts = json(&format!(r#"{{"order":"{name}"{fill}}}"#));
+            let out = view.extract(src.clone(), opts).unwrap();
             let opts = json(&format!(r#"{{"order":"{name}"}}"#));
-            let out = view.extract(src.clone(), opts.clone()).unwrap();
+            let fill = if js.contains("constant") { -7.0 } else { 0.0 };
             let expected = plan
                 .extract_with(&x, &ExtractOptions::new().order(order).fill(fill))
                 .unwrap();
@@ -145,7 +151,7 @@ fn every_padding_equals_patch_core() {
 fn weighted_fold_equals_patch_core() {
     let x: Vec<f64> = (0..100).map(|v| (v % 13) as f64).collect();
     let layout = Layout::of::<f64>(&[10, 10]).unwrap();
-    let spec = PatchSpec::sliding(&[4, 4], &[3, 3]).unwrap();
+    let spec = PatchSpec::dilated(&[4, 4], &[3, 3], &[1, 1]).unwrap();
     let plan = Plan::new(&layout, &spec, &Padding::cover()).unwrap();
     let patches = plan.extract(&x, PatchOrder::PatchMajor).unwrap();
     let view = PatchView::new(json(
@@ -180,12 +186,37 @@ fn weighted_fold_equals_patch_core() {
     }
 }
 
+/// patch-core's summary JSON with camelCase keys and without the
+/// constant (which travels with each copy), rewritten here independently
+/// of the bindings.
+fn camel_json(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Array(items) => Value::Array(items.into_iter().map(camel_json).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(k, _)| k != "value")
+                .map(|(k, v)| {
+                    let parts: Vec<&str> = k.split('_').collect();
+                    let mut key = parts[0].to_string();
+                    for p in &parts[1..] {
+                        key.push_str(&p[..1].to_uppercase());
+                        key.push_str(&p[1..]);
+                    }
+                    (key, camel_json(v))
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 #[wasm_bindgen_test]
-fn plan_is_patch_core_json() {
+fn plan_is_patch_core_json_in_camel_case() {
     let view = PatchView::new(json(
         r#"{"shape":[3,9,9],"dtype":"int16","axes":[{"role":"whole"},
             {"role":"window","size":3,"dilation":2},{"role":"window","size":4,"step":2}],
-            "padding":{"pads":[[1,1],[0,3]],"mode":"constant","value":5}}"#,
+            "padding":{"pads":[[1,1],[0,3]],"mode":"constant"}}"#,
     ))
     .unwrap();
     let layout = Layout::contiguous(&[3, 9, 9], 2).unwrap();
@@ -198,15 +229,11 @@ fn plan_is_patch_core_json() {
         &Padding::explicit(&[(1, 1), (0, 3)], PadMode::Constant),
     )
     .unwrap();
-    let native = serde_json::to_string(&plan.summary()).unwrap();
-    let ours = JSON::stringify(&view.plan().unwrap()).unwrap();
-    // The engine's plan carries no fill value; the JS plan adds the
-    // constant as `padding.value`.
-    let native = json(&native);
-    let padding = js_sys::Reflect::get(&native, &"padding".into()).unwrap();
-    js_sys::Reflect::set(&padding, &"value".into(), &5.0.into()).unwrap();
-    let native = JSON::stringify(&native).unwrap();
-    assert_eq!(String::from(ours), String::from(native));
+    let native = camel_json(serde_json::to_value(plan.summary()).unwrap());
+    assert!(native.get("inputByteStrides").is_some() && native["axes"][1].get("padLo").is_some());
+    let ours = String::from(JSON::stringify(&view.plan().unwrap()).unwrap());
+    let ours: serde_json::Value = serde_json::from_str(&ours).unwrap();
+    assert_eq!(ours, native);
 }
 
 #[wasm_bindgen_test]
@@ -235,12 +262,12 @@ fn errors_name_the_kind_and_leave_objects_usable() {
         "{}",
         message(&e)
     );
-    let e = view.patch_origin(2.0).err().unwrap();
+    let e = view.patch_origin(2.0.into()).err().unwrap();
     assert_eq!(
         message(&e),
         "out of bounds: patch 2 is out of range for 2 patches"
     );
-    let e = view.patch_origin(-1.0).err().unwrap();
+    let e = view.patch_origin((-1.0).into()).err().unwrap();
     assert_eq!(
         message(&e),
         "invalid argument: patch index k must be a non-negative integer, got -1"
@@ -250,7 +277,7 @@ fn errors_name_the_kind_and_leave_objects_usable() {
     let out = view.extract(good, JsValue::UNDEFINED).unwrap();
     let got: js_sys::Float32Array = out.to_array().unwrap().unchecked_into();
     assert_eq!(got.to_vec(), [1., 2., 3., 4., 5., 6.]);
-    assert_eq!(numbers(&view.patch_origin(1.0).unwrap()), [3.]);
+    assert_eq!(numbers(&view.patch_origin(1.0.into()).unwrap()), [3.]);
 }
 
 #[wasm_bindgen_test]
@@ -269,15 +296,15 @@ fn data_is_recreated_after_memory_growth() {
 fn frame_and_overlap_add_equal_patch_core() {
     let signal: Vec<f32> = (0..23).map(|v| v as f32).collect();
     for pad_end in [false, true] {
-        let opts = json(&format!(r#"{{"padEnd":{pad_end},"padValue":-1}}"#));
+        let opts = json(&format!(r#"{{"padEnd":{pad_end},"fill":-1}}"#));
         let typed = js_sys::Float32Array::from(&signal[..]);
-        let frames = frame_signal(typed.into(), 6.0, 4.0, opts).unwrap();
+        let frames = frame_signal(typed.into(), 6.0.into(), 4.0.into(), opts).unwrap();
         let native = patch_core::frame(&signal, 6, 4, pad_end, -1.0).unwrap();
         let got: js_sys::Float32Array = frames.to_array().unwrap().unchecked_into();
         assert_eq!(got.to_vec(), native.data());
         let shape: Vec<f64> = native.shape().iter().map(|&n| n as f64).collect();
         assert_eq!(numbers(&frames.shape().unwrap()), shape);
-        let added = overlap_add(JsValue::from(frames), 6.0, 4.0).unwrap();
+        let added = overlap_add(JsValue::from(frames), 6.0.into(), 4.0.into()).unwrap();
         let native = patch_core::overlap_add(native.data(), 6, 4).unwrap();
         let got: js_sys::Float32Array = added.to_array().unwrap().unchecked_into();
         assert_eq!(got.to_vec(), native.data());
@@ -341,11 +368,8 @@ fn random_geometries_match_patch_core_or_throw() {
             ("wrap", PadMode::Wrap),
         ];
         let (mode_js, mode) = modes[rng.below(5) as usize];
-        let value = if mode_js == "constant" {
-            r#","value":9"#
-        } else {
-            ""
-        };
+        // The constant travels with the copy (as `fill`), not in the view.
+        let value = "";
         let (padding_js, padding) = match rng.below(4) {
             0 => ("{}".to_string(), Padding::valid()),
             1 => (
@@ -403,15 +427,22 @@ fn random_geometries_match_patch_core_or_throw() {
         } else {
             PatchOrder::FeatureMajor
         };
-        let order_js = json(if order == PatchOrder::PatchMajor {
-            r#"{"order":"patch-major"}"#
+        let order_name = if order == PatchOrder::PatchMajor {
+            "patch-major"
         } else {
-            r#"{"order":"feature-major"}"#
-        });
-        let out = view.extract(src, order_js.clone()).unwrap();
-        // Constant padding reads the options' value 9 (other modes ignore it).
+            "feature-major"
+        };
+        let order_js = json(&format!(r#"{{"order":"{order_name}"}}"#));
+        let fill = if matches!(padding.mode, PadMode::Constant) {
+            r#","fill":9"#
+        } else {
+            ""
+        };
+        let extract_js = json(&format!(r#"{{"order":"{order_name}"{fill}}}"#));
+        let out = view.extract(src, extract_js).unwrap();
+        let native_fill = if fill.is_empty() { 0.0 } else { 9.0 };
         let expected = plan
-            .extract_with(&x, &ExtractOptions::new().order(order).fill(9.0))
+            .extract_with(&x, &ExtractOptions::new().order(order).fill(native_fill))
             .unwrap();
         let got: js_sys::Float64Array = out.to_array().unwrap().unchecked_into();
         assert_eq!(got.to_vec(), expected.data(), "{options}");

@@ -55,14 +55,14 @@ export function setupAudio({ showError, clearError, messageOf, demo }) {
         shape: [p.T],
         dtype: 'float32',
         axes: [{ role: 'window', size: p.L, step: p.hop }],
-        padding: p.padEnd ? { convention: 'explicit', pads: [[0, need]], mode: 'constant', value: p.padValue } : { convention: 'valid' },
+        padding: p.padEnd ? { convention: 'explicit', pads: [[0, need]], mode: 'constant' } : { convention: 'valid' },
       });
-      const frames = frame(st.arr, p.L, p.hop, { padEnd: p.padEnd, padValue: p.padValue });
+      const frames = frame(st.arr, p.L, p.hop, { padEnd: p.padEnd, fill: p.padValue });
       // Time a few more calls for a steadier number (the timer is coarse).
       let runs = 0;
       const t0 = performance.now();
       while (runs < 50 && performance.now() - t0 < 5) {
-        frame(st.arr, p.L, p.hop, { padEnd: p.padEnd, padValue: p.padValue }).free();
+        frame(st.arr, p.L, p.hop, { padEnd: p.padEnd, fill: p.padValue }).free();
         runs++;
       }
       st.ms = (performance.now() - t0) / Math.max(1, runs);
@@ -86,7 +86,7 @@ export function setupAudio({ showError, clearError, messageOf, demo }) {
       $('audio-copy-bytes').textContent = fmtBytesShort(st.n * p.L * 4);
       $('audio-time').textContent = fmtMs(st.ms);
       $('audio-cost-text').textContent = strides
-        ? `Signal: shape [${p.T}], byte strides [4] (float32). Frames: shape [${st.n}, ${p.L}], byte strides [${p.hop * 4}, 4]: the next frame starts hop × 4 = ${p.hop * 4} bytes later, and inside a frame consecutive samples are 4 bytes apart. The view reads ${fmtBytes(Number(plan.span_bytes))} and allocates nothing; the copy from frame() takes ${fmtBytes(st.n * p.L * 4)}.`
+        ? `Signal: shape [${p.T}], byte strides [4] (float32). Frames: shape [${st.n}, ${p.L}], byte strides [${p.hop * 4}, 4]: the next frame starts hop × 4 = ${p.hop * 4} bytes later, and inside a frame consecutive samples are 4 bytes apart. The view reads ${fmtBytes(Number(plan.spanBytes))} and allocates nothing; the copy from frame() takes ${fmtBytes(st.n * p.L * 4)}.`
         : `With pad end the last frames run past the end of the signal and read the pad value, which is in no memory: no strides express them (the engine says "${why}"). frame() returns a copy of ${fmtBytes(st.n * p.L * 4)}.`;
       view.free();
       view = null;

@@ -21,10 +21,10 @@ function panelWidth(el) {
 /** Where the padded image box sits on the image canvas. */
 function imageGeometry(m, state) {
   const { width: W, height: H } = state.image;
-  const padT = m ? Number(m.axH.pad_lo) : 0;
-  const padB = m ? Number(m.axH.pad_hi) : 0;
-  const padL = m ? Number(m.axW.pad_lo) : 0;
-  const padR = m ? Number(m.axW.pad_hi) : 0;
+  const padT = m ? Number(m.axH.padLo) : 0;
+  const padB = m ? Number(m.axH.padHi) : 0;
+  const padL = m ? Number(m.axW.padLo) : 0;
+  const padR = m ? Number(m.axW.padHi) : 0;
   const boxW = W + padL + padR;
   const boxH = H + padT + padB;
   let scale = Math.min(panelWidth($('image-view')) / boxW, 560 / boxH, 14);
@@ -95,10 +95,10 @@ export function drawImageBase(m, state) {
     }
     const covH = (gh - 1) * m.axH.step + eh - g.padT;
     const covW = (gw - 1) * m.axW.step + ew - g.padL;
-    if (m.axH.cover_last == null && m.axW.cover_last == null && (covH < g.H || covW < g.W) && gh > 0 && gw > 0) {
+    if (m.axH.coverLast == null && m.axW.coverLast == null && (covH < g.H || covW < g.W) && gh > 0 && gw > 0) {
       caption.push(`The windows stop ${Math.max(0, g.H - covH)} rows and ${Math.max(0, g.W - covW)} columns short of the far edges: those pixels are in no patch.`);
     }
-    if (m.axH.cover_last != null || m.axW.cover_last != null) {
+    if (m.axH.coverLast != null || m.axW.coverLast != null) {
       caption.push('Cover: the last window of an axis is shifted back to end at the border.');
     }
   }
@@ -171,7 +171,7 @@ export function pickWindow(m, state, px, py) {
     const grid = Number(a.grid);
     let best = 0;
     let bestD = Infinity;
-    const guess = Math.round((c + Number(a.pad_lo) - (e - 1) / 2) / a.step);
+    const guess = Math.round((c + Number(a.padLo) - (e - 1) / 2) / a.step);
     for (const cand of [guess - 1, guess, guess + 1, grid - 1]) {
       if (cand < 0 || cand >= grid) continue;
       const d = Math.abs(windowOrigin(a, cand) + (e - 1) / 2 - c);
@@ -325,7 +325,7 @@ export function drawMosaic(m) {
   });
   // Which tiles read padding (asked of the engine, per patch).
   m.padFlags = null;
-  if (!m.plan.is_view) {
+  if (!m.plan.isView) {
     m.padFlags = new Uint8Array(L.drawn);
     for (let k = 0; k < L.drawn; k++) m.padFlags[k] = m.view.touchesPadding(k) ? 1 : 0;
   }

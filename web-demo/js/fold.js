@@ -1,7 +1,7 @@
 // Fold back: patches -> image with the engine's fold(), compared with the input.
 
 import { $, fmtInt, fmtMs } from './util.js';
-import { viewOptions, CHANNELS } from './geometry.js';
+import { viewOptions, extractOptions, CHANNELS } from './geometry.js';
 import { windowOrigin } from './geometry.js';
 
 /** How many windows of a plan axis read each coordinate of an axis of length `len`. */
@@ -32,7 +32,7 @@ export function computeFold(m, s, state, PatchView) {
       view = new PatchView(viewOptions(s, m.H, m.W, 'float32'));
       owned.push(view);
       src = state.inputF32;
-      patches = view.extract(src, { order: 'patch-major' });
+      patches = view.extract(src, extractOptions(s));
       owned.push(patches);
     }
     const opts = s.fold === 'gaussian' ? { reduce: 'weighted', window: 'gaussian' } : { reduce: 'mean' };

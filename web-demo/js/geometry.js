@@ -24,7 +24,8 @@ export function inputShape(layout, h, w) {
 
 /**
  * The PatchView options for the settings `s` of the image mode:
- * { ph, pw, sh, sw, dh, dw, convention, mode, value, pads, layout, dtype, channels }.
+ * { ph, pw, sh, sw, dh, dw, convention, mode, value, pads, layout, dtype, channels }
+ * (`value`, the constant of constant padding, goes to extractOptions).
  */
 export function viewOptions(s, h, w, dtype = s.dtype) {
   const winH = { role: 'window', size: s.ph, step: s.sh, dilation: s.dh };
@@ -38,8 +39,13 @@ export function viewOptions(s, h, w, dtype = s.dtype) {
 
 function withMode(p, s) {
   p.mode = s.mode;
-  if (s.mode === 'constant') p.value = s.value;
   return p;
+}
+
+/** The options of extract()/extractInto() for the settings: the constant of constant padding travels with the copy. */
+export function extractOptions(s) {
+  const padded = s.convention === 'same' || s.convention === 'explicit';
+  return padded && s.mode === 'constant' ? { order: 'patch-major', fill: s.value } : { order: 'patch-major' };
 }
 
 /** The padding options of the settings (explicit pads per window axis, in input order: H then W). */
@@ -192,7 +198,7 @@ export function byteRuns(samples, inputByteStrides, layout, itemsize) {
 export function axisCoverage(a, len) {
   const cov = new Uint8Array(len);
   for (let g = 0; g < a.grid; g++) {
-    const o = a.cover_last != null && g === a.grid - 1 ? a.cover_last : g * a.step - a.pad_lo;
+    const o = a.coverLast != null && g === a.grid - 1 ? a.coverLast : g * a.step - a.padLo;
     for (let t = 0; t < a.size; t++) {
       const c = o + t * a.dilation;
       if (c >= 0 && c < len) cov[c] = 1;
@@ -203,8 +209,8 @@ export function axisCoverage(a, len) {
 
 /** Grid-axis origin of window g along a plan axis (negative inside padding). */
 export function windowOrigin(a, g) {
-  if (a.cover_last != null && g === a.grid - 1) return a.cover_last;
-  return g * a.step - a.pad_lo;
+  if (a.coverLast != null && g === a.grid - 1) return a.coverLast;
+  return g * a.step - a.padLo;
 }
 
 /** Extent of a window: dilation * (size - 1) + 1. */

@@ -3,7 +3,7 @@
 
 import init, { PatchView, WasmArray } from '../pkg/web/patch_wasm.js';
 import { IMAGES, SIZES, generate, decodeFile } from './images.js';
-import { viewOptions, viewAxes, axisIndex, inputShape, outerIndex, patchNumber, ITEMSIZE, CHANNELS } from './geometry.js';
+import { viewOptions, extractOptions, viewAxes, axisIndex, inputShape, outerIndex, patchNumber, ITEMSIZE, CHANNELS } from './geometry.js';
 import { $, fmtArr, fmtInt, fmtBytes, fmtBytesShort, fmtMs, product } from './util.js';
 import { drawImageBase, drawImageSelection, pickWindow, drawMosaic, drawMosaicOverlay, mosaicPick } from './draw.js';
 import { renderInspector, renderStrides, renderMemory } from './panels.js';
@@ -304,18 +304,18 @@ function update() {
     view,
     vaxes: viewAxes(plan, s.layout),
     input: state.input,
-    numPatches: Number(plan.num_patches),
-    patchLen: Number(plan.patch_len),
-    outerShape: plan.outer_shape.map(Number),
-    innerShape: plan.inner_shape.map(Number),
+    numPatches: Number(plan.numPatches),
+    patchLen: Number(plan.patchLen),
+    outerShape: plan.outerShape.map(Number),
+    innerShape: plan.innerShape.map(Number),
     axH: plan.axes[ix.h],
     axW: plan.axes[ix.w],
     axC: plan.axes[ix.c],
-    inputByteStrides: plan.input_byte_strides.map(Number),
+    inputByteStrides: plan.inputByteStrides.map(Number),
     viewStrides,
     viewStridesError,
-    spanBytes: Number(plan.span_bytes),
-    copyBytes: Number(plan.copy_bytes),
+    spanBytes: Number(plan.spanBytes),
+    copyBytes: Number(plan.copyBytes),
     patches: null,
     skipped: '',
     extractMs: NaN,
@@ -331,7 +331,7 @@ function update() {
   } else {
     try {
       const t0 = performance.now();
-      const patches = view.extract(state.input, { order: 'patch-major' });
+      const patches = view.extract(state.input, extractOptions(s));
       const first = performance.now() - t0;
       state.patches = patches;
       model.patches = patches;
@@ -340,7 +340,7 @@ function update() {
       let total = 0;
       const t1 = performance.now();
       while (runs < 50 && total < 6) {
-        view.extractInto(state.input, patches, { order: 'patch-major' });
+        view.extractInto(state.input, patches, extractOptions(s));
         runs++;
         total = performance.now() - t1;
       }
@@ -395,14 +395,14 @@ function renderStats(m) {
   $('patch-len').title = `${m.innerShape.join(' × ')} elements per patch`;
   $('stat-shape').textContent = fmtArr(m.plan.shape);
   $('stat-strides').textContent = m.viewStrides ? fmtArr(m.viewStrides) : 'none (copy)';
-  $('view-bytes').textContent = m.plan.is_view ? '0 B' : 'none';
+  $('view-bytes').textContent = m.plan.isView ? '0 B' : 'none';
   $('view-bytes').title = `The view reads through ${fmtBytes(m.spanBytes)} of the input`;
   $('copy-bytes').textContent = fmtBytesShort(m.copyBytes);
   $('copy-bytes').title = fmtBytes(m.copyBytes);
   $('extract-time').textContent = Number.isFinite(m.extractMs) ? fmtMs(m.extractMs) : '–';
   const inputBytes = m.H * m.W * CHANNELS * m.isz;
   let t;
-  if (m.plan.is_view) {
+  if (m.plan.isView) {
     const ratio = m.copyBytes / Math.max(1, inputBytes);
     t = `The view allocates nothing: it looks through ${fmtBytes(m.spanBytes)} of the ${fmtBytesShort(inputBytes)} input. ` +
       `A copy of every patch takes ${fmtBytes(m.copyBytes)} (${ratio.toFixed(ratio < 10 ? 2 : 0)}× the input)` +

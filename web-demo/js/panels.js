@@ -78,9 +78,9 @@ export function renderInspector(m) {
 // ---------------------------------------------------------------- strides
 
 export function renderStrides(m) {
-  const inShape = m.plan.input_shape.map(Number);
+  const inShape = m.plan.inputShape.map(Number);
   const inBytes = m.inputByteStrides;
-  const inElems = m.plan.input_strides.map(Number);
+  const inElems = m.plan.inputStrides.map(Number);
   const dt = m.s.dtype === 'float32' ? 'f32' : 'u8';
   const names = m.s.layout === 'chw' ? 'C, H, W' : 'H, W, C';
   let html = '<table class="strides"><thead><tr><th></th><th>shape</th><th>strides (bytes)</th><th>itemsize</th></tr></thead><tbody>';

@@ -3,6 +3,7 @@
 # package, serves the page on a free port of 127.0.0.1, and drives it with
 # headless Chromium (/usr/bin/chromium) through playwright-core.
 # Screenshots of the main states land in web-demo/tests/screenshots/.
+# readme.test.mjs runs the ```html blocks of the READMEs in headless Chromium too.
 set -euo pipefail
 tests="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 demo="$(dirname "$tests")"
@@ -51,4 +52,4 @@ say "page served at $url"
 export DEMO_URL="$url"
 export SCREENSHOT_DIR="$tests/screenshots"
 cd "$tests"
-node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs
+node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs readme.test.mjs

@@ -25,8 +25,8 @@ else
     bash "$repo/patch-wasm/build.sh"
 fi
 
-if [ ! -f "$repo/patch-wasm/pkg/web/patch_wasm.js" ] || [ ! -f "$repo/patch-wasm/pkg/web/patch_wasm_bg.wasm" ]; then
-    echo "patch-wasm/pkg/web/patch_wasm.js or patch_wasm_bg.wasm is missing after the build" >&2
+if [ ! -f "$repo/patch-wasm/pkg/web/patch_wasm.js" ] || [ ! -f "$repo/patch-wasm/pkg/patch_wasm_bg.wasm" ]; then
+    echo "patch-wasm/pkg/web/patch_wasm.js or patch-wasm/pkg/patch_wasm_bg.wasm is missing after the build" >&2
     exit 1
 fi
 
