@@ -71,7 +71,7 @@ pub use layout::{Layout, c_strides};
 pub use padding::{Convention, PadMode, Padding};
 pub use plan::{AxisPlan, Plan, PlanSummary};
 pub use spec::{AxisRole, PatchSpec, Window};
-pub use threads::{num_threads, set_num_threads};
+pub use threads::{num_threads, set_num_threads, shutdown_threads};
 pub use view::{PatchView, PatchViewMut};
 pub use walk::PatchOrder;
 

@@ -7,7 +7,9 @@
 #  3. build the C11 and C++17 tests and the two examples, warnings as
 #     errors, against the shared and against the static library, plain and
 #     with AddressSanitizer+UBSan;
-#  4. run them plain, under ASan+UBSan, and under valgrind;
+#  4. run them plain, under ASan+UBSan, and under valgrind (test_threads
+#     makes threaded copies and folds, forks, and leaves the pool running
+#     at exit);
 #  5. install into a temporary PREFIX and build the examples and the
 #     README's quick start with $(pkg-config --cflags --libs patch).
 # Every step runs even when an earlier one fails; the last line counts them.
@@ -71,6 +73,7 @@ STATIC=("$lib/libpatch.a" -lpthread -ldl -lm)
 programs=(
     "test_c:$here/tests/c/test_patch.c"
     "test_cpp:$here/tests/c/test_patch.cpp"
+    "test_threads:$here/tests/c/test_threads.c"
     "vit_patchify:$here/examples/vit_patchify.c"
     "sliding_inference:$here/examples/sliding_inference.cpp"
 )
@@ -93,13 +96,18 @@ build() { # name source link(shared|static) variant(plain|asan)
     fi
 }
 
-run_plain() { "$work/bin/$1"; }
+# Every run has a deadline: a hang (test_threads forks, and waits for its
+# child with a deadline of its own) fails the step instead of blocking CI.
+deadline() { timeout --kill-after=10 600 "$@"; }
+run_plain() { deadline "$work/bin/$1"; }
 run_asan() {
     ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:abort_on_error=0:halt_on_error=1 \
-        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$work/bin/$1"
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 deadline "$work/bin/$1"
 }
+# No suppression file: the library joins its threads at exit by itself, and
+# test_threads runs copies and folds on 2 threads (the forked child too).
 run_valgrind() {
-    valgrind --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,possible \
+    deadline valgrind --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,possible \
         --errors-for-leak-kinds=definite,possible -q "$work/bin/$1"
 }
 
