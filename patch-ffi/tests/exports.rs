@@ -142,7 +142,10 @@ fn version_macros_match_the_crate() {
     // committed header must carry the crate's (cbindgen.toml types none).
     let header = include_str!("../../include/patch.h");
     for (name, value) in [
-        ("PATCH_VERSION", concat!("\"", env!("CARGO_PKG_VERSION"), "\"")),
+        (
+            "PATCH_VERSION",
+            concat!("\"", env!("CARGO_PKG_VERSION"), "\""),
+        ),
         ("PATCH_VERSION_MAJOR", env!("CARGO_PKG_VERSION_MAJOR")),
         ("PATCH_VERSION_MINOR", env!("CARGO_PKG_VERSION_MINOR")),
         ("PATCH_VERSION_PATCH", env!("CARGO_PKG_VERSION_PATCH")),
@@ -151,7 +154,10 @@ fn version_macros_match_the_crate() {
         assert!(header.contains(&define), "include/patch.h lacks {define}");
     }
     let config = include_str!("../cbindgen.toml");
-    assert!(!config.contains(env!("CARGO_PKG_VERSION")), "cbindgen.toml types a version");
+    assert!(
+        !config.contains(env!("CARGO_PKG_VERSION")),
+        "cbindgen.toml types a version"
+    );
 }
 
 #[test]
