@@ -11,8 +11,8 @@
 //!
 //! - [`shutdown_threads`] joins every worker; the next parallel call starts
 //!   a new pool. Call it before the process exits to leave leak checkers
-//!   such as valgrind with nothing to report (the C library does it at exit
-//!   by itself).
+//!   such as valgrind with nothing to report, and before `fork()` to give
+//!   the child nothing of the workers (the C library does both by itself).
 //! - After `fork()`, the child has none of the parent's workers. A call in
 //!   the child sees that the process id changed, leaves the parent's pool
 //!   untouched (kept, unused and reachable, never joined nor freed) and
@@ -31,9 +31,10 @@ static THREADS: AtomicUsize = AtomicUsize::new(0);
 
 /// Sets how many threads materialize and fold may use: `1` for single-thread
 /// work, `0` (the default) for every available core. Takes effect for calls
-/// that start afterwards (the library's pool is rebuilt with the new count
-/// by the next parallel call); without the `parallel` feature everything
-/// runs on the calling thread whatever the setting.
+/// that start afterwards: the calling thread and `n - 1` workers of the
+/// library's pool, rebuilt with the new count by the next call of 1 MiB or
+/// more. Without the `parallel` feature everything runs on the calling
+/// thread whatever the setting.
 ///
 /// ```
 /// patch_core::set_num_threads(1);
@@ -62,8 +63,12 @@ pub fn num_threads() -> usize {
 /// results of later calls are unchanged. Call it before the process exits
 /// when a leak checker should find every thread joined (valgrind reports a
 /// thread that is still running as "possibly lost" memory), or to give the
-/// threads back while the library is idle. The C library (`patch-ffi`)
-/// calls it by itself when the process exits or the library is unloaded.
+/// threads back while the library is idle. Called before `fork()`, it
+/// leaves the child nothing of the workers (a child forked with the pool
+/// running works too, on a pool of its own, but a leak checker in the child
+/// then sees the memory of the parent's workers as lost). The C library
+/// (`patch-ffi`) calls it by itself at exit, when it is unloaded and before
+/// `fork()`.
 ///
 /// If another thread is inside a parallel copy at that moment, the workers
 /// finish that copy and are joined when it returns. In a process forked
