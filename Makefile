@@ -12,7 +12,7 @@ help:
 	@echo "make demo            build the wasm package and serve the visualizer on 127.0.0.1"
 	@echo "make test            every test: fmt, clippy, Rust, C/C++, wasm/Node, browser"
 	@echo "make bench           the benchmark suite (results in bench-results/)"
-	@echo "make install PREFIX=/usr/local   install patch.h, libpatch.{so,a} and patch.pc"
+	@echo "make install PREFIX=/usr/local   install patch.h, libpatch.so.X.Y.Z (+ links), libpatch.a, patch.pc, lib/cmake/patch"
 
 tools:
 	bash scripts/ensure-tools.sh
@@ -39,7 +39,7 @@ bench: tools
 	bash scripts/bench.sh
 
 lib:
-	cargo build --release -p patch-ffi
+	bash patch-ffi/build-lib.sh
 
 header:
 	bash patch-ffi/gen-header.sh

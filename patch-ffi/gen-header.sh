@@ -22,6 +22,13 @@ if [ "$have" != "cbindgen $CBINDGEN_VERSION" ]; then
     exit 1
 fi
 mkdir -p "$(dirname "$out")"
-say "cbindgen $CBINDGEN_VERSION: patch-ffi -> $out"
+# The version macros come from the workspace version, typed nowhere else.
+version="$(bash "$root/scripts/version.sh")"
+IFS=. read -r major minor patch <<<"$version"
+config="$(mktemp "${TMPDIR:-/tmp}/patch-cbindgen.XXXXXX.toml")"
+trap 'rm -f "$config"' EXIT
+sed -e "s/@VERSION@/$version/" -e "s/@MAJOR@/$major/" -e "s/@MINOR@/$minor/" \
+    -e "s/@PATCH@/$patch/" "$here/cbindgen.toml" > "$config"
+say "cbindgen $CBINDGEN_VERSION: patch-ffi $version -> $out"
 cd "$here"
-cbindgen --quiet --config cbindgen.toml --crate patch-ffi --output "$out" .
+cbindgen --quiet --config "$config" --crate patch-ffi --output "$out" .

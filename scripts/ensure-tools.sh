@@ -49,6 +49,7 @@ apt_install /usr/bin/chromium chromium
 apt_install valgrind valgrind
 apt_install pkg-config pkg-config
 apt_install g++ g++
+apt_install cmake cmake
 
 if ! command -v node >/dev/null 2>&1; then
     echo "node (>= 20) is required for the wasm and browser tests" >&2

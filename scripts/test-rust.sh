@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Rust side of `make test`: formatting, lints, every test and doc test of
-# the workspace (with and without optional features), and the benchmarks
-# built so they cannot rot.
+# the workspace (with and without optional features), Miri, the docs with
+# warnings as errors, `cargo package -p patch-core`, a check with the
+# declared minimum Rust version, and the benchmarks built so they cannot
+# rot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '\033[1m[rust]\033[0m %s\n' "$*"; }
@@ -21,5 +23,18 @@ elif ! rustup component list --toolchain nightly --installed | grep -q '^miri'; 
     rustup component add miri rust-src --toolchain nightly
 fi
 cargo +nightly miri test -p patch-core --lib
+say "cargo doc --workspace --no-deps --all-features, warnings as errors"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features
+# What crates.io would get, built from the packaged files alone (--allow-dirty
+# so that it also runs on a tree with uncommitted changes).
+say "cargo package -p patch-core"
+cargo package -p patch-core --allow-dirty
+# The rust-version Cargo.toml declares is the one tested here.
+msrv="$(sed -n 's/^rust-version = "\(.*\)"$/\1/p' Cargo.toml)"
+say "cargo +$msrv check --workspace --all-features (the declared rust-version)"
+if ! rustup toolchain list | grep -q "^$msrv-"; then
+    rustup toolchain install "$msrv" --profile minimal
+fi
+cargo +"$msrv" check --workspace --all-features
 say "cargo bench --no-run"
 cargo bench --workspace --no-run

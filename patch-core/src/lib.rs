@@ -79,7 +79,7 @@ pub use layout::{Layout, c_strides};
 pub use padding::{Convention, PadMode, Padding};
 pub use plan::{AxisPlan, Plan, PlanSummary};
 pub use spec::{AxisRole, PatchSpec, Window};
-pub use threads::{num_threads, set_num_threads};
+pub use threads::{num_threads, set_num_threads, shutdown_threads};
 pub use view::{PatchView, PatchViewMut};
 pub use walk::PatchOrder;
 
@@ -87,3 +87,9 @@ pub use walk::PatchOrder;
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// The example of the crate's own README (the one crates.io shows),
+/// compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct CrateReadmeDoctests;

@@ -27,15 +27,11 @@ shift
 mkdir -p "$out/tmp"
 out="$(cd "$out" && pwd)"
 cd "$root"
-target="${CARGO_TARGET_DIR:-$root/target}"
-case "$target" in /*) ;; *) target="$root/$target" ;; esac
-lib="$target/release"
-
 if ! command -v valgrind >/dev/null 2>&1; then
     echo "valgrind is missing (scripts/ensure-tools.sh installs it)" >&2
     exit 1
 fi
-cargo build --release -p patch-ffi
+lib="$(bash "$root/patch-ffi/build-lib.sh")"
 bin="$out/tmp/profile_c"
 cc -std=c11 -O2 -g -Wall -Wextra -Werror -I"$root/include" "$here/profile_c.c" -o "$bin" \
     -L"$lib" -lpatch -Wl,-rpath,"$lib"

@@ -3,7 +3,7 @@
 #
 #   bash patch-ffi/bench/run.sh OUT_DIR
 #
-# Builds libpatch in release (cargo build --release -p patch-ffi), compiles
+# Builds libpatch in release (patch-ffi/build-lib.sh), compiles
 # bench_c.c with -O2 against the shared library, and runs it: it writes
 # OUT_DIR/c.json. Honours CARGO_TARGET_DIR and BENCH_QUICK.
 set -euo pipefail
@@ -14,11 +14,7 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 cd "$root"
 
-target="${CARGO_TARGET_DIR:-$root/target}"
-case "$target" in /*) ;; *) target="$root/$target" ;; esac
-lib="$target/release"
-
-cargo build --release -p patch-ffi
+lib="$(bash "$root/patch-ffi/build-lib.sh")"
 mkdir -p "$out/tmp"
 cc -std=c11 -O2 -Wall -Wextra -Werror -I"$root/include" "$here/bench_c.c" \
     -o "$out/tmp/bench_c" -L"$lib" -lpatch -Wl,-rpath,"$lib"

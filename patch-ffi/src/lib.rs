@@ -43,8 +43,8 @@ pub use copy::{
 };
 pub use enums::{patch_convention, patch_order, patch_pad_mode, patch_reduce, patch_role};
 pub use global::{
-    PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT, PATCH_VERSION_MAJOR, PATCH_VERSION_MINOR,
-    PATCH_VERSION_PATCH, patch_get_num_threads, patch_set_num_threads, patch_version,
+    PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT, patch_get_num_threads, patch_set_num_threads,
+    patch_threads_shutdown, patch_version,
 };
 pub use ptr::Failure;
 pub use status::{patch_last_error_copy, patch_last_error_message, patch_status, patch_status_str};

@@ -7,9 +7,15 @@
 #  3. build the C11 and C++17 tests and the two examples, warnings as
 #     errors, against the shared and against the static library, plain and
 #     with AddressSanitizer+UBSan;
-#  4. run them plain, under ASan+UBSan, and under valgrind;
-#  5. install into a temporary PREFIX and build the examples and the
-#     README's quick start with $(pkg-config --cflags --libs patch).
+#  4. run them plain, under ASan+UBSan, and under valgrind (test_threads
+#     makes threaded copies and folds, forks, and leaves the pool running
+#     at exit);
+#  5. install into a temporary PREFIX (install.sh: libpatch.so.X.Y.Z with
+#     SONAME libpatch.so.X and its links, libpatch.a, patch.pc, the CMake
+#     package) and check the layout and the SONAME;
+#  6. build the examples and the README's quick start with pkg-config, and
+#     the examples with CMake (find_package(patch)), each against the
+#     shared and the static library, and run them.
 # Every step runs even when an earlier one fails; the last line counts them.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,21 +23,27 @@ root="$(cd "$here/.." && pwd)"
 cd "$root"
 say() { printf '\033[1m[ffi]\033[0m %s\n' "$*"; }
 
-target="${CARGO_TARGET_DIR:-$root/target}"
-case "$target" in /*) ;; *) target="$root/$target" ;; esac
-lib="$target/release"
 work="$(mktemp -d "${TMPDIR:-/tmp}/patch-ffi-test.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 passed=0
 failed=0
 failures=()
-# step NAME COMMAND...: runs one step, prints its output, records the outcome.
+# step NAME COMMAND...: runs one step, prints its output, records the
+# outcome. The step runs in a subshell with `set -e` in force (in an `if`
+# condition bash would ignore it), so any failing command fails the step.
 step() {
-    local name="$1"
+    local name="$1" rc
     shift
     say "$name"
-    if "$@"; then
+    set +e
+    (
+        set -e
+        "$@"
+    )
+    rc=$?
+    set -e
+    if [ "$rc" -eq 0 ]; then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))
@@ -40,14 +52,8 @@ step() {
     fi
 }
 
-say "cargo build --release -p patch-ffi (target dir $target)"
-cargo build --release -p patch-ffi
-for f in libpatch.so libpatch.a; do
-    if [ ! -f "$lib/$f" ]; then
-        echo "missing $lib/$f" >&2
-        exit 1
-    fi
-done
+say "cargo build --release -p patch-ffi (patch-ffi/build-lib.sh)"
+lib="$(bash "$here/build-lib.sh")"
 
 step "cargo test -p patch-ffi (Rust tests of the exports)" cargo test -q -p patch-ffi
 
@@ -71,6 +77,7 @@ STATIC=("$lib/libpatch.a" -lpthread -ldl -lm)
 programs=(
     "test_c:$here/tests/c/test_patch.c"
     "test_cpp:$here/tests/c/test_patch.cpp"
+    "test_threads:$here/tests/c/test_threads.c"
     "vit_patchify:$here/examples/vit_patchify.c"
     "sliding_inference:$here/examples/sliding_inference.cpp"
 )
@@ -93,13 +100,18 @@ build() { # name source link(shared|static) variant(plain|asan)
     fi
 }
 
-run_plain() { "$work/bin/$1"; }
+# Every run has a deadline: a hang (test_threads forks, and waits for its
+# child with a deadline of its own) fails the step instead of blocking CI.
+deadline() { timeout --kill-after=10 600 "$@"; }
+run_plain() { deadline "$work/bin/$1"; }
 run_asan() {
     ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:abort_on_error=0:halt_on_error=1 \
-        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$work/bin/$1"
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 deadline "$work/bin/$1"
 }
+# No suppression file: the library joins its threads at exit by itself, and
+# test_threads runs copies and folds on 2 threads (the forked child too).
 run_valgrind() {
-    valgrind --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,possible \
+    deadline valgrind --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,possible \
         --errors-for-leak-kinds=definite,possible -q "$work/bin/$1"
 }
 
@@ -131,33 +143,66 @@ if ! command -v valgrind >/dev/null 2>&1; then
     step "valgrind is installed (make tools installs it)" false
 fi
 
-pkg_config_install() {
-    local prefix="$work/prefix"
+prefix="$work/prefix"
+version="$(bash "$root/scripts/version.sh")"
+major="${version%%.*}"
+
+# The layout install.sh promises, the links, and the SONAME.
+install_layout() {
     bash "$here/install.sh" "$prefix"
-    for f in include/patch.h lib/libpatch.so lib/libpatch.a lib/pkgconfig/patch.pc; do
-        [ -f "$prefix/$f" ] || { echo "install did not create $prefix/$f" >&2; return 1; }
+    local f
+    for f in include/patch.h "lib/libpatch.so.$version" lib/libpatch.a lib/pkgconfig/patch.pc \
+        lib/cmake/patch/patchConfig.cmake lib/cmake/patch/patchConfigVersion.cmake; do
+        [ -f "$prefix/$f" ] && [ ! -L "$prefix/$f" ] || { echo "install did not create the file $prefix/$f" >&2; return 1; }
     done
+    [ "$(readlink "$prefix/lib/libpatch.so.$major")" = "libpatch.so.$version" ] ||
+        { echo "lib/libpatch.so.$major is not a link to libpatch.so.$version" >&2; return 1; }
+    [ "$(readlink "$prefix/lib/libpatch.so")" = "libpatch.so.$major" ] ||
+        { echo "lib/libpatch.so is not a link to libpatch.so.$major" >&2; return 1; }
+    readelf -d "$prefix/lib/libpatch.so.$version" | tee "$work/dynamic.txt" | grep SONAME
+    grep -q "(SONAME) *Library soname: \[libpatch\.so\.$major\]" "$work/dynamic.txt" ||
+        { echo "the SONAME of libpatch.so.$version is not libpatch.so.$major" >&2; return 1; }
+}
+step "install into a temporary PREFIX: files, links, SONAME libpatch.so.$major" install_layout
+
+# needs_shared BIN: BIN records libpatch.so.MAJOR (the SONAME, not the
+# unversioned link) and runs; needs_static BIN: BIN needs no libpatch.so.
+needs_shared() { readelf -d "$1" | grep -q "(NEEDED).*\[libpatch\.so\.$major\]" || { echo "$1 does not need libpatch.so.$major" >&2; return 1; }; }
+needs_static() { if ldd "$1" | grep -q 'libpatch\.so'; then echo "$1 needs libpatch.so although linked statically" >&2; return 1; fi; }
+check_vit_output() { grep -q 'view shape   (14, 14, 16, 16, 3)' "$1" && grep -q 'byte strides (10752, 48, 672, 3, 1)' "$1"; }
+
+pkg_config_consumers() {
     export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
-    local version
-    version="$(pkg-config --modversion patch)"
-    echo "pkg-config: patch $version; cflags: $(pkg-config --cflags patch); libs: $(pkg-config --libs patch)"
+    local got
+    got="$(pkg-config --modversion patch)"
+    echo "pkg-config: patch $got; cflags: $(pkg-config --cflags patch); libs: $(pkg-config --libs patch)"
+    [ "$got" = "$version" ] || { echo "patch.pc says $got, the workspace $version" >&2; return 1; }
     # What the README tells a C user to type (plus an rpath for the temporary prefix).
     # shellcheck disable=SC2046
     cc -std=c11 -Wall -Wextra -Werror -pedantic "$here/examples/vit_patchify.c" \
         $(pkg-config --cflags --libs patch) -Wl,-rpath,"$prefix/lib" -o "$work/vit_pc"
+    needs_shared "$work/vit_pc"
     "$work/vit_pc" | tee "$work/vit_pc.out"
-    grep -q 'view shape   (14, 14, 16, 16, 3)' "$work/vit_pc.out"
-    grep -q 'byte strides (10752, 48, 672, 3, 1)' "$work/vit_pc.out"
+    check_vit_output "$work/vit_pc.out"
     # shellcheck disable=SC2046
     c++ -std=c++17 -Wall -Wextra -Werror "$here/examples/sliding_inference.cpp" \
         $(pkg-config --cflags --libs patch) -Wl,-rpath,"$prefix/lib" -o "$work/sliding_pc"
+    needs_shared "$work/sliding_pc"
     "$work/sliding_pc"
     # Static linking through pkg-config's private libraries.
     # shellcheck disable=SC2046
     cc -std=c11 "$here/examples/vit_patchify.c" $(pkg-config --cflags patch) \
         "$(pkg-config --variable=libdir patch)/libpatch.a" \
         $(pkg-config --static --libs-only-l patch | sed 's/-lpatch //') -o "$work/vit_pc_static"
-    "$work/vit_pc_static" >/dev/null
+    needs_static "$work/vit_pc_static"
+    "$work/vit_pc_static" > "$work/vit_pc_static.out"
+    check_vit_output "$work/vit_pc_static.out"
+    # shellcheck disable=SC2046
+    c++ -std=c++17 "$here/examples/sliding_inference.cpp" $(pkg-config --cflags patch) \
+        "$(pkg-config --variable=libdir patch)/libpatch.a" \
+        $(pkg-config --static --libs-only-l patch | sed 's/-lpatch //') -o "$work/sliding_pc_static"
+    needs_static "$work/sliding_pc_static"
+    "$work/sliding_pc_static" >/dev/null
     # The quick start of patch-ffi/README.md, exactly as printed there.
     awk '/^```c$/{f=1;next} /^```$/{f=0} f' "$here/README.md" > "$work/readme.c"
     # shellcheck disable=SC2046
@@ -167,9 +212,30 @@ pkg_config_install() {
     grep -q '196 patches, strides 10752 48' "$work/readme.out"
 }
 if command -v pkg-config >/dev/null 2>&1; then
-    step "install into a temporary PREFIX and build with pkg-config" pkg_config_install
+    step "pkg-config consumers of the install (C and C++, shared and static)" pkg_config_consumers
 else
     step "pkg-config is installed (make tools installs it)" false
+fi
+
+# patch-ffi/tests/cmake: find_package(patch CONFIG REQUIRED) with version
+# checks, the examples linked with patch::patch and patch::patch_static.
+cmake_consumers() {
+    local build="$work/cmake-build" link
+    cmake -S "$here/tests/cmake" -B "$build" -DCMAKE_PREFIX_PATH="$prefix" \
+        -DPATCH_EXPECTED_VERSION="$version" -DCMAKE_BUILD_TYPE=Release
+    cmake --build "$build" -j 2
+    for link in shared static; do
+        "needs_$link" "$build/vit_patchify_$link"
+        "needs_$link" "$build/sliding_inference_$link"
+        "$build/vit_patchify_$link" > "$work/vit_cmake_$link.out"
+        check_vit_output "$work/vit_cmake_$link.out"
+        "$build/sliding_inference_$link"
+    done
+}
+if command -v cmake >/dev/null 2>&1; then
+    step "CMake consumers of the install (find_package(patch), patch::patch and patch::patch_static)" cmake_consumers
+else
+    step "cmake is installed (make tools installs it)" false
 fi
 
 if [ "$failed" -gt 0 ]; then
