@@ -6,11 +6,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help tools demo test test-rust test-ffi test-wasm test-demo bench install lib header
+.PHONY: help tools demo test test-rust test-ffi test-wasm test-python test-demo bench install lib header
 
 help:
 	@echo "make demo            build the wasm package and serve the visualizer on 127.0.0.1"
-	@echo "make test            every test: fmt, clippy, Rust, C/C++, wasm/Node, browser"
+	@echo "make test            every test: fmt, clippy, Rust, C/C++, wasm/Node, Python, browser"
 	@echo "make bench           the benchmark suite (results in bench-results/)"
 	@echo "make install PREFIX=/usr/local   install patch.h, libpatch.so.X.Y.Z (+ links), libpatch.a, patch.pc, lib/cmake/patch"
 
@@ -20,7 +20,7 @@ tools:
 demo: tools
 	bash web-demo/serve.sh
 
-test: tools test-rust test-ffi test-wasm test-demo
+test: tools test-rust test-ffi test-wasm test-python test-demo
 	@echo "all tests passed"
 
 test-rust:
@@ -31,6 +31,9 @@ test-ffi:
 
 test-wasm:
 	bash patch-wasm/tests/run.sh
+
+test-python:
+	bash scripts/test-python.sh
 
 test-demo:
 	bash web-demo/tests/run.sh

@@ -20,6 +20,21 @@ pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
         .map_or_else(|_| "?".to_string(), |n| n.to_string())
 }
 
+/// A shape as Python prints it: `(3,)`, `(196, 768)`.
+pub(crate) fn shape_text<T: std::fmt::Display>(shape: &[T]) -> String {
+    match shape {
+        [n] => format!("({n},)"),
+        _ => format!(
+            "({})",
+            shape
+                .iter()
+                .map(T::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 /// An int (a Python int, a numpy integer, anything with `__index__`; not a
 /// float).
 fn int(obj: &Bound<'_, PyAny>, what: &str) -> Result<i64> {
@@ -177,7 +192,9 @@ pub(crate) fn padding(obj: &Bound<'_, PyAny>, mode: PadMode, n_windows: usize) -
         };
     }
     if obj.is_instance_of::<PyBool>() {
-        return Err(type_error("padding must be a str, an int or pairs of ints, not bool"));
+        return Err(type_error(
+            "padding must be a str, an int or pairs of ints, not bool",
+        ));
     }
     let pad = |v: i64, what: &str| size(v, what);
     if !is_sequence(obj) {
@@ -213,7 +230,10 @@ pub(crate) fn padding(obj: &Bound<'_, PyAny>, mode: PadMode, n_windows: usize) -
         .map(|(i, item)| {
             let what = format!("padding[{i}]");
             match ints(item, &what)?[..] {
-                [lo, hi] => Ok((pad(lo, &format!("{what}[0]"))?, pad(hi, &format!("{what}[1]"))?)),
+                [lo, hi] => Ok((
+                    pad(lo, &format!("{what}[0]"))?,
+                    pad(hi, &format!("{what}[1]"))?,
+                )),
                 ref v => Err(invalid(format!(
                     "{what} has {} entries; it must be a pair (lo, hi)",
                     v.len()
@@ -254,9 +274,9 @@ pub(crate) fn reduce(obj: &Bound<'_, PyAny>, sigma_scale: Option<f64>) -> Result
             })?
             .enumerate()
             .map(|(i, list)| {
-                list?.extract::<Vec<f64>>().map_err(|_| {
-                    type_error(format!("reduce[{i}] must be a sequence of floats"))
-                })
+                list?
+                    .extract::<Vec<f64>>()
+                    .map_err(|_| type_error(format!("reduce[{i}] must be a sequence of floats")))
             })
             .collect::<Result<Vec<_>>>()?;
         weighted(WindowFn::PerAxis(lists))

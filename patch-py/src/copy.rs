@@ -8,6 +8,7 @@ use patch_core::{
 };
 use pyo3::prelude::*;
 
+use crate::args::shape_text;
 use crate::dtype::{core_dtype, to_descr, with_type};
 use crate::error::{Result, error, invalid, type_error};
 use crate::fill::fill;
@@ -30,20 +31,6 @@ where
         f()?;
     }
     Ok(())
-}
-
-fn shape_text(shape: &[usize]) -> String {
-    match shape {
-        [n] => format!("({n},)"),
-        _ => format!(
-            "({})",
-            shape
-                .iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
 }
 
 /// The destination of a copy: `out` when given (checked: an ndarray of
@@ -70,7 +57,11 @@ fn destination<'py, T: numpy::Element + patch_core::Element>(
     if core_dtype(&out.dtype())? != T::DTYPE {
         return Err(error(
             ErrorKind::UnsupportedDtype,
-            format!("out has dtype {} but the copy writes {}", out.dtype(), T::DTYPE.name()),
+            format!(
+                "out has dtype {} but the copy writes {}",
+                out.dtype(),
+                T::DTYPE.name()
+            ),
         ));
     }
     if !shapes.contains(&out.shape()) {
@@ -85,9 +76,7 @@ fn destination<'py, T: numpy::Element + patch_core::Element>(
         ));
     }
     if !is_plain(out) || !is_writeable(out) {
-        return Err(invalid(
-            "out must be C-contiguous, aligned and writeable",
-        ));
+        return Err(invalid("out must be C-contiguous, aligned and writeable"));
     }
     if overlaps(&plain_range(out), src) {
         return Err(invalid("out overlaps the memory of the input"));
@@ -169,7 +158,10 @@ fn plain_patches<'py>(patches: Bound<'py, PyUntypedArray>) -> Result<Bound<'py, 
     let f = ASCONTIGUOUS.get_or_try_init(py, || {
         Ok::<_, PyErr>(py.import("numpy")?.getattr("ascontiguousarray")?.unbind())
     })?;
-    Ok(f.bind(py).call1((patches,))?.cast_into().map_err(PyErr::from)?)
+    Ok(f.bind(py)
+        .call1((patches,))?
+        .cast_into()
+        .map_err(PyErr::from)?)
 }
 
 /// Folds `patches` (shape `shapes[..]`: the copy shape in `order`, or the
@@ -245,4 +237,3 @@ pub(crate) fn empty<'py>(
 ) -> Result<Bound<'py, PyAny>> {
     with_type!(dtype, T => Ok(destination::<T>(py, out, &[shape], &(0..0))?.into_any()))
 }
-

@@ -61,7 +61,12 @@ impl GeometryArgs<'_, '_> {
         let axes = match self.axis.filter(|o| !o.is_none()) {
             Some(a) => Some(args::axes(a, "axis")?),
             None if whole.is_empty() => None,
-            None => Some((0..ndim).filter(|i| !whole.contains(i)).map(|i| i as isize).collect()),
+            None => Some(
+                (0..ndim)
+                    .filter(|i| !whole.contains(i))
+                    .map(|i| i as isize)
+                    .collect(),
+            ),
         };
         // patch-core's numpy rule places the windows (and checks `axis`).
         let placed = PatchSpec::sliding_window_view(ndim, &window, axes.as_deref())?;

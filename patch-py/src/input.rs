@@ -26,15 +26,16 @@ fn numpy_fn<'py>(
     cell: &'static PyOnceLock<Py<PyAny>>,
     name: &str,
 ) -> PyResult<&'py Bound<'py, PyAny>> {
-    cell.get_or_try_init(py, || {
-        Ok(py.import("numpy")?.getattr(name)?.unbind())
-    })
-    .map(|f| f.bind(py))
+    cell.get_or_try_init(py, || Ok(py.import("numpy")?.getattr(name)?.unbind()))
+        .map(|f| f.bind(py))
 }
 
 /// `obj` as a numpy array over the same memory (see the module docs), or
 /// `TypeError` naming `what`.
-pub(crate) fn as_array<'py>(obj: &Bound<'py, PyAny>, what: &str) -> Result<Bound<'py, PyUntypedArray>> {
+pub(crate) fn as_array<'py>(
+    obj: &Bound<'py, PyAny>,
+    what: &str,
+) -> Result<Bound<'py, PyUntypedArray>> {
     static FROM_DLPACK: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     static ASARRAY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     if let Ok(a) = obj.cast::<PyUntypedArray>() {
@@ -75,7 +76,11 @@ fn flags(a: &Bound<'_, PyUntypedArray>) -> i32 {
 /// The address of element `[0, 0, ...]` of `a`.
 pub(crate) fn data_ptr(a: &Bound<'_, PyUntypedArray>) -> *mut u8 {
     // SAFETY: as in `flags`: numpy's `PyArray_DATA`.
-    unsafe { (*numpy::npyffi::_PyArray_GET_ITEM_DATA(a.as_array_ptr())).data.cast() }
+    unsafe {
+        (*numpy::npyffi::_PyArray_GET_ITEM_DATA(a.as_array_ptr()))
+            .data
+            .cast()
+    }
 }
 
 /// Whether `a` is C-contiguous and aligned (a plain buffer patch-core can
@@ -113,8 +118,8 @@ impl<'py> Input<'py> {
                 0 => Ok(s / item),
                 _ if n <= 1 => Ok(0),
                 _ => Err(invalid(format!(
-                    "{what} has byte strides {:?}, which are not whole {itemsize}-byte elements (a field of a packed structured array?); copy it with numpy.ascontiguousarray first",
-                    array.strides()
+                    "{what} has byte strides {}, which are not whole {itemsize}-byte elements (a field of a packed structured array?); copy it with numpy.ascontiguousarray first",
+                    crate::args::shape_text(array.strides())
                 ))),
             })
             .collect::<Result<Vec<isize>>>()?;
@@ -216,7 +221,9 @@ pub(crate) fn plain_slice<'a, T: Element>(a: &'a Bound<'_, PyUntypedArray>) -> &
 // The slice borrows the array object (which keeps the memory alive), not
 // the memory itself, which numpy owns: exclusivity is the caller's promise.
 #[allow(clippy::mut_from_ref)]
-pub(crate) unsafe fn plain_slice_mut<'a, T: Element>(a: &'a Bound<'_, PyUntypedArray>) -> &'a mut [T] {
+pub(crate) unsafe fn plain_slice_mut<'a, T: Element>(
+    a: &'a Bound<'_, PyUntypedArray>,
+) -> &'a mut [T] {
     let n = a.len();
     if n == 0 {
         return &mut [];

@@ -13,7 +13,9 @@
 //! - `view`, `copy`: numpy views, copies and folds;
 //! - `plan`: the reusable `Plan` class; `error`: `PatchError`.
 
-use patch_core::{AxisRole, ErrorKind, Layout, PadMode, PatchOrder, PatchSpec, Plan, Reduce, Window};
+use patch_core::{
+    AxisRole, ErrorKind, Layout, PadMode, PatchOrder, PatchSpec, Plan, Reduce, Window,
+};
 use pyo3::prelude::*;
 
 mod args;
@@ -31,7 +33,10 @@ use geometry::GeometryArgs;
 use input::{Input, as_array};
 
 /// `reduce=` and `sigma_scale=` into a [`Reduce`] (default mean).
-pub(crate) fn reduce_arg(reduce: Option<&Bound<'_, PyAny>>, sigma_scale: Option<f64>) -> Result<Reduce> {
+pub(crate) fn reduce_arg(
+    reduce: Option<&Bound<'_, PyAny>>,
+    sigma_scale: Option<f64>,
+) -> Result<Reduce> {
     match reduce.filter(|r| !r.is_none()) {
         Some(r) => args::reduce(r, sigma_scale),
         None if sigma_scale.is_some() => Err(error::invalid(
@@ -275,7 +280,7 @@ fn extract<'py>(
 /// >>> x = np.arange(6, dtype=np.float64)
 /// >>> p = sp.extract(x, 3, step=1)
 /// >>> sp.fold(p, x.shape, 3, reduce='sum')
-/// array([ 0.,  2.,  6.,  9.,  8.,  5.])
+/// array([0., 2., 6., 9., 8., 5.])
 /// >>> sp.fold(p, x.shape, 3)
 /// array([0., 1., 2., 3., 4., 5.])
 #[pyfunction]
@@ -313,7 +318,9 @@ fn fold<'py>(
         patches,
         |itemsize| {
             let layout = Layout::contiguous(&shape, itemsize)?;
-            Ok(std::sync::Arc::new(Plan::new(&layout, &g.spec, &g.padding)?))
+            Ok(std::sync::Arc::new(Plan::new(
+                &layout, &g.spec, &g.padding,
+            )?))
         },
         order,
         &reduce,

@@ -58,9 +58,9 @@ impl PyPlan {
         let shape = self.template.layout().shape();
         if layout.shape() != shape {
             return Err(invalid(format!(
-                "the array has shape {:?} but the plan was made for shape {:?}",
-                layout.shape(),
-                shape
+                "the array has shape {} but the plan was made for shape {}",
+                args::shape_text(layout.shape()),
+                args::shape_text(shape)
             )));
         }
         if layout == self.template.layout() {
@@ -70,7 +70,11 @@ impl PyPlan {
         if let Some(p) = cache.iter().find(|p| p.layout() == layout) {
             return Ok(p.clone());
         }
-        let plan = Arc::new(Plan::new(layout, &self.geometry.spec, &self.geometry.padding)?);
+        let plan = Arc::new(Plan::new(
+            layout,
+            &self.geometry.spec,
+            &self.geometry.padding,
+        )?);
         cache.insert(0, plan.clone());
         cache.truncate(CACHED_LAYOUTS);
         Ok(plan)
@@ -307,13 +311,18 @@ impl PyPlan {
             .bind(py)
             .str()
             .map_or_else(|_| "?".into(), |s| s.to_string());
+        let t = args::shape_text;
         format!(
-            "Plan(input_shape={:?}, dtype={dtype}, shape={:?}, num_patches={}, patch_len={}, is_view={})",
-            self.template.layout().shape(),
-            self.template.shape(),
+            "Plan(input_shape={}, dtype={dtype}, shape={}, num_patches={}, patch_len={}, is_view={})",
+            t(self.template.layout().shape()),
+            t(self.template.shape()),
             self.template.num_patches(),
             self.template.patch_len(),
-            if self.template.is_view() { "True" } else { "False" },
+            if self.template.is_view() {
+                "True"
+            } else {
+                "False"
+            },
         )
     }
 }

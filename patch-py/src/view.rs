@@ -1,8 +1,8 @@
 //! Patch views as numpy arrays: the input's memory through the plan's
 //! shape and byte strides, with the input as the view's base.
 
-use numpy::npyffi::{NPY_ARRAY_WRITEABLE, NpyTypes, PY_ARRAY_API, get_type_object};
 use numpy::PyArrayDescrMethods;
+use numpy::npyffi::{NPY_ARRAY_WRITEABLE, NpyTypes, PY_ARRAY_API, get_type_object};
 use patch_core::Plan;
 use pyo3::prelude::*;
 
@@ -13,7 +13,11 @@ use crate::input::{Input, data_ptr, is_writeable};
 /// made from `input.layout`): a numpy array sharing `input`'s memory and
 /// keeping it alive. Read-only unless `writeable`, which needs a plan whose
 /// positions cannot alias (`Plan::check_writable`) and a writeable input.
-pub(crate) fn view<'py>(input: &Input<'py>, plan: &Plan, writeable: bool) -> Result<Bound<'py, PyAny>> {
+pub(crate) fn view<'py>(
+    input: &Input<'py>,
+    plan: &Plan,
+    writeable: bool,
+) -> Result<Bound<'py, PyAny>> {
     let py = input.array.py();
     let mut strides: Vec<isize> = plan.view_byte_strides()?.to_vec();
     if writeable {
@@ -54,9 +58,8 @@ pub(crate) fn view<'py>(input: &Input<'py>, plan: &Plan, writeable: bool) -> Res
     // SAFETY: `view` is the numpy array just made, and PyArray_SetBaseObject
     // steals the reference to `base` (the input array, which owns or keeps
     // alive the memory the view reads), also when it fails.
-    let status = unsafe {
-        PY_ARRAY_API.PyArray_SetBaseObject(py, view.as_ptr().cast(), base.into_ptr())
-    };
+    let status =
+        unsafe { PY_ARRAY_API.PyArray_SetBaseObject(py, view.as_ptr().cast(), base.into_ptr()) };
     if status != 0 {
         return Err(PyErr::fetch(py).into());
     }
