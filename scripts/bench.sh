@@ -6,11 +6,15 @@
 #   2. C ABI    patch-ffi/bench/run.sh (tiny, vit_u8)         -> c.json
 #   3. numpy    scripts/bench_numpy.py (libpatch via ctypes)  -> numpy.json
 #               (pip install numpy first when it is missing)
-#   4. wasm     patch-wasm/build.sh --scalar, then the simd128 build (the
+#   4. python   scripts/python-env.sh (venv under target/, pip install
+#               ./patch-py), then scripts/bench_python.py: the stridepatch
+#               package against numpy idioms, and its per-call overhead on
+#               tiny -> python.json
+#   5. wasm     patch-wasm/build.sh --scalar, then the simd128 build (the
 #               shipped one, left in patch-wasm/pkg), each copied aside and
 #               run by patch-wasm/bench/bench.mjs in Node -> wasm-scalar.json,
 #               wasm-simd128.json
-#   5. report   scripts/bench_report.py -> RESULTS.md, ratios.svg
+#   6. report   scripts/bench_report.py -> RESULTS.md, ratios.svg
 #
 # BENCH_PROFILE=1 adds, before the report, instruction and cache counts per
 # call of every kernel and baseline under callgrind
@@ -35,7 +39,7 @@ QUICK=0
 case "${BENCH_QUICK:-}" in "" | 0) ;; *) QUICK=1 ;; esac
 
 # Results of an earlier run must not mix with this one's.
-rm -f "$OUT"/native.json "$OUT"/c.json "$OUT"/numpy.json "$OUT"/wasm-*.json "$OUT"/meta.json \
+rm -f "$OUT"/native.json "$OUT"/c.json "$OUT"/numpy.json "$OUT"/python.json "$OUT"/wasm-*.json "$OUT"/meta.json \
     "$OUT"/RESULTS.md "$OUT"/ratios.svg "$OUT"/profile.md
 rm -rf "$OUT/tmp"
 mkdir -p "$OUT/tmp"
@@ -46,17 +50,17 @@ stage() { # name: closes the previous stage's clock
     DURATIONS+=("$1=$((SECONDS - STAGE_START))")
 }
 
-say "1/5 native suite: cargo bench -p patch-core --bench suite (BENCH_OUT=$OUT, quick=$QUICK)"
+say "1/6 native suite: cargo bench -p patch-core --bench suite (BENCH_OUT=$OUT, quick=$QUICK)"
 STAGE_START=$SECONDS
 cargo bench -p patch-core --bench suite
 stage native
 
-say "2/5 C ABI: patch-ffi/bench/run.sh"
+say "2/6 C ABI: patch-ffi/bench/run.sh"
 STAGE_START=$SECONDS
 bash patch-ffi/bench/run.sh "$OUT"
 stage c
 
-say "3/5 numpy: scripts/bench_numpy.py"
+say "3/6 numpy: scripts/bench_numpy.py"
 STAGE_START=$SECONDS
 if ! python3 -c 'import numpy' 2>/dev/null; then
     say "numpy is missing: python3 -m pip install numpy"
@@ -65,7 +69,13 @@ fi
 python3 scripts/bench_numpy.py "$OUT/numpy.json" --lib "$TARGET/release/libpatch.so"
 stage numpy
 
-say "4/5 WebAssembly: scalar and simd128 builds, patch-wasm/bench/bench.mjs in Node"
+say "4/6 Python: scripts/python-env.sh (pip install ./patch-py), scripts/bench_python.py"
+STAGE_START=$SECONDS
+# In a subshell: python-env.sh sets shell options and variables of its own.
+(source scripts/python-env.sh && "$PY" scripts/bench_python.py "$OUT/python.json")
+stage python
+
+say "5/6 WebAssembly: scalar and simd128 builds, patch-wasm/bench/bench.mjs in Node"
 STAGE_START=$SECONDS
 # build.sh always writes patch-wasm/pkg. Build the scalar package first and
 # the shipped simd128 one last, so pkg ends in the simd128 state; if the
@@ -106,7 +116,7 @@ case "${BENCH_PROFILE:-}" in
         ;;
 esac
 
-say "5/5 report: scripts/bench_report.py"
+say "6/6 report: scripts/bench_report.py"
 DURATIONS+=("total=$((SECONDS - START))")
 BENCH_META_DURATIONS="${DURATIONS[*]}" BENCH_META_QUICK=$QUICK python3 - "$OUT/meta.json" <<'PY'
 import json, os, platform, subprocess, sys, datetime

@@ -3,7 +3,7 @@
 
     python3 scripts/bench_report.py RESULTS_DIR
 
-Reads every row of RESULTS_DIR/{native,c,numpy,wasm-simd128,wasm-scalar}.json
+Reads every row of RESULTS_DIR/{native,c,numpy,python,wasm-simd128,wasm-scalar}.json
 (rows {"suite","workload","variant","threads","seconds","bytes"}: seconds
 per call, bytes written per call) and RESULTS_DIR/meta.json (written by
 bench.sh), and writes:
@@ -30,32 +30,36 @@ import os
 import sys
 from collections import OrderedDict
 
-SUITES = ["native", "c", "numpy", "wasm-simd128", "wasm-scalar"]
+SUITES = ["native", "c", "numpy", "python", "wasm-simd128", "wasm-scalar"]
 SUITE_TITLES = {
     "native": "Native (Rust API, `cargo bench -p patch-core --bench suite`)",
     "c": "C ABI (`patch-ffi/bench/bench_c.c`, -O2, libpatch.so)",
     "numpy": "numpy (`scripts/bench_numpy.py`: libpatch through ctypes vs numpy)",
+    "python": "Python (`scripts/bench_python.py`: the stridepatch package vs numpy idioms)",
     "wasm-simd128": "WebAssembly, simd128 build (`patch-wasm/bench/bench.mjs` in Node)",
     "wasm-scalar": "WebAssembly, scalar build (`patch-wasm/bench/bench.mjs` in Node)",
 }
 # The kernel of each suite, the baselines (ratio = this row / baseline) and
 # the peers (speedup = peer / kernel).
-KERNELS = {"native": "patch_core", "c": "patch_c", "numpy": "patch_c",
+KERNELS = {"native": "patch_core", "c": "patch_c", "numpy": "patch_c", "python": "stridepatch",
            "wasm-simd128": "patch_wasm", "wasm-scalar": "patch_wasm"}
-BASELINES = {"native": ["memcpy", "fill"], "c": ["memcpy"], "numpy": ["memcpy"],
+BASELINES = {"native": ["memcpy", "fill"], "c": ["memcpy"], "numpy": ["memcpy"], "python": ["memcpy"],
              "wasm-simd128": ["memcpy", "copyWithin"], "wasm-scalar": ["memcpy", "copyWithin"]}
 PEERS = {"native": ["plain_loop", "ndarray"], "c": [], "numpy": ["numpy", "numpy_copyto"],
+         "python": ["numpy_best", "numpy_swv", "numpy_reshape", "numpy_copyto", "numpy_pad_swv", "numpy_loop",
+                    "numpy_bincount"],
          "wasm-simd128": ["js_loop"], "wasm-scalar": ["js_loop"]}
 
 # The targets of the issue. kind "ratio": kernel / reference <= limit;
-# kind "speedup": reference / kernel >= limit (or > limit for op ">").
+# kind "speedup": reference / kernel >= limit (or > limit for op ">");
+# kind "time": the kernel's seconds per call <= limit (reference unused).
 # Judged on one thread; the all-threads value is shown beside it.
 T = []
 
 
 def target(group, suite, workload, kernel, reference, kind, limit, text, op=None):
     T.append(dict(group=group, suite=suite, workload=workload, kernel=kernel, reference=reference,
-                  kind=kind, limit=limit, text=text, op=op or ("<=" if kind == "ratio" else ">=")))
+                  kind=kind, limit=limit, text=text, op=op or ("<=" if kind in ("ratio", "time") else ">=")))
 
 
 for w in ["vit_u8", "vit_u8_b64"]:
@@ -73,6 +77,12 @@ for w in ["vit_u8", "vit_u8_b64"]:
     target("numpy", "numpy", w, "patch_c", "numpy", "speedup", 3.0, "≥ 3x faster than numpy")
 for w in ["im2col_nhwc", "audio_frame_400_160", "audio_frame_1024_256"]:
     target("numpy", "numpy", w, "patch_c", "numpy", "speedup", 1.0, "faster than numpy", op=">")
+PYTHON_WORKLOADS = ["vit_u8", "vit_u8_b64", "im2col_nhwc", "audio_frame_400_160", "audio_frame_1024_256",
+                    "fold_ola", "fold_mean_2x2", "fold_gauss_512"]
+for w in PYTHON_WORKLOADS:
+    target("python", "python", w, "stridepatch", "numpy_best", "speedup", 1.0, "faster than the best numpy idiom",
+           op=">")
+target("python", "python", "tiny", "copy", "copy", "time", 3e-6, "≤ 3 µs per call (Plan.extract, out=)")
 WASM_WORKLOADS = ["vit_u8", "vit_u8_b64", "audio_frame_400_160", "fold_ola", "fold_mean_2x2", "fold_gauss_512"]
 for suite, limit in [("wasm-simd128", 1.5), ("wasm-scalar", 2.5)]:
     for w in WASM_WORKLOADS:
@@ -125,6 +135,8 @@ def measure(groups, t, threads):
     if not g or t["kernel"] not in g or t["reference"] not in g:
         return None
     k, r = g[t["kernel"]]["seconds"], g[t["reference"]]["seconds"]
+    if t["kind"] == "time":
+        return k
     return k / r if t["kind"] == "ratio" else r / k
 
 
@@ -141,6 +153,8 @@ def verdict(t, v):
 def fmt_value(t, v):
     if v is None:
         return "—"
+    if t["kind"] == "time":
+        return fmt_time(v)
     if t["kind"] == "ratio":
         return f"{v:.2f}x"
     return f"{v:.2f}x faster" if v >= 1 else f"{1 / v:.2f}x slower"
@@ -150,7 +164,7 @@ def margin(t, v):
     """How far from the target, in words."""
     if v is None:
         return ""
-    if t["kind"] == "ratio":
+    if t["kind"] in ("ratio", "time"):
         over = v / t["limit"] - 1
         return f"{over * 100:.0f}% over" if over > 0 else f"{-over * 100:.0f}% under"
     short = 1 - v / t["limit"]
@@ -174,7 +188,7 @@ def targets_table(groups, all_threads):
         results.append((t, v, res))
         ref = {"memcpy": "memory.copy" if t["suite"].startswith("wasm") else "memcpy"}.get(t["reference"], t["reference"])
         measured = fmt_value(t, v)
-        if v is not None:
+        if v is not None and t["kind"] != "time":
             measured += f" ({t['kernel']} {fmt_time(groups[(t['suite'], t['workload'], 1)][t['kernel']]['seconds'])}, {ref} {fmt_time(groups[(t['suite'], t['workload'], 1)][t['reference']]['seconds'])})"
         mark = f"**{res}**" if res != "PASS" else res
         out.append(f"| {t['suite']} | {t['workload']} | {t['text']} | {measured} | {mark} | {margin(t, v)} | "
@@ -208,8 +222,8 @@ def suite_table(groups, suite, threads):
 
 
 def tiny_table(groups):
-    names = {"native": "Rust API", "c": "C ABI", "wasm-simd128": "wasm simd128 (from JS)",
-             "wasm-scalar": "wasm scalar (from JS)"}
+    names = {"native": "Rust API", "c": "C ABI", "python": "Python (stridepatch)",
+             "wasm-simd128": "wasm simd128 (from JS)", "wasm-scalar": "wasm scalar (from JS)"}
     out = ["| API | variant | ns per call | what it is |", "|---|---|---|---|"]
     what = {
         "plan_and_copy": "Plan::valid + materialize_into (plan made per call)",
@@ -218,14 +232,23 @@ def tiny_table(groups):
         "getter": "a trivial getter: call overhead alone",
         "memcpy": "memcpy of the same 3072 bytes" ,
         "js_loop": "a plain JavaScript loop",
+        "copy_alloc": "Plan.extract(x): the plan made once, a new result array per call",
+        "function": "stridepatch.extract(x, ...): planned and allocated per call",
+        "view": "Plan.windows(x): a numpy view, no copy",
+        "numpy_copyto": "numpy's reshape/transpose idiom copied into a preallocated array",
+        "numpy_best": "the fastest numpy variant",
     }
     any_row = False
-    for s in ["native", "c", "wasm-simd128", "wasm-scalar"]:
+    for s in ["native", "c", "python", "wasm-simd128", "wasm-scalar"]:
         g = groups.get((s, "tiny", 1))
         if not g:
             continue
         for name, r in g.items():
             w = what.get(name, "")
+            if s == "python" and name == "copy":
+                w = "Plan.extract(x, out=out): the copy through a cached geometry (target ≤ 3 µs)"
+            if s == "python" and name == "memcpy":
+                w = "np.copyto of the same bytes (numpy's call overhead included)"
             if name == "memcpy" and s.startswith("wasm"):
                 w = "benchMemcpy: memory.copy of the same bytes, called like extractInto"
             out.append(f"| {names[s]} | {name} | {r['seconds'] * 1e9:.1f} | {w} |")
@@ -245,7 +268,7 @@ def tiny_table(groups):
 
 def threads_table(groups):
     out = []
-    for suite in ["native", "numpy"]:
+    for suite in ["native", "numpy", "python"]:
         n = max_threads(groups, suite)
         if n <= 1:
             continue
@@ -291,9 +314,11 @@ def svg_chart(results):
     for t, v, res in results:
         if v is None:
             continue
-        ratio = v if t["kind"] == "ratio" else 1 / v
-        limit = t["limit"] if t["kind"] == "ratio" else 1 / t["limit"]
+        ratio = v if t["kind"] == "ratio" else (v / t["limit"] if t["kind"] == "time" else 1 / v)
+        limit = t["limit"] if t["kind"] == "ratio" else (1.0 if t["kind"] == "time" else 1 / t["limit"])
         ref = "memory.copy" if (t["reference"] == "memcpy" and t["suite"].startswith("wasm")) else t["reference"]
+        if t["kind"] == "time":
+            ref = f"the {fmt_time(t['limit'])} target"
         items.append((f"{t['suite']}  {t['workload']}  ÷ {ref}", ratio, limit, res))
     lo, hi = 1 / 64, 64
     for _, r, l, _ in items:
@@ -381,7 +406,8 @@ def main():
             md += [f"### {SUITE_TITLES[s]}", ""] + tab + [""]
     tiny = tiny_table(groups)
     if tiny:
-        md += ["### tiny: 32x32x3 u8, 8x8 tiles (3072 bytes), ns per call", ""] + tiny + [""]
+        md += ["### tiny: 32x32x3 u8 into 3072 bytes of tiles (8x8 in Rust, C and wasm; 16x16 in Python), ns per call",
+               ""] + tiny + [""]
     multi = [s for s in SUITES if max_threads(groups, s) > 1]
     if multi:
         md += [f"## All threads ({nthreads})", ""]
