@@ -54,7 +54,7 @@ fn check_region<T>(addr: usize, len: usize, name: &str) -> FfiResult<()> {
     }
     let bytes = len
         .checked_mul(size_of::<T>())
-        .filter(|&b| b <= isize::MAX as usize);
+        .filter(|&b| isize::try_from(b).is_ok());
     let Some(bytes) = bytes else {
         return Err(Failure::new(
             patch_status::Overflow,
@@ -81,7 +81,7 @@ pub(crate) fn slice_in<'a, T>(ptr: *const T, len: usize, name: &str) -> FfiResul
     if ptr.is_null() {
         return Err(null(name, Some(len)));
     }
-    check_region::<T>(ptr as usize, len, name)?;
+    check_region::<T>(ptr.addr(), len, name)?;
     // SAFETY: `ptr` is non-NULL and aligned and `len * size_of::<T>()` fits
     // `isize` (checked above). The C contract of every function taking a
     // (pointer, length) input is that the pointer addresses `len` initialized
@@ -97,7 +97,7 @@ pub(crate) fn slice_out<'a, T>(ptr: *mut T, len: usize, name: &str) -> FfiResult
     if ptr.is_null() {
         return Err(null(name, Some(len)));
     }
-    check_region::<T>(ptr as usize, len, name)?;
+    check_region::<T>(ptr.addr(), len, name)?;
     // SAFETY: non-NULL, aligned, byte length within `isize` (checked above).
     // The C contract of every output buffer is that it addresses `len`
     // writable elements, alive for the call and not accessed by anyone else
@@ -111,7 +111,7 @@ pub(crate) fn out_ref<'a, T>(ptr: *mut T, name: &str) -> FfiResult<&'a mut T> {
     if ptr.is_null() {
         return Err(null(name, None));
     }
-    check_region::<T>(ptr as usize, 1, name)?;
+    check_region::<T>(ptr.addr(), 1, name)?;
     // SAFETY: non-NULL and aligned (checked above); the C contract of an
     // out-parameter is that it points to one writable `T`.
     Ok(unsafe { &mut *ptr })
@@ -126,17 +126,33 @@ pub(crate) fn out_opt<'a, T>(ptr: *mut T, name: &str) -> FfiResult<Option<&'a mu
     }
 }
 
-/// The object behind a required handle argument.
-pub(crate) fn handle_ref<'a, T>(ptr: *const T, name: &str) -> FfiResult<&'a T> {
+/// The object behind a required input pointer (a descriptor).
+pub(crate) fn in_ref<'a, T>(ptr: *const T, name: &str) -> FfiResult<&'a T> {
     if ptr.is_null() {
         return Err(null(name, None));
     }
-    check_region::<T>(ptr as usize, 1, name)?;
+    check_region::<T>(ptr.addr(), 1, name)?;
     // SAFETY: non-NULL and aligned (checked above); the C contract of a
-    // handle is that it came from the matching `_create` function and was
-    // not freed. Handles are immutable, so shared references are sound
+    // pointer argument to a struct is that it points to one initialized `T`
+    // that stays alive and unmodified for the duration of the call. For a
+    // handle, that it came from the matching `_create` function and was
+    // not freed; handles are immutable, so shared references are sound
     // across threads.
     Ok(unsafe { &*ptr })
+}
+
+/// The object behind an optional input pointer (NULL means "the defaults").
+pub(crate) fn opt_ref<'a, T>(ptr: *const T, name: &str) -> FfiResult<Option<&'a T>> {
+    if ptr.is_null() {
+        Ok(None)
+    } else {
+        in_ref(ptr, name).map(Some)
+    }
+}
+
+/// The object behind a required handle argument.
+pub(crate) fn handle_ref<'a, T>(ptr: *const T, name: &str) -> FfiResult<&'a T> {
+    in_ref(ptr, name)
 }
 
 /// Drops the object behind a handle made by `Box::into_raw`; NULL does nothing.
@@ -172,15 +188,42 @@ pub(crate) fn check_disjoint(a: (usize, usize, &str), b: (usize, usize, &str)) -
 
 /// The address and byte length of a slice, for [`check_disjoint`].
 pub(crate) fn region<'n, T>(s: &[T], name: &'n str) -> (usize, usize, &'n str) {
-    (s.as_ptr() as usize, std::mem::size_of_val(s), name)
+    (s.as_ptr().addr(), std::mem::size_of_val(s), name)
 }
 
-/// The two-call idiom of every array getter: copies `src` into `buf`
-/// (`buf_len` entries) and writes `src.len()` to `*out_len` (when not NULL).
+/// The two-call idiom of every array getter: `len` entries of `T`, written
+/// by `write` into `buf` (`buf_len` entries), and `len` written to
+/// `*out_len` (when not NULL).
 ///
 /// `buf = NULL, buf_len = 0` only reports the length. A shorter buffer is
 /// `PATCH_STATUS_BUFFER_SIZE` and nothing is written; a longer one keeps
-/// its tail.
+/// its tail. `unit` names what `buf_len` counts ("entries", "bytes").
+pub(crate) fn two_call<T>(
+    len: usize,
+    buf: *mut T,
+    buf_len: usize,
+    out_len: *mut usize,
+    (buf_name, unit, what): (&str, &str, &str),
+    write: impl FnOnce(&mut [T]) -> FfiResult<()>,
+) -> FfiResult<()> {
+    let out_len = out_opt(out_len, "out_len")?;
+    if !(buf.is_null() && buf_len == 0) {
+        let dst = slice_out(buf, buf_len, buf_name)?;
+        if dst.len() < len {
+            return Err(Failure::new(
+                patch_status::BufferSize,
+                format!("`{buf_name}` holds {buf_len} {unit} but {what} needs {len}"),
+            ));
+        }
+        write(&mut dst[..len])?;
+    }
+    if let Some(n) = out_len {
+        *n = len;
+    }
+    Ok(())
+}
+
+/// [`two_call`] for a getter that copies `src` (counted in entries).
 pub(crate) fn copy_array<T: Copy>(
     src: &[T],
     buf: *mut T,
@@ -189,22 +232,15 @@ pub(crate) fn copy_array<T: Copy>(
     buf_name: &str,
     what: &str,
 ) -> FfiResult<()> {
-    let out_len = out_opt(out_len, "out_len")?;
-    if !(buf.is_null() && buf_len == 0) {
-        let dst = slice_out(buf, buf_len, buf_name)?;
-        if dst.len() < src.len() {
-            return Err(Failure::new(
-                patch_status::BufferSize,
-                format!(
-                    "`{buf_name}` holds {buf_len} entries but {what} needs {}",
-                    src.len()
-                ),
-            ));
-        }
-        dst[..src.len()].copy_from_slice(src);
-    }
-    if let Some(n) = out_len {
-        *n = src.len();
-    }
-    Ok(())
+    two_call(
+        src.len(),
+        buf,
+        buf_len,
+        out_len,
+        (buf_name, "entries", what),
+        |dst| {
+            dst.copy_from_slice(src);
+            Ok(())
+        },
+    )
 }
