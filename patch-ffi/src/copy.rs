@@ -366,7 +366,7 @@ pub extern "C" fn patch_overlap_add_into(
         let len = overlap_add_len(samples, frame_len, hop)?;
         buffers::exact(out_bytes, len, dtype, "out_bytes", || {
             format!(
-                "{} frames of {frame_len} every {hop} ({} samples) need",
+                "{} frames of {frame_len} {} samples every {hop} need",
                 samples / frame_len,
                 dtype.name()
             )
