@@ -9,9 +9,7 @@ use patch_core::{FloatElement, PatchOrder, Reduce, frame_count, frame_plan, over
 
 use crate::buffers;
 use crate::enums::{self, patch_dtype};
-use crate::ptr::{
-    Failure, FfiResult, check_disjoint, opt_ref, out_opt, out_ref, region, slice_in, slice_out,
-};
+use crate::ptr::{Failure, FfiResult, opt_ref, out_opt, out_ref, region, slice_in, slice_out};
 use crate::status::{ffi_boundary, patch_status};
 use crate::view::{patch_view, view_arg};
 
@@ -171,9 +169,8 @@ pub extern "C" fn patch_extract_into(
             )
         })?;
         let src = slice_in(src.cast::<u8>(), src_bytes, "src")?;
-        let dst = slice_out(dst.cast::<u8>(), dst_bytes, "dst")?;
-        check_disjoint(region(src, "src"), region(dst, "dst"))?;
-        check_disjoint(region(fill, "fill"), region(dst, "dst"))?;
+        let inputs = [region(src, "src"), region(fill, "fill")];
+        let dst = slice_out(dst.cast::<u8>(), dst_bytes, "dst", &inputs)?;
         plan.extract_bytes(src, dst, order, fill)?;
         Ok(())
     }
@@ -201,8 +198,12 @@ fn fold_typed<T: FloatElement>(
 ) -> FfiResult<()> {
     let size = size_of::<T>();
     let patches = slice_in(patches.cast::<T>(), patches_bytes / size, "patches")?;
-    let out = slice_out(out.cast::<T>(), out_bytes / size, "out")?;
-    check_disjoint(region(patches, "patches"), region(out, "out"))?;
+    let out = slice_out(
+        out.cast::<T>(),
+        out_bytes / size,
+        "out",
+        &[region(patches, "patches")],
+    )?;
     view.plan().fold_into(patches, out, order, &reduce)?;
     Ok(())
 }
@@ -271,9 +272,9 @@ pub extern "C" fn patch_frame_count(
         let out_frames = out_ref(out_frames, "out_frames")?;
         let out_pad = out_opt(out_pad, "out_pad")?;
         let (n, pad) = frame_count(signal_len, frame_len, hop, pad_end)?;
-        *out_frames = n;
+        out_frames.set(n);
         if let Some(p) = out_pad {
-            *p = pad;
+            p.set(pad);
         }
         Ok(())
     }
@@ -319,9 +320,8 @@ pub extern "C" fn patch_frame_into(
             )
         })?;
         let signal = slice_in(signal.cast::<u8>(), signal_bytes, "signal")?;
-        let out = slice_out(out.cast::<u8>(), out_bytes, "out")?;
-        check_disjoint(region(signal, "signal"), region(out, "out"))?;
-        check_disjoint(region(fill, "fill"), region(out, "out"))?;
+        let inputs = [region(signal, "signal"), region(fill, "fill")];
+        let out = slice_out(out.cast::<u8>(), out_bytes, "out", &inputs)?;
         plan.extract_bytes(signal, out, PatchOrder::PatchMajor, fill)?;
         Ok(())
     }
@@ -336,8 +336,7 @@ fn overlap_add_typed<T: FloatElement>(
     hop: usize,
 ) -> FfiResult<()> {
     let frames = slice_in(frames.cast::<T>(), frames_len, "frames")?;
-    let out = slice_out(out.cast::<T>(), out_len, "out")?;
-    check_disjoint(region(frames, "frames"), region(out, "out"))?;
+    let out = slice_out(out.cast::<T>(), out_len, "out", &[region(frames, "frames")])?;
     patch_core::overlap_add_into(frames, out, frame_len, hop)?;
     Ok(())
 }

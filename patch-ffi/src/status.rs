@@ -16,7 +16,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use patch_core::{ErrorKind, PatchError};
 
-use crate::ptr::{Failure, FfiResult, check_disjoint, two_call};
+use crate::ptr::{Failure, FfiResult, region, two_call};
 pub use crate::status_codes::patch_status;
 
 impl patch_status {
@@ -182,21 +182,12 @@ fn copy_message(
 ) -> FfiResult<()> {
     let text = message.to_bytes_with_nul();
     let what = ("buf", "bytes", "the message (NUL included)");
-    two_call(
-        text.len(),
-        buf.cast::<u8>(),
-        buf_len,
-        out_len,
-        what,
-        |dst| {
-            check_disjoint(
-                (text.as_ptr().addr(), text.len(), "the message"),
-                (dst.as_ptr().addr(), dst.len(), "buf"),
-            )?;
-            dst.copy_from_slice(text);
-            Ok(())
-        },
-    )
+    let inputs = [region(text, "the message")];
+    let bufs = (buf.cast::<u8>(), buf_len, out_len);
+    two_call(text.len(), bufs, what, &inputs, |dst| {
+        dst.copy_from_slice(text);
+        Ok(())
+    })
 }
 
 /// Copies the calling thread's last error message, NUL-terminated, into

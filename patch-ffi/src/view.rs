@@ -236,7 +236,7 @@ pub extern "C" fn patch_view_create(
         let (spec, padding) = spec_and_padding(axes, padding)?;
         let layout = layout_of(&layout, dtype)?;
         let plan = Plan::new(&layout, &spec, &padding)?;
-        *out_view = Box::into_raw(Box::new(patch_view { plan, dtype }));
+        out_view.set(Box::into_raw(Box::new(patch_view { plan, dtype })));
         Ok(())
     }
 }
@@ -260,7 +260,7 @@ fn get<T>(
     ffi_boundary! {
         let view = view_arg(view)?;
         let out = out_ref(out, "out")?;
-        *out = f(view)?;
+        out.set(f(view)?);
         Ok(())
     }
 }
@@ -544,7 +544,7 @@ pub extern "C" fn patch_view_plan_json(
         serde_json::to_writer(&mut count, &summary).map_err(|e| json_failure(&e))?;
         let needed = count.0.saturating_add(1);
         let what = ("buf", "bytes", "the JSON text (NUL included)");
-        two_call(needed, buf.cast::<u8>(), buf_len, out_len, what, |dst| {
+        two_call(needed, (buf.cast::<u8>(), buf_len, out_len), what, &[], |dst| {
             let (text, nul) = dst.split_at_mut(needed - 1);
             let mut rest: &mut [u8] = text;
             serde_json::to_writer(&mut rest, &summary).map_err(|e| json_failure(&e))?;

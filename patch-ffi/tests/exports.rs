@@ -45,7 +45,7 @@ fn create_with(
     axes: &[patch_axis],
     pad: Option<&patch_padding>,
 ) -> Result<*mut patch_view, (patch_status, String)> {
-    let marker = 0x5eed_usize as *mut patch_view;
+    let marker = ptr::without_provenance_mut::<patch_view>(0x5eed);
     let mut view = marker;
     let st = patch_view_create(
         layout,
@@ -540,11 +540,13 @@ fn bad_inputs_give_statuses_and_messages() {
         "buffer size: `dst_bytes` holds 28 bytes but 2 patches of 4 float32 elements need 32 bytes"
     );
     assert!(dst.iter().all(|&v| v == 5.0), "nothing written on failure");
+    // Both pointers from one raw pointer (as C would pass them).
+    let same = dst.as_mut_ptr();
     let st = patch_extract_into(
         view,
-        dst.as_ptr().cast(),
+        same.cast_const().cast(),
         32,
-        dst.as_mut_ptr().cast(),
+        same.cast(),
         32,
         ptr::null(),
     );

@@ -48,8 +48,8 @@ thread_local! {
     /// A per-instance secret mixed into every check word, from
     /// `Math.random()` (so the words are not the same in every program).
     static SECRET: u32 = {
-        // Exact: a double in [0, 1) times 2^32 is below 2^32.
-        (js_sys::Math::random() * 4_294_967_296.0) as u32
+        // A double in [0, 1) times 2^32, rounded down, is below 2^32.
+        crate::num::exact::<u32>((js_sys::Math::random() * 4_294_967_296.0).floor()).unwrap_or(0)
     };
 }
 
@@ -63,7 +63,7 @@ fn check_word(slot: u32, generation: u32) -> u32 {
     h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
     h ^= h >> 33;
     // The low half of the mix.
-    h as u32
+    u32::try_from(h & u64::from(u32::MAX)).unwrap_or(0)
 }
 
 /// An array in the store: dtype, shape and elements (C order).
@@ -251,7 +251,8 @@ impl Store {
     pub(crate) fn find(&self, addr: usize, len: usize, dtype: JsDType) -> Option<Part> {
         let size = dtype.itemsize();
         let end = addr.checked_add(len.checked_mul(size)?)?;
-        self.slots.iter().enumerate().find_map(|(slot, s)| {
+        // Slots are counted by a u32 (checked in `insert`): the index never wraps.
+        self.slots.iter().zip(0u32..).find_map(|(s, slot)| {
             let e = s.entry.as_ref()?;
             let start = e.buf.addr();
             let stop = start + e.buf.len() * size;
@@ -262,8 +263,7 @@ impl Store {
             fits.then(|| {
                 let first = (addr - start) / size;
                 Part {
-                    // Slots are counted by a u32 (checked in `insert`).
-                    handle: Handle::new(slot as u32, s.generation),
+                    handle: Handle::new(slot, s.generation),
                     range: Some(first..first + len),
                 }
             })
