@@ -49,10 +49,10 @@ impl Default for patch_extract_options {
 
 /// How `patch_fold_into` folds: the layout of the patches and the
 /// reduction. A NULL `patch_fold_options *` means the defaults,
-/// `{PATCH_ORDER_PATCH_MAJOR, PATCH_REDUCE_MEAN, 0}` (the
-/// `patch_fold_options_default()` helper gives the same). A
-/// zero-initialized struct is not the defaults: its reduce is
-/// `PATCH_REDUCE_SUM` (0).
+/// patch-major and `PATCH_REDUCE_MEAN` (`patch_fold_options_default()`
+/// returns them, with `PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT` as
+/// `sigma_scale`). A zero-initialized struct is not the defaults: its
+/// reduce is `PATCH_REDUCE_SUM` (0).
 ///
 /// `sigma_scale` is read by `PATCH_REDUCE_WEIGHTED_GAUSSIAN` only (finite
 /// and > 0; `PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT` is MONAI's width); the
