@@ -80,11 +80,24 @@ mod tests {
 
     #[test]
     fn sizes_become_numbers_exactly_below_two_to_the_53() {
-        for v in [0usize, 1, 4_294_967_295, 4_294_967_296, (1 << 53) - 1] {
+        // The values that fit this target's usize (wasm32: the first three).
+        let values = [0u64, 1, 4_294_967_295, 4_294_967_296, (1 << 53) - 1];
+        for v in values.into_iter().filter_map(|v| usize::try_from(v).ok()) {
             assert_eq!(exact::<usize>(from_usize(v)), Some(v));
         }
-        assert_eq!(from_usize(usize::MAX), 18_446_744_073_709_551_615.0);
+        // usize::MAX is a double exactly on wasm32, rounds up to 2^64 on 64 bits.
+        let max = if usize::BITS == 32 {
+            4_294_967_295.0
+        } else {
+            exact_max(64)
+        };
+        assert_eq!(from_usize(usize::MAX), max);
         assert_eq!(from_isize(-5), -5.0);
-        assert_eq!(from_isize(isize::MIN), -9_223_372_036_854_775_808.0);
+        assert_eq!(from_isize(isize::MIN), -exact_max(usize::BITS - 1));
+    }
+
+    /// 2^bits as a double (exact).
+    fn exact_max(bits: u32) -> f64 {
+        (0..bits).fold(1.0, |acc, _| acc * 2.0)
     }
 }
