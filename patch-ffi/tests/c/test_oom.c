@@ -315,7 +315,7 @@ static void setup(void) {
 
 int main(void) {
     size_t c, l;
-    int unexpected_passes = 0, pending_failures = 0;
+    int unexpected_passes = 0, pending_failures = 0, oks = 0;
     /* One thread: the pool's own allocations stay out of the picture. */
     patch_set_num_threads(1);
     setup();
@@ -343,6 +343,7 @@ int main(void) {
             fprintf(stderr, "  %s: no limit made it fail: the case tests nothing\n", oc->name);
         }
         if (wrong == 0 && !waits) {
+            oks++;
             printf("ok       %-16s %s (ALLOCATION at %d of %zu limits)\n", oc->name, oc->what,
                    refusals, sizeof LIMITS / sizeof LIMITS[0]);
         } else if (wrong == 0) {
@@ -357,7 +358,6 @@ int main(void) {
             g_failures++;
             printf("FAILED   %-16s %s\n", oc->name, oc->what);
         }
-        g_checks++;
     }
     patch_view_free(g_tiles);
     patch_view_free(g_windows);
@@ -367,7 +367,7 @@ int main(void) {
     free(g_window_patches);
     free(g_json);
     g_failures += unexpected_passes;
-    if (pending_failures)
-        printf("test_oom: %d case(s) pending (PATCH_OOM_PENDING)\n", pending_failures);
-    return check_summary("test_oom");
+    printf("test_oom: %d cases: %d ok, %d pending (PATCH_OOM_PENDING), %d failed\n",
+           (int)(sizeof CASES / sizeof CASES[0]), oks, pending_failures, g_failures);
+    return g_failures == 0 ? 0 : 1;
 }
