@@ -6,8 +6,10 @@
  *
  * Conventions:
  *  - Every fallible function returns a patch_status; PATCH_STATUS_OK is 0.
- *    On failure no out-parameter is written, and patch_last_error_message()
- *    gives the calling thread's message, which quotes the numbers.
+ *    On failure no out-parameter or output buffer is written, and
+ *    patch_last_error_message() gives the calling thread's message, which
+ *    quotes the numbers (a failing patch_last_error_copy keeps the message
+ *    it was asked to copy).
  *  - Every buffer comes with its length: data buffers are void pointers with
  *    a length in bytes (the element type is the view's patch_dtype), getter
  *    buffers are typed with a length in entries. Lengths are checked before
@@ -77,7 +79,9 @@
  * descriptions); 100 and above are failures of the C boundary itself. On any
  * status other than `PATCH_STATUS_OK` no out-parameter was written, and
  * `patch_last_error_message()` returns a message that starts with
- * `patch_status_str(status)` and quotes the numbers that caused it.
+ * `patch_status_str(status)` and quotes the numbers that caused it (except
+ * after a failing `patch_last_error_copy`, which keeps the message it was
+ * asked to copy).
  *
  * In C the type is `uint32_t` (the enum only names the values); compare a
  * returned status with the `PATCH_STATUS_*` names.

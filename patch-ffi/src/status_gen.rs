@@ -54,7 +54,8 @@ Numbers are fixed and never reused. Statuses 1 to 99 are the error kinds of the 
 (patch-core's `ErrorKind`, with the same numbers, names and descriptions); 100 and above are \
 failures of the C boundary itself. On any status other than `PATCH_STATUS_OK` no \
 out-parameter was written, and `patch_last_error_message()` returns a message that starts \
-with `patch_status_str(status)` and quotes the numbers that caused it.
+with `patch_status_str(status)` and quotes the numbers that caused it (except after a failing \
+`patch_last_error_copy`, which keeps the message it was asked to copy).
 
 In C the type is `uint32_t` (the enum only names the values); compare a returned status with \
 the `PATCH_STATUS_*` names.";
