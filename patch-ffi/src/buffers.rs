@@ -4,6 +4,8 @@
 //! length that is not a whole number of elements or not the one needed),
 //! and quote bytes in their messages, since the caller passed bytes.
 
+use std::fmt::Write as _;
+
 use crate::enums::patch_dtype;
 use crate::ptr::{Failure, FfiResult};
 use crate::status::patch_status;
@@ -53,6 +55,23 @@ pub(crate) fn exact(
     Ok(())
 }
 
+/// A shape for a message, its first axes only when it has many: a message's
+/// size must not depend on the caller's numbers (it is allocated even when
+/// memory runs out).
+pub(crate) fn shape_text(shape: &[usize]) -> String {
+    const SHOWN: usize = 8;
+    let mut text = String::from("[");
+    for (i, n) in shape.iter().take(SHOWN).enumerate() {
+        let sep = if i == 0 { "" } else { ", " };
+        let _ = write!(text, "{sep}{n}");
+    }
+    if shape.len() > SHOWN {
+        let _ = write!(text, ", ... ({} axes)", shape.len());
+    }
+    text.push(']');
+    text
+}
+
 /// Checks that a buffer of `bytes` bytes (the argument `name`) holds every
 /// element the view's layout reaches.
 pub(crate) fn source(view: &patch_view, bytes: usize, name: &str) -> FfiResult<()> {
@@ -82,6 +101,11 @@ mod tests {
             "buffer size: `src` holds 10 bytes, not a whole number of 4-byte float32 elements"
         );
         assert_eq!(exact(32, 8, patch_dtype::F32, "dst", String::new), Ok(()));
+        assert_eq!(shape_text(&[6, 6]), "[6, 6]");
+        assert_eq!(
+            shape_text(&[1; 200_000]),
+            "[1, 1, 1, 1, 1, 1, 1, 1, ... (200000 axes)]"
+        );
         let e = exact(60, 8, patch_dtype::F32, "dst", || "8 elements need".into()).unwrap_err();
         assert_eq!(
             e.message,

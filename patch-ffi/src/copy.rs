@@ -246,7 +246,11 @@ pub extern "C" fn patch_fold_into(
         })?;
         let shape = plan.layout().shape();
         buffers::exact(out_bytes, plan.layout().num_elements(), dtype, "out_bytes", || {
-            format!("an array of shape {shape:?} of {} needs", dtype.name())
+            format!(
+                "an array of shape {} of {} needs",
+                buffers::shape_text(shape),
+                dtype.name()
+            )
         })?;
         match float {
             Float::F32 => fold_typed::<f32>(view, patches, patches_bytes, out, out_bytes, how),
