@@ -344,31 +344,25 @@ fn copies_and_folds_equal_the_engine() {
                 ),
                 (patch_reduce::Overwrite, Reduce::Overwrite),
             ] {
-                let want = plan.fold(&got, o, &reduce).unwrap();
-                let mut out = vec![f32::NAN; x.len()];
-                let st = patch_fold_into(
-                    view,
-                    got.as_ptr().cast(),
-                    got.len() * 4,
-                    out.as_mut_ptr().cast(),
-                    out.len() * 4,
-                    &fold_opts(order, r),
-                );
-                assert_eq!(st, patch_status::Ok, "{}", last_error());
-                assert_eq!(out, want.data());
-                if (order, r) == (patch_order::PatchMajor, patch_reduce::Mean) {
-                    // NULL options are patch-major and Mean.
-                    let mut out2 = vec![f32::NAN; x.len()];
+                let fold = |opts: *const patch_fold_options| {
+                    let mut out = vec![f32::NAN; x.len()];
+                    let (patches, bytes) = (got.as_ptr().cast(), got.len() * 4);
                     let st = patch_fold_into(
                         view,
-                        got.as_ptr().cast(),
-                        got.len() * 4,
-                        out2.as_mut_ptr().cast(),
-                        out2.len() * 4,
-                        ptr::null(),
+                        patches,
+                        bytes,
+                        out.as_mut_ptr().cast(),
+                        x.len() * 4,
+                        opts,
                     );
                     assert_eq!(st, patch_status::Ok, "{}", last_error());
-                    assert_eq!(out2, out);
+                    out
+                };
+                let want = plan.fold(&got, o, &reduce).unwrap();
+                assert_eq!(fold(&fold_opts(order, r)), want.data());
+                if (order, r) == (patch_order::PatchMajor, patch_reduce::Mean) {
+                    // NULL options are patch-major and Mean.
+                    assert_eq!(fold(ptr::null()), want.data());
                 }
             }
         }
@@ -573,42 +567,23 @@ fn bad_inputs_give_statuses_and_messages() {
         "invalid argument: `fill_bytes` is 8 but the fill value is one 4-byte float32 element (or 0 for zeros)"
     );
     let mut out = [0f32; 8];
+    let out_ptr = out.as_mut_ptr().cast();
+    let fold = |opts: &patch_fold_options| {
+        patch_fold_into(view, src.as_ptr().cast(), 32, out_ptr, 32, opts)
+    };
     let mut opts = fold_opts(patch_order::PatchMajor, patch_reduce::Mean);
     opts.sigma_scale = -2.0;
-    let st = patch_fold_into(
-        view,
-        src.as_ptr().cast(),
-        32,
-        out.as_mut_ptr().cast(),
-        32,
-        &opts,
-    );
     assert_eq!(
-        st,
+        fold(&opts),
         patch_status::Ok,
         "sigma_scale is read by the Gaussian only"
     );
     opts.reduce = patch_reduce::WeightedGaussian as u32;
     opts.sigma_scale = f64::NAN;
-    let st = patch_fold_into(
-        view,
-        src.as_ptr().cast(),
-        32,
-        out.as_mut_ptr().cast(),
-        32,
-        &opts,
-    );
-    assert_eq!(st, patch_status::InvalidArgument);
+    assert_eq!(fold(&opts), patch_status::InvalidArgument);
     assert!(last_error().contains("sigma_scale NaN"), "{}", last_error());
     opts.reduce = 9;
-    let st = patch_fold_into(
-        view,
-        src.as_ptr().cast(),
-        32,
-        out.as_mut_ptr().cast(),
-        32,
-        &opts,
-    );
+    let st = fold(&opts);
     assert_eq!(st, patch_status::InvalidEnum);
     patch_view_free(view);
 }
