@@ -6,12 +6,22 @@
  *
  * Conventions:
  *  - Every fallible function returns a patch_status; PATCH_STATUS_OK is 0.
- *    On failure no out-parameter is written, and patch_last_error_message()
- *    gives the calling thread's message, which quotes the numbers.
- *  - Every buffer comes with its length (in bytes for void pointers, in
- *    elements otherwise). Lengths are checked; NULL is allowed only for an
- *    empty buffer or an optional out-parameter.
+ *    On failure no out-parameter or output buffer is written, and
+ *    patch_last_error_message() gives the calling thread's message, which
+ *    quotes the numbers (a failing patch_last_error_copy keeps the message
+ *    it was asked to copy).
+ *  - Every buffer comes with its length: data buffers are void pointers with
+ *    a length in bytes (the element type is the view's patch_dtype), getter
+ *    buffers are typed with a length in entries. Lengths are checked before
+ *    any data is read, and messages quote them in the caller's units;
+ *    NULL is allowed only for an empty buffer, an optional out-parameter,
+ *    or an options pointer (NULL = the defaults).
+ *  - The input array and the padding are described by small structs
+ *    (patch_layout, patch_padding, patch_axis; options structs for the
+ *    copies) that are read during the call only. Fields that do not apply
+ *    must be 0; that is checked.
  *  - Enums are passed as uint32_t and checked.
+ *  - Allocation failures are PATCH_STATUS_ALLOCATION, never an abort.
  *  - A patch_view is immutable: use one from any number of threads at once.
  *    patch_set_num_threads() is a process-wide setting.
  *  - Threads: copies and folds of 1 MiB or more are split between the
@@ -69,7 +79,9 @@
  * descriptions); 100 and above are failures of the C boundary itself. On any
  * status other than `PATCH_STATUS_OK` no out-parameter was written, and
  * `patch_last_error_message()` returns a message that starts with
- * `patch_status_str(status)` and quotes the numbers that caused it.
+ * `patch_status_str(status)` and quotes the numbers that caused it (except
+ * after a failing `patch_last_error_copy`, which keeps the message it was
+ * asked to copy).
  *
  * In C the type is `uint32_t` (the enum only names the values); compare a
  * returned status with the `PATCH_STATUS_*` names.
@@ -148,9 +160,9 @@ enum patch_status
      */
     PATCH_STATUS_NULL_POINTER = 100,
     /**
-     * An integer passed for an enum (`patch_role`, `patch_convention`,
-     * `patch_pad_mode`, `patch_order`, `patch_reduce`) is not one of its
-     * values.
+     * An integer passed for an enum (`patch_dtype`, `patch_role`,
+     * `patch_convention`, `patch_pad_mode`, `patch_order`, `patch_reduce`) is
+     * not one of its values.
      */
     PATCH_STATUS_INVALID_ENUM = 101,
     /**
@@ -168,6 +180,71 @@ enum patch_status
 typedef enum patch_status patch_status;
 #else
 typedef uint32_t patch_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The element type of an array (the `dtype` of `patch_layout`, of
+ * `patch_frame_into` and `patch_overlap_add_into`): what the bytes of a
+ * buffer hold.
+ *
+ * The numbers are fixed and never reused. 0 is not a type, so that a
+ * `patch_layout` whose `dtype` was left zero-initialized is refused
+ * (`PATCH_STATUS_INVALID_ENUM`) instead of read as bytes. 11 and 12 are
+ * reserved for 16-bit floats (`F16`, `BF16`), which come with element
+ * conversion.
+ */
+enum patch_dtype
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * `uint8_t`
+     */
+    PATCH_DTYPE_U8 = 1,
+    /**
+     * `int8_t`
+     */
+    PATCH_DTYPE_I8 = 2,
+    /**
+     * `uint16_t`
+     */
+    PATCH_DTYPE_U16 = 3,
+    /**
+     * `int16_t`
+     */
+    PATCH_DTYPE_I16 = 4,
+    /**
+     * `uint32_t`
+     */
+    PATCH_DTYPE_U32 = 5,
+    /**
+     * `int32_t`
+     */
+    PATCH_DTYPE_I32 = 6,
+    /**
+     * `uint64_t`
+     */
+    PATCH_DTYPE_U64 = 7,
+    /**
+     * `int64_t`
+     */
+    PATCH_DTYPE_I64 = 8,
+    /**
+     * `float` (IEEE 754 binary32)
+     */
+    PATCH_DTYPE_F32 = 9,
+    /**
+     * `double` (IEEE 754 binary64)
+     */
+    PATCH_DTYPE_F64 = 10,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum patch_dtype patch_dtype;
+#else
+typedef uint32_t patch_dtype;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -344,8 +421,9 @@ typedef uint32_t patch_reduce;
 #endif // __cplusplus
 
 /**
- * An opaque, immutable patch geometry: an input layout, one role per axis
- * and a padding, with every number checked once at creation.
+ * An opaque, immutable patch geometry: an input layout and element type,
+ * one role per axis and a padding, with every number checked once at
+ * creation.
  *
  * It holds no data and no pointer to data: the buffers are passed to each
  * copy. Being immutable, one view may be used from any number of threads
@@ -354,14 +432,52 @@ typedef uint32_t patch_reduce;
 typedef struct patch_view patch_view;
 
 /**
+ * An array in a buffer: what `patch_view_create` needs to know about the
+ * input, without the buffer itself (each copy is given the buffer).
+ *
+ * Element `[i0, i1, ...]` is at element index `offset + i0*strides[0] +
+ * i1*strides[1] + ...` of the buffer, whose bytes hold elements of
+ * `dtype`. As in DLPack's `DLTensor`, strides are in elements and NULL
+ * means C-contiguous (row-major); unlike it, the offset is in elements
+ * too and there is no data pointer.
+ *
+ * The descriptor is read during the call only; the library keeps no
+ * pointer into it.
+ */
+typedef struct patch_layout {
+    /**
+     * `ndim` axis lengths (may be NULL when `ndim` is 0).
+     */
+    const size_t *shape;
+    /**
+     * `ndim` element strides, may be negative or zero; NULL means
+     * C-contiguous.
+     */
+    const ptrdiff_t *strides;
+    /**
+     * The number of axes.
+     */
+    size_t ndim;
+    /**
+     * Elements from the start of the buffer to element `[0, 0, ...]`.
+     */
+    size_t offset;
+    /**
+     * A `patch_dtype` (0 is not one: a zero-initialized descriptor is
+     * refused).
+     */
+    uint32_t dtype;
+} patch_layout;
+
+/**
  * One input axis: its role, its window (for `PATCH_ROLE_WINDOW`), and its
  * explicit padding (for `PATCH_CONVENTION_EXPLICIT`).
  *
- * Fields that do not apply must be 0: `size`, `step` and `dilation` are
- * read for window axes only, and `pad_lo`/`pad_hi` must be 0 unless the
- * axis is a window axis and the convention is `PATCH_CONVENTION_EXPLICIT`
- * (a non-zero pad elsewhere is `PATCH_STATUS_INVALID_ARGUMENT`, not
- * silently ignored). The `patch_axis_*` inline helpers fill one in.
+ * Fields that do not apply must be 0, and that is checked: `size`, `step`
+ * and `dilation` are those of a window axis (a batch axis with size 7 is
+ * `PATCH_STATUS_INVALID_ARGUMENT`), and `pad_lo`/`pad_hi` those of a
+ * window axis under `PATCH_CONVENTION_EXPLICIT`. The `patch_axis_*`
+ * inline helpers fill one in.
  */
 typedef struct patch_axis {
     /**
@@ -390,6 +506,108 @@ typedef struct patch_axis {
     size_t pad_hi;
 } patch_axis;
 
+/**
+ * Where windows are placed, and what padding reads: a `patch_convention`
+ * and a `patch_pad_mode`. A NULL `patch_padding *` means
+ * `{PATCH_CONVENTION_VALID, PATCH_PAD_MODE_CONSTANT}`, no padding; so does
+ * a zero-initialized one. Explicit pads are the `pad_lo`/`pad_hi` of each
+ * window axis's `patch_axis`.
+ */
+typedef struct patch_padding {
+    /**
+     * A `patch_convention`.
+     */
+    uint32_t convention;
+    /**
+     * A `patch_pad_mode` (read where windows reach outside the input;
+     * `PATCH_PAD_MODE_CONSTANT` reads each copy's fill value).
+     */
+    uint32_t mode;
+} patch_padding;
+
+/**
+ * How `patch_extract_into` copies: the layout of the copy and the value
+ * constant padding reads. A NULL `patch_extract_options *` means the
+ * defaults, `{PATCH_ORDER_PATCH_MAJOR, NULL, 0}` (zeros); so does a
+ * zero-initialized one.
+ *
+ * The fill value is given as the bytes of one destination element
+ * (`fill_bytes` equal to the view's item size: a `float` for a
+ * `PATCH_DTYPE_F32` view, an `int64_t` for `PATCH_DTYPE_I64`, exact);
+ * `fill_bytes = 0` means zeros. Pad modes other than
+ * `PATCH_PAD_MODE_CONSTANT` never read it. The struct is read during the
+ * call only.
+ */
+typedef struct patch_extract_options {
+    /**
+     * A `patch_order`.
+     */
+    uint32_t order;
+    /**
+     * One destination element (`fill_bytes` bytes, no alignment needed),
+     * or NULL with `fill_bytes = 0` for zeros.
+     */
+    const void *fill;
+    /**
+     * 0, or the view's item size.
+     */
+    size_t fill_bytes;
+} patch_extract_options;
+
+/**
+ * How `patch_fold_into` folds: the layout of the patches and the
+ * reduction. A NULL `patch_fold_options *` means the defaults,
+ * patch-major and `PATCH_REDUCE_MEAN` (`patch_fold_options_default()`
+ * returns them, with `PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT` as
+ * `sigma_scale`). A zero-initialized struct is not the defaults: its
+ * reduce is `PATCH_REDUCE_SUM` (0).
+ *
+ * `sigma_scale` is read by `PATCH_REDUCE_WEIGHTED_GAUSSIAN` only (finite
+ * and > 0; `PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT` is MONAI's width); the
+ * other reductions ignore it.
+ */
+typedef struct patch_fold_options {
+    /**
+     * A `patch_order`: how the patches are laid out.
+     */
+    uint32_t order;
+    /**
+     * A `patch_reduce`.
+     */
+    uint32_t reduce;
+    /**
+     * The Gaussian's width relative to the window size.
+     */
+    double sigma_scale;
+} patch_fold_options;
+
+/**
+ * How `patch_frame_into` frames: whether the end is padded, and the value
+ * padding reads (the bytes of one element of the signal's type, as in
+ * `patch_extract_options`; `fill_bytes = 0` means zeros). A NULL
+ * `patch_frame_options *` (or a zero-initialized one) means no end
+ * padding.
+ */
+typedef struct patch_frame_options {
+    /**
+     * `tf.signal.frame`'s `pad_end`.
+     */
+    bool pad_end;
+    /**
+     * One element, or NULL with `fill_bytes = 0` for zeros.
+     */
+    const void *fill;
+    /**
+     * 0, or the item size of `dtype`.
+     */
+    size_t fill_bytes;
+} patch_frame_options;
+
+/**
+ * Every type, in number order.
+ */
+#define patch_dtype_ALL { patch_dtype_U8, patch_dtype_I8, patch_dtype_U16, patch_dtype_I16, patch_dtype_U32, patch_dtype_I32, patch_dtype_U64, patch_dtype_I64, patch_dtype_F32, patch_dtype_F64, }
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -397,12 +615,11 @@ extern "C" {
 /**
  * Creates a view of an array as patches.
  *
- * The array is `ndim` axes of `shape[i]` elements, element `strides[i]`
- * apart (signed; NULL means C-contiguous), starting `offset` elements into
- * the buffer, each element `itemsize` bytes. `axes` gives one `patch_axis`
- * per input axis (`naxes` must equal `ndim`). `convention` is a
- * `patch_convention` and `pad_mode` a `patch_pad_mode` (use
- * `PATCH_CONVENTION_VALID, PATCH_PAD_MODE_CONSTANT` for no padding).
+ * `layout` describes the input array (shape, element strides or NULL,
+ * offset, element type; see `patch_layout`); `axes` gives one `patch_axis`
+ * per input axis (`naxes` must equal `layout->ndim`); `padding` says where
+ * windows go and what they read outside the input (NULL: no padding,
+ * `PATCH_CONVENTION_VALID`).
  *
  * The view has shape `outer ++ inner`: each batch axis's length and each
  * window axis's window count, then each window axis's size and each whole
@@ -418,17 +635,13 @@ extern "C" {
  *
  * On success `*out_view` receives a new view, to be released with
  * `patch_view_free`; on failure `*out_view` is left untouched.
- * `shape`, `strides` and `axes` may be NULL when `ndim`/`naxes` is 0.
+ * `axes` may be NULL when `naxes` is 0. The descriptors are read during
+ * the call only.
  */
-patch_status patch_view_create(const size_t *shape,
-                               const ptrdiff_t *strides,
-                               size_t ndim,
-                               size_t offset,
-                               size_t itemsize,
+patch_status patch_view_create(const struct patch_layout *layout,
                                const struct patch_axis *axes,
                                size_t naxes,
-                               uint32_t convention,
-                               uint32_t pad_mode,
+                               const struct patch_padding *padding,
                                struct patch_view **out_view);
 
 /**
@@ -493,10 +706,17 @@ patch_status patch_view_byte_offset(const struct patch_view *view,
                                     size_t *out);
 
 /**
- * Writes the item size in bytes to `*out`.
+ * Writes the item size in bytes (that of the view's `patch_dtype`) to `*out`.
  */
 patch_status patch_view_itemsize(const struct patch_view *view,
                                  size_t *out);
+
+/**
+ * Writes the element type of the view (the `patch_dtype` of its layout,
+ * which is also that of every copy and fold) to `*out`.
+ */
+patch_status patch_view_dtype(const struct patch_view *view,
+                              uint32_t *out);
 
 /**
  * Writes the number of patches (the product of the outer shape) to `*out`.
@@ -526,18 +746,28 @@ patch_status patch_view_span_bytes(const struct patch_view *view,
                                    size_t *out);
 
 /**
- * Writes the bytes a materialized copy needs (`num_patches * patch_len *
- * itemsize`), the `dst_bytes` that `patch_materialize` expects, to `*out`.
+ * Writes the bytes a copy of the patches needs (`num_patches * patch_len *
+ * itemsize`), the `dst_bytes` that `patch_extract_into` expects and the
+ * `patches_bytes` that `patch_fold_into` expects, to `*out`.
  */
 patch_status patch_view_copy_bytes(const struct patch_view *view,
                                    size_t *out);
 
 /**
- * Writes the number of elements of the input (the product of its shape),
- * the `out_len` that the folds expect, to `*out`.
+ * Writes the number of elements of the input (the product of its shape)
+ * to `*out`.
  */
 patch_status patch_view_input_len(const struct patch_view *view,
                                   size_t *out);
+
+/**
+ * Writes the bytes of a C-contiguous array of the input's shape
+ * (`input_len * itemsize`), the `out_bytes` that `patch_fold_into`
+ * expects, to `*out`. (The input buffer itself may be larger, when its
+ * strides leave gaps.)
+ */
+patch_status patch_view_fold_bytes(const struct patch_view *view,
+                                   size_t *out);
 
 /**
  * Copies the number of windows along every window axis (in input order)
@@ -579,9 +809,11 @@ patch_status patch_view_touches_padding(const struct patch_view *view,
 
 /**
  * Checks that every element the view's layout reaches lies in a buffer of
- * `buffer_bytes` bytes (`PATCH_STATUS_OUT_OF_BOUNDS` otherwise, with the
- * offending index). Copies do this check themselves; call it before
- * reading the buffer through the view's strides yourself.
+ * `buffer_bytes` bytes: `PATCH_STATUS_BUFFER_SIZE` when the bytes are not
+ * a whole number of elements, `PATCH_STATUS_OUT_OF_BOUNDS` (with the
+ * offending index) when the layout reaches outside. Copies do this check
+ * themselves; call it before reading the buffer through the view's
+ * strides yourself.
  */
 patch_status patch_view_check_buffer(const struct patch_view *view,
                                      size_t buffer_bytes);
@@ -598,16 +830,18 @@ patch_status patch_view_check_writable(const struct patch_view *view);
  * Copies every number of the view as one JSON object, NUL-terminated,
  * into `buf` (`buf_len` bytes) and writes the bytes needed, NUL included,
  * to `*out_len` (when not NULL); see `patch_view_shape` for the buffer
- * rule.
+ * rule (in bytes here).
  *
  * The object has `input_shape`, `input_strides`, `input_byte_strides`,
  * `offset`, `itemsize`, `axes` (per input axis: `role`, `size`, `step`,
  * `dilation`, `len`, `pad_lo`, `pad_hi`, `grid`, `cover_last`),
  * `padding`, `shape`, `outer_shape`, `inner_shape`, `grid`, `num_patches`,
  * `patch_len`, `is_view`, `view_strides`, `view_byte_strides` (null for a
- * virtual view), `span_bytes` and `copy_bytes`. With
- * `PATCH_PAD_MODE_CONSTANT` the padding's `value` reads 0: the constant is
- * passed to each copy instead.
+ * virtual view), `span_bytes` and `copy_bytes`. It carries no fill value:
+ * the constant of `PATCH_PAD_MODE_CONSTANT` is given to each copy.
+ *
+ * The text is measured, then written straight into `buf`: the library
+ * allocates no copy of it.
  */
 patch_status patch_view_plan_json(const struct patch_view *view,
                                   char *buf,
@@ -617,67 +851,52 @@ patch_status patch_view_plan_json(const struct patch_view *view,
 /**
  * Copies every patch of `src` into `dst`, padding included.
  *
- * `src` is the buffer the view's layout describes (`src_bytes` bytes; every
- * element the layout reaches must lie inside it). `dst` receives
- * `num_patches * patch_len` elements (`dst_bytes` must equal
- * `patch_view_copy_bytes`), laid out as `order` says (a `patch_order`):
- * patch-major `[num_patches][patch_len]` or feature-major
- * `[patch_len][num_patches]`, each patch in C order of the inner shape.
+ * `src` is the buffer the view's layout describes (`src_bytes` bytes, a
+ * whole number of elements of the view's dtype; every element the layout
+ * reaches must lie inside it). `dst` receives `num_patches * patch_len`
+ * elements of the same type (`dst_bytes` must equal
+ * `patch_view_copy_bytes`), laid out as `opts->order` says: patch-major
+ * `[num_patches][patch_len]` or feature-major `[patch_len][num_patches]`,
+ * each patch in C order of the inner shape. Constant padding reads
+ * `opts->fill` (zeros by default). NULL `opts` means the defaults.
  *
- * `fill` holds the bytes of one element (`fill_bytes == itemsize`), the
- * constant read in padding with `PATCH_PAD_MODE_CONSTANT`; NULL with
- * `fill_bytes = 0` means zeros. Other modes ignore it. Item sizes 1, 2, 4,
- * 8 and 16 are supported, any element type, no alignment needed. `src`
- * and `dst` must not overlap.
+ * Every dtype; no alignment needed. `src` and `dst` must not overlap.
+ * Nothing is written to `dst` on failure.
  */
-patch_status patch_materialize(const struct patch_view *view,
-                               const void *src,
-                               size_t src_bytes,
-                               void *dst,
-                               size_t dst_bytes,
-                               uint32_t order,
-                               const void *fill,
-                               size_t fill_bytes);
+patch_status patch_extract_into(const struct patch_view *view,
+                                const void *src,
+                                size_t src_bytes,
+                                void *dst,
+                                size_t dst_bytes,
+                                const struct patch_extract_options *opts);
 
 /**
- * Folds `patches` (laid out as `patch_materialize` writes them in `order`)
- * back into `out`, a C-contiguous `float` array of the input's shape
- * (`out_len` must equal `patch_view_input_len`; `patches_len` must equal
- * `num_patches * patch_len`). `out` is overwritten, whatever the input's
- * strides were.
+ * Folds `patches` (laid out as `patch_extract_into` writes them in
+ * `opts->order`) back into `out`, a C-contiguous array of the input's
+ * shape and of the view's element type, which must be
+ * `PATCH_DTYPE_F32` or `PATCH_DTYPE_F64` (`PATCH_STATUS_UNSUPPORTED_DTYPE`
+ * otherwise). `patches_bytes` must equal `patch_view_copy_bytes` and
+ * `out_bytes` `patch_view_fold_bytes`; both buffers must be aligned for
+ * the element type and must not overlap. `out` is overwritten, whatever
+ * the input's strides were; nothing is written to it on failure.
  *
- * `reduce` is a `patch_reduce`; `sigma_scale` is read by
- * `PATCH_REDUCE_WEIGHTED_GAUSSIAN` only (finite and > 0; pass
- * `PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT`). Patch elements that lie in padding
- * are dropped; elements no window covers are 0. `patches` and `out` must
- * not overlap.
+ * `opts->reduce` combines overlapping elements (`PATCH_REDUCE_SUM` is
+ * torch's `F.fold`; see `patch_reduce`). Patch elements that lie in
+ * padding are dropped; elements no window covers are 0. NULL `opts` means
+ * patch-major and `PATCH_REDUCE_MEAN`.
  */
-patch_status patch_fold_f32(const struct patch_view *view,
-                            const float *patches,
-                            size_t patches_len,
-                            float *out,
-                            size_t out_len,
-                            uint32_t order,
-                            uint32_t reduce,
-                            double sigma_scale);
+patch_status patch_fold_into(const struct patch_view *view,
+                             const void *patches,
+                             size_t patches_bytes,
+                             void *out,
+                             size_t out_bytes,
+                             const struct patch_fold_options *opts);
 
 /**
- * `patch_fold_f32` for `double` patches and output.
- */
-patch_status patch_fold_f64(const struct patch_view *view,
-                            const double *patches,
-                            size_t patches_len,
-                            double *out,
-                            size_t out_len,
-                            uint32_t order,
-                            uint32_t reduce,
-                            double sigma_scale);
-
-/**
- * Writes the number of frames `patch_frame` makes of `signal_len` samples
- * to `*out_frames`, and the samples of padding it adds at the end to
- * `*out_pad` (when not NULL): `tf.signal.frame` semantics, see
- * `patch_frame`.
+ * Writes the number of frames `patch_frame_into` makes of `signal_len`
+ * samples to `*out_frames`, and the samples of padding it adds at the end
+ * to `*out_pad` (when not NULL): `tf.signal.frame` semantics, see
+ * `patch_frame_into`.
  */
 patch_status patch_frame_count(size_t signal_len,
                                size_t frame_len,
@@ -687,51 +906,44 @@ patch_status patch_frame_count(size_t signal_len,
                                size_t *out_pad);
 
 /**
- * Cuts a 1-D signal of `signal_bytes / itemsize` samples into frames of
- * `frame_len` samples every `hop` samples, like
+ * Cuts a 1-D signal of `signal_bytes` bytes of `dtype` (a `patch_dtype`)
+ * into frames of `frame_len` samples every `hop` samples, like
  * `tf.signal.frame(signal, frame_len, hop, pad_end, pad_value)`: without
- * `pad_end` only whole frames (none when the signal is shorter than a
- * frame); with `pad_end`, `ceil(len / hop)` frames, the end padded with
- * `fill` (one element's bytes; NULL/0 means zeros).
+ * `opts->pad_end` only whole frames (none when the signal is shorter than
+ * a frame); with it, `ceil(len / hop)` frames, the end padded with
+ * `opts->fill` (zeros by default). NULL `opts` means no end padding.
  *
  * `out` receives `frames * frame_len` samples (`out_bytes` must be exactly
- * that times `itemsize`; `patch_frame_count` gives `frames`). Any element
- * type of 1, 2, 4, 8 or 16 bytes; no alignment needed.
+ * that many elements' bytes; `patch_frame_count` gives `frames`). Every
+ * dtype; no alignment needed; `signal` and `out` must not overlap. The
+ * arguments are checked before the signal is read, and nothing is
+ * written to `out` on failure.
  */
-patch_status patch_frame(const void *signal,
-                         size_t signal_bytes,
-                         size_t itemsize,
-                         size_t frame_len,
-                         size_t hop,
-                         bool pad_end,
-                         const void *fill,
-                         size_t fill_bytes,
-                         void *out,
-                         size_t out_bytes);
+patch_status patch_frame_into(uint32_t dtype,
+                              const void *signal,
+                              size_t signal_bytes,
+                              void *out,
+                              size_t out_bytes,
+                              size_t frame_len,
+                              size_t hop,
+                              const struct patch_frame_options *opts);
 
 /**
- * Adds `frames_len / frame_len` frames of `frame_len` samples back
- * together at `hop` intervals, like `tf.signal.overlap_and_add`: `out`
- * receives `(frames - 1) * hop + frame_len` samples (`out_len` must be
- * exactly that; 0 when there are no frames). `frames` and `out` must not
- * overlap.
+ * Adds `frames_bytes` bytes of `dtype` samples, frames of `frame_len`
+ * samples, back together at `hop` intervals, like
+ * `tf.signal.overlap_and_add`: `out` receives `(frames - 1) * hop +
+ * frame_len` samples (`out_bytes` must be exactly that many elements'
+ * bytes; 0 when there are no frames). `dtype` must be `PATCH_DTYPE_F32`
+ * or `PATCH_DTYPE_F64`; both buffers must be aligned for it and must not
+ * overlap. Nothing is written to `out` on failure.
  */
-patch_status patch_overlap_add_f32(const float *frames,
-                                   size_t frames_len,
-                                   size_t frame_len,
-                                   size_t hop,
-                                   float *out,
-                                   size_t out_len);
-
-/**
- * `patch_overlap_add_f32` for `double` samples.
- */
-patch_status patch_overlap_add_f64(const double *frames,
-                                   size_t frames_len,
-                                   size_t frame_len,
-                                   size_t hop,
-                                   double *out,
-                                   size_t out_len);
+patch_status patch_overlap_add_into(uint32_t dtype,
+                                    const void *frames,
+                                    size_t frames_bytes,
+                                    void *out,
+                                    size_t out_bytes,
+                                    size_t frame_len,
+                                    size_t hop);
 
 /**
  * The short, static name of a status: `"ok"`, `"window too large"`,
@@ -743,12 +955,15 @@ const char *patch_status_str(uint32_t status);
 /**
  * The message of the last failing call on the calling thread, such as
  * `"window too large: window 5 (extent 9 with dilation 2) is larger than
- * axis 0 of length 8"`; `""` before any failure.
+ * axis 0 of length 8"`; `""` before any failure. Never NULL.
  *
- * Each thread has its own message. Successful calls leave it unchanged.
- * The pointer stays valid until the next failing call on the same thread;
- * copy the text (or use `patch_last_error_copy`) to keep it longer. Never
- * NULL.
+ * Each thread has its own message. The pointer stays valid, and the text
+ * unchanged, until the calling thread makes a call that fails (any
+ * function returning a status other than `PATCH_STATUS_OK`), except a
+ * failing `patch_last_error_copy`, which leaves the message and this
+ * pointer as they are; and at most until the thread exits. Successful
+ * calls leave both alone. Copy the text (`patch_last_error_copy`) to keep
+ * it longer.
  */
 const char *patch_last_error_message(void);
 
@@ -758,8 +973,11 @@ const char *patch_last_error_message(void);
  * `*out_len` (when `out_len` is not NULL).
  *
  * Pass `buf = NULL, buf_len = 0` to learn the length only. A buffer shorter
- * than the message gives `PATCH_STATUS_BUFFER_SIZE` and writes
- * nothing; this failure does not replace the message being copied.
+ * than the message gives `PATCH_STATUS_BUFFER_SIZE` and writes nothing.
+ * Unlike every other function, a failure here does not replace the
+ * message: the message being copied, and the pointer
+ * `patch_last_error_message()` returned, stay as they were. It allocates
+ * nothing.
  */
 patch_status patch_last_error_copy(char *buf,
                                    size_t buf_len,
@@ -846,6 +1064,17 @@ static inline patch_axis patch_axis_whole(void) {
 static inline patch_axis patch_axis_batch(void) {
     patch_axis a = {PATCH_ROLE_BATCH, 0, 0, 0, 0, 0};
     return a;
+}
+
+/**
+ * The defaults of patch_fold_into (what NULL options mean): patch-major,
+ * PATCH_REDUCE_MEAN, and MONAI's Gaussian width should reduce be changed to
+ * PATCH_REDUCE_WEIGHTED_GAUSSIAN.
+ */
+static inline patch_fold_options patch_fold_options_default(void) {
+    patch_fold_options o = {PATCH_ORDER_PATCH_MAJOR, PATCH_REDUCE_MEAN,
+                            PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT};
+    return o;
 }
 
 #endif /* PATCH_H_AXIS_HELPERS */

@@ -4,7 +4,7 @@
 Loads libpatch.so (the C ABI, built in release) through ctypes and times,
 in this one process, for each workload:
 
-  patch_c       patch_materialize into a preallocated numpy array (the view
+  patch_c       patch_extract_into with a preallocated numpy array as dst (the view
                 is made once with patch_view_create; ctypes call included)
   numpy         numpy's idiom: sliding_window_view(x, window)[::s, ::s] then
                 np.ascontiguousarray (a new array per call, as numpy users do)
@@ -55,7 +55,29 @@ PATCH_STATUS_OK = 0
 PATCH_ROLE_WINDOW, PATCH_ROLE_WHOLE, PATCH_ROLE_BATCH = 0, 1, 2
 PATCH_CONVENTION_VALID, PATCH_CONVENTION_SAME = 0, 1
 PATCH_PAD_MODE_CONSTANT = 0
-PATCH_ORDER_PATCH_MAJOR = 0
+# patch_dtype, by numpy dtype (fixed numbers; 0 is no type).
+PATCH_DTYPE = {np.dtype(t): n for n, t in enumerate(
+    ["uint8", "int8", "uint16", "int16", "uint32", "int32", "uint64", "int64", "float32",
+     "float64"], start=1)}
+
+
+class PatchLayout(C.Structure):
+    """`patch_layout`: const size_t *shape; const ptrdiff_t *strides (NULL: C-contiguous);
+    size_t ndim, offset (elements); uint32_t dtype."""
+
+    _fields_ = [
+        ("shape", C.POINTER(C.c_size_t)),
+        ("strides", C.POINTER(C.c_ssize_t)),
+        ("ndim", C.c_size_t),
+        ("offset", C.c_size_t),
+        ("dtype", C.c_uint32),
+    ]
+
+
+class PatchPadding(C.Structure):
+    """`patch_padding`: uint32_t convention, mode."""
+
+    _fields_ = [("convention", C.c_uint32), ("mode", C.c_uint32)]
 
 
 class PatchAxis(C.Structure):
@@ -88,15 +110,10 @@ def load(path):
     status = C.c_uint32  # patch_status is uint32_t in C11
     view_p = C.c_void_p  # struct patch_view * (opaque)
     lib.patch_view_create.argtypes = [
-        C.POINTER(C.c_size_t),  # const size_t *shape
-        C.POINTER(C.c_ssize_t),  # const ptrdiff_t *strides (NULL: C-contiguous)
-        C.c_size_t,  # ndim
-        C.c_size_t,  # offset (elements)
-        C.c_size_t,  # itemsize
+        C.POINTER(PatchLayout),  # const patch_layout *layout
         C.POINTER(PatchAxis),  # const patch_axis *axes
         C.c_size_t,  # naxes
-        C.c_uint32,  # convention
-        C.c_uint32,  # pad_mode
+        C.POINTER(PatchPadding),  # const patch_padding *padding (NULL: VALID)
         C.POINTER(view_p),  # patch_view **out_view
     ]
     lib.patch_view_create.restype = status
@@ -104,17 +121,15 @@ def load(path):
     lib.patch_view_free.restype = None
     lib.patch_view_copy_bytes.argtypes = [view_p, C.POINTER(C.c_size_t)]
     lib.patch_view_copy_bytes.restype = status
-    lib.patch_materialize.argtypes = [
+    lib.patch_extract_into.argtypes = [
         view_p,  # const patch_view *view
         C.c_void_p,  # const void *src
         C.c_size_t,  # src_bytes
         C.c_void_p,  # void *dst
         C.c_size_t,  # dst_bytes
-        C.c_uint32,  # order
-        C.c_void_p,  # const void *fill (NULL: zeros)
-        C.c_size_t,  # fill_bytes
+        C.c_void_p,  # const patch_extract_options *opts (NULL: patch-major, zero fill)
     ]
-    lib.patch_materialize.restype = status
+    lib.patch_extract_into.restype = status
     lib.patch_set_num_threads.argtypes = [C.c_size_t]
     lib.patch_set_num_threads.restype = None
     lib.patch_get_num_threads.argtypes = []
@@ -132,36 +147,35 @@ def check(lib, st, what):
 
 
 class View:
-    """A patch_view of a C-contiguous array, and a bound patch_materialize."""
+    """A patch_view of a C-contiguous array, and a bound patch_extract_into."""
 
-    def __init__(self, lib, shape, itemsize, axes, convention=PATCH_CONVENTION_VALID):
+    def __init__(self, lib, shape, dtype, axes, convention=PATCH_CONVENTION_VALID):
         self.lib = lib
         shp = (C.c_size_t * len(shape))(*shape)
+        layout = PatchLayout(shp, None, len(shape), 0, PATCH_DTYPE[np.dtype(dtype)])
+        padding = PatchPadding(convention, PATCH_PAD_MODE_CONSTANT)
         ax = (PatchAxis * len(axes))(*axes)
         out = C.c_void_p()
-        st = lib.patch_view_create(
-            shp, None, len(shape), 0, itemsize, ax, len(axes), convention,
-            PATCH_PAD_MODE_CONSTANT, C.byref(out))
+        st = lib.patch_view_create(C.byref(layout), ax, len(axes), C.byref(padding), C.byref(out))
         check(lib, st, "patch_view_create")
         self.ptr = out
         n = C.c_size_t()
         check(lib, lib.patch_view_copy_bytes(out, C.byref(n)), "patch_view_copy_bytes")
         self.copy_bytes = n.value
 
-    def materializer(self, src, dst):
+    def extractor(self, src, dst):
         """A no-argument function copying src's patches into dst (arguments prebound)."""
         assert src.flags.c_contiguous and dst.flags.c_contiguous
         assert dst.nbytes == self.copy_bytes
-        f = self.lib.patch_materialize
+        f = self.lib.patch_extract_into
         args = (self.ptr, C.c_void_p(src.ctypes.data), C.c_size_t(src.nbytes),
-                C.c_void_p(dst.ctypes.data), C.c_size_t(dst.nbytes),
-                C.c_uint32(PATCH_ORDER_PATCH_MAJOR), None, C.c_size_t(0))
+                C.c_void_p(dst.ctypes.data), C.c_size_t(dst.nbytes), None)
         lib = self.lib
 
         def run():
             st = f(*args)
             if st:
-                check(lib, st, "patch_materialize")
+                check(lib, st, "patch_extract_into")
 
         return run
 
@@ -228,11 +242,11 @@ def workload(lib, name, x, view, numpy_view, out_shape, threads):
     np.ascontiguousarray(...).reshape(out_shape) is the patch-major output.
     """
     dst = np.zeros(out_shape, dtype=x.dtype)
-    mat = view.materializer(x, dst)
+    mat = view.extractor(x, dst)
     mat()
     want = np.ascontiguousarray(numpy_view(x)).reshape(out_shape)
     if not np.array_equal(dst, want):
-        raise SystemExit(f"{name}: patch_materialize differs from numpy's sliding_window_view")
+        raise SystemExit(f"{name}: patch_extract_into differs from numpy's sliding_window_view")
     pre = np.zeros(numpy_view(x).shape, dtype=x.dtype)
     copy_src = np.ascontiguousarray(want.copy())
     copy_dst = np.zeros_like(copy_src)
@@ -261,11 +275,13 @@ def main():
     nhwc = fill_f32(56 * 56 * 64).reshape(56, 56, 64)
     audio = fill_f32(960_000)
 
-    v_vit = View(lib, [224, 224, 3], 1, [window(16, 16), window(16, 16), whole()])
-    v_b64 = View(lib, [64, 224, 224, 3], 1, [batch(), window(16, 16), window(16, 16), whole()])
-    v_im2col = View(lib, [56, 56, 64], 4, [window(3, 1), window(3, 1), whole()], PATCH_CONVENTION_SAME)
-    v_400 = View(lib, [960_000], 4, [window(400, 160)])
-    v_1024 = View(lib, [960_000], 4, [window(1024, 256)])
+    v_vit = View(lib, [224, 224, 3], img.dtype, [window(16, 16), window(16, 16), whole()])
+    v_b64 = View(lib, [64, 224, 224, 3], imgs.dtype,
+                 [batch(), window(16, 16), window(16, 16), whole()])
+    v_im2col = View(lib, [56, 56, 64], nhwc.dtype, [window(3, 1), window(3, 1), whole()],
+                    PATCH_CONVENTION_SAME)
+    v_400 = View(lib, [960_000], audio.dtype, [window(400, 160)])
+    v_1024 = View(lib, [960_000], audio.dtype, [window(1024, 256)])
 
     lib.patch_set_num_threads(0)
     all_threads = lib.patch_get_num_threads()

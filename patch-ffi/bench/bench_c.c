@@ -4,12 +4,12 @@
  * Times, in one process, single-threaded (patch_set_num_threads(1)):
  *
  *   tiny   32x32x3 u8, 8x8 tiles -> [16, 192] (3072 bytes):
- *          create_copy_free  patch_view_create + patch_materialize + patch_view_free
- *          copy              patch_materialize alone, on a view made once
+ *          create_copy_free  patch_view_create + patch_extract_into + patch_view_free
+ *          copy              patch_extract_into alone, on a view made once
  *          getter            patch_view_num_patches (call overhead alone)
  *          memcpy            memcpy of the same 3072 bytes
  *   vit_u8 224x224x3 u8, 16x16 tiles -> [196, 768] through the C ABI:
- *          patch_c           patch_materialize on a view made once
+ *          patch_c           patch_extract_into on a view made once
  *          memcpy            memcpy of the same 150528 bytes
  *
  * Each variant: calls per sample calibrated to about a sample's length,
@@ -88,8 +88,8 @@ struct tiles {
 };
 
 static void make_view(struct tiles *t, patch_view **out) {
-    patch_status st = patch_view_create(t->shape, NULL, 3, 0, 1, t->axes, 3, PATCH_CONVENTION_VALID,
-                                        PATCH_PAD_MODE_CONSTANT, out);
+    const patch_layout layout = {t->shape, NULL, 3, 0, PATCH_DTYPE_U8};
+    patch_status st = patch_view_create(&layout, t->axes, 3, NULL, out);
     if (st != PATCH_STATUS_OK) die("patch_view_create", st);
 }
 
@@ -97,18 +97,17 @@ static void v_create_copy_free(void *ctx) {
     struct tiles *t = ctx;
     patch_view *v = NULL;
     make_view(t, &v);
-    patch_status st = patch_materialize(v, t->src, t->src_bytes, t->dst, t->dst_bytes,
-                                        PATCH_ORDER_PATCH_MAJOR, NULL, 0);
-    if (st != PATCH_STATUS_OK) die("patch_materialize", st);
+    patch_status st = patch_extract_into(v, t->src, t->src_bytes, t->dst, t->dst_bytes, NULL);
+    if (st != PATCH_STATUS_OK) die("patch_extract_into", st);
     patch_view_free(v);
     CLOBBER(t->dst);
 }
 
 static void v_copy(void *ctx) {
     struct tiles *t = ctx;
-    patch_status st = patch_materialize(t->view, t->src, t->src_bytes, t->dst, t->dst_bytes,
-                                        PATCH_ORDER_PATCH_MAJOR, NULL, 0);
-    if (st != PATCH_STATUS_OK) die("patch_materialize", st);
+    patch_status st =
+        patch_extract_into(t->view, t->src, t->src_bytes, t->dst, t->dst_bytes, NULL);
+    if (st != PATCH_STATUS_OK) die("patch_extract_into", st);
     CLOBBER(t->dst);
 }
 
@@ -202,7 +201,7 @@ static void setup(struct tiles *t, size_t h, size_t w, size_t c, size_t p) {
     v_copy(t);
     reference(src, want, h, w, c, p);
     if (memcmp(dst, want, n) != 0) {
-        fprintf(stderr, "bench_c: patch_materialize output differs from the plain loop\n");
+        fprintf(stderr, "bench_c: patch_extract_into output differs from the plain loop\n");
         exit(1);
     }
     free(want);

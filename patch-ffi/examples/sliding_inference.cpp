@@ -39,14 +39,15 @@ int main() {
     try {
         const size_t H = 100, W = 120, T = 32, STEP = 24;
         std::vector<float> image(H * W);
-        for (size_t i = 0; i < image.size(); i++) image[i] = std::sin(0.01f * static_cast<float>(i));
+        for (size_t i = 0; i < image.size(); i++)
+            image[i] = std::sin(0.01f * static_cast<float>(i));
 
         const size_t shape[] = {H, W};
+        const patch_layout layout = {shape, nullptr, 2, 0, PATCH_DTYPE_F32};
         const patch_axis axes[] = {patch_axis_window(T, STEP, 1), patch_axis_window(T, STEP, 1)};
+        const patch_padding cover = {PATCH_CONVENTION_COVER, PATCH_PAD_MODE_CONSTANT};
         patch_view *raw = nullptr;
-        check(patch_view_create(shape, nullptr, 2, 0, sizeof(float), axes, 2,
-                                PATCH_CONVENTION_COVER, PATCH_PAD_MODE_CONSTANT, &raw),
-              "patch_view_create");
+        check(patch_view_create(&layout, axes, 2, &cover, &raw), "patch_view_create");
         View view(raw);
 
         size_t grid[2], n = 0, len = 0;
@@ -57,17 +58,17 @@ int main() {
                     T, T, STEP, grid[0], grid[1], n);
 
         std::vector<float> tiles(n * len);
-        check(patch_materialize(view.get(), image.data(), image.size() * sizeof(float),
-                                tiles.data(), tiles.size() * sizeof(float),
-                                PATCH_ORDER_PATCH_MAJOR, nullptr, 0),
-              "patch_materialize");
+        check(patch_extract_into(view.get(), image.data(), image.size() * sizeof(float),
+                                 tiles.data(), tiles.size() * sizeof(float), nullptr),
+              "patch_extract_into");
         for (size_t k = 0; k < n; k++) model(&tiles[k * len], len);
 
         std::vector<float> blended(H * W);
-        check(patch_fold_f32(view.get(), tiles.data(), tiles.size(), blended.data(),
-                             blended.size(), PATCH_ORDER_PATCH_MAJOR,
-                             PATCH_REDUCE_WEIGHTED_GAUSSIAN, PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT),
-              "patch_fold_f32");
+        patch_fold_options gaussian = patch_fold_options_default();
+        gaussian.reduce = PATCH_REDUCE_WEIGHTED_GAUSSIAN;  // sigma_scale: MONAI's default
+        check(patch_fold_into(view.get(), tiles.data(), tiles.size() * sizeof(float),
+                              blended.data(), blended.size() * sizeof(float), &gaussian),
+              "patch_fold_into");
 
         // Every pixel was covered and the model is per-pixel, so the blend is model(image).
         double worst = 0.0;

@@ -21,8 +21,11 @@
 
 int main(void) {
     enum { H = 224, W = 224, C = 3, P = 16 };
-    size_t shape[3] = {H, W, C}, vshape[8], ndim = 0, n = 0, len = 0, i;
+    const size_t shape[3] = {H, W, C};
+    size_t vshape[8], ndim = 0, n = 0, len = 0, i;
     ptrdiff_t strides[8];
+    /* The input: an HWC array of bytes, C-contiguous (NULL strides), from offset 0. */
+    const patch_layout layout = {shape, NULL, 3, 0, PATCH_DTYPE_U8};
     patch_axis axes[3];
     patch_view *view = NULL;
     unsigned char *image = malloc(H * W * C), *tokens;
@@ -33,8 +36,7 @@ int main(void) {
     axes[0] = patch_axis_window(P, P, 1);
     axes[1] = patch_axis_window(P, P, 1);
     axes[2] = patch_axis_whole();
-    TRY(patch_view_create(shape, NULL, 3, 0, 1, axes, 3, PATCH_CONVENTION_VALID,
-                          PATCH_PAD_MODE_CONSTANT, &view));
+    TRY(patch_view_create(&layout, axes, 3, NULL /* no padding */, &view));
 
     TRY(patch_view_shape(view, vshape, 8, &ndim));
     TRY(patch_view_strides(view, strides, 8, NULL));
@@ -48,8 +50,8 @@ int main(void) {
     TRY(patch_view_patch_len(view, &len));
     tokens = malloc(n * len);
     if (tokens == NULL) return 1;
-    TRY(patch_materialize(view, image, H * W * C, tokens, n * len, PATCH_ORDER_PATCH_MAJOR,
-                          NULL, 0));
+    /* NULL options: patch-major ([196][768], one token after another). */
+    TRY(patch_extract_into(view, image, H * W * C, tokens, n * len, NULL));
     /* Patch 15 is grid cell (1, 1): it starts at pixel (16, 16). */
     printf("tokens       [%zu, %zu]; token 15 starts with %u %u %u (pixel (16, 16) is %u %u %u)\n",
            n, len, tokens[15 * len], tokens[15 * len + 1], tokens[15 * len + 2],

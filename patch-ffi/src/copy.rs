@@ -1,143 +1,268 @@
-//! The copying functions: materialize (patch-core's extract), fold, frame
-//! and overlap-add.
+//! The copying functions, one verb with the other doors: extract (the
+//! patches into a caller buffer), fold, frame and overlap-add. Every buffer
+//! is `void *` with a byte length; the element type is the view's (or the
+//! `dtype` argument where there is no view).
 
 use std::ffi::c_void;
 
-use patch_core::{FloatElement, PatchOrder, frame_count, frame_plan, overlap_add_into};
+use patch_core::{FloatElement, PatchOrder, Reduce, frame_count, frame_plan, overlap_add_len};
 
-use crate::enums;
-use crate::ptr::{
-    Failure, FfiResult, check_disjoint, out_opt, out_ref, region, slice_in, slice_out,
-};
+use crate::buffers;
+use crate::enums::{self, patch_dtype};
+use crate::ptr::{Failure, FfiResult, opt_ref, out_opt, out_ref, region, slice_in, slice_out};
 use crate::status::{ffi_boundary, patch_status};
 use crate::view::{patch_view, view_arg};
 
+/// How `patch_extract_into` copies: the layout of the copy and the value
+/// constant padding reads. A NULL `patch_extract_options *` means the
+/// defaults, `{PATCH_ORDER_PATCH_MAJOR, NULL, 0}` (zeros); so does a
+/// zero-initialized one.
+///
+/// The fill value is given as the bytes of one destination element
+/// (`fill_bytes` equal to the view's item size: a `float` for a
+/// `PATCH_DTYPE_F32` view, an `int64_t` for `PATCH_DTYPE_I64`, exact);
+/// `fill_bytes = 0` means zeros. Pad modes other than
+/// `PATCH_PAD_MODE_CONSTANT` never read it. The struct is read during the
+/// call only.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, Debug)]
+pub struct patch_extract_options {
+    /// A `patch_order`.
+    pub order: u32,
+    /// One destination element (`fill_bytes` bytes, no alignment needed),
+    /// or NULL with `fill_bytes = 0` for zeros.
+    pub fill: *const c_void,
+    /// 0, or the view's item size.
+    pub fill_bytes: usize,
+}
+
+impl Default for patch_extract_options {
+    fn default() -> Self {
+        patch_extract_options {
+            order: enums::patch_order::PatchMajor as u32,
+            fill: std::ptr::null(),
+            fill_bytes: 0,
+        }
+    }
+}
+
+/// How `patch_fold_into` folds: the layout of the patches and the
+/// reduction. A NULL `patch_fold_options *` means the defaults,
+/// patch-major and `PATCH_REDUCE_MEAN` (`patch_fold_options_default()`
+/// returns them, with `PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT` as
+/// `sigma_scale`). A zero-initialized struct is not the defaults: its
+/// reduce is `PATCH_REDUCE_SUM` (0).
+///
+/// `sigma_scale` is read by `PATCH_REDUCE_WEIGHTED_GAUSSIAN` only (finite
+/// and > 0; `PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT` is MONAI's width); the
+/// other reductions ignore it.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct patch_fold_options {
+    /// A `patch_order`: how the patches are laid out.
+    pub order: u32,
+    /// A `patch_reduce`.
+    pub reduce: u32,
+    /// The Gaussian's width relative to the window size.
+    pub sigma_scale: f64,
+}
+
+/// How `patch_frame_into` frames: whether the end is padded, and the value
+/// padding reads (the bytes of one element of the signal's type, as in
+/// `patch_extract_options`; `fill_bytes = 0` means zeros). A NULL
+/// `patch_frame_options *` (or a zero-initialized one) means no end
+/// padding.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, Debug)]
+pub struct patch_frame_options {
+    /// `tf.signal.frame`'s `pad_end`.
+    pub pad_end: bool,
+    /// One element, or NULL with `fill_bytes = 0` for zeros.
+    pub fill: *const c_void,
+    /// 0, or the item size of `dtype`.
+    pub fill_bytes: usize,
+}
+
+impl Default for patch_frame_options {
+    fn default() -> Self {
+        patch_frame_options {
+            pad_end: false,
+            fill: std::ptr::null(),
+            fill_bytes: 0,
+        }
+    }
+}
+
+/// The float types folds and overlap-add accept.
+enum Float {
+    F32,
+    F64,
+}
+
+/// `dtype` as a float type, or `PATCH_STATUS_UNSUPPORTED_DTYPE`; `what`
+/// says who needs one.
+fn float_dtype(dtype: patch_dtype, what: &str) -> FfiResult<Float> {
+    match dtype {
+        patch_dtype::F32 => Ok(Float::F32),
+        patch_dtype::F64 => Ok(Float::F64),
+        _ => Err(Failure::new(
+            patch_status::UnsupportedDtype,
+            format!("{what} must be float32 or float64, not {}", dtype.name()),
+        )),
+    }
+}
+
+/// The fill value: empty (zeros) or exactly one `dtype` element.
+fn fill_arg<'a>(fill: *const c_void, fill_bytes: usize, dtype: patch_dtype) -> FfiResult<&'a [u8]> {
+    let item = dtype.itemsize();
+    if fill_bytes != 0 && fill_bytes != item {
+        return Err(Failure::new(
+            patch_status::InvalidArgument,
+            format!(
+                "`fill_bytes` is {fill_bytes} but the fill value is one {item}-byte {} element \
+                 (or 0 for zeros)",
+                dtype.name()
+            ),
+        ));
+    }
+    slice_in(fill.cast::<u8>(), fill_bytes, "fill")
+}
+
 /// Copies every patch of `src` into `dst`, padding included.
 ///
-/// `src` is the buffer the view's layout describes (`src_bytes` bytes; every
-/// element the layout reaches must lie inside it). `dst` receives
-/// `num_patches * patch_len` elements (`dst_bytes` must equal
-/// `patch_view_copy_bytes`), laid out as `order` says (a `patch_order`):
-/// patch-major `[num_patches][patch_len]` or feature-major
-/// `[patch_len][num_patches]`, each patch in C order of the inner shape.
+/// `src` is the buffer the view's layout describes (`src_bytes` bytes, a
+/// whole number of elements of the view's dtype; every element the layout
+/// reaches must lie inside it). `dst` receives `num_patches * patch_len`
+/// elements of the same type (`dst_bytes` must equal
+/// `patch_view_copy_bytes`), laid out as `opts->order` says: patch-major
+/// `[num_patches][patch_len]` or feature-major `[patch_len][num_patches]`,
+/// each patch in C order of the inner shape. Constant padding reads
+/// `opts->fill` (zeros by default). NULL `opts` means the defaults.
 ///
-/// `fill` holds the bytes of one element (`fill_bytes == itemsize`), the
-/// constant read in padding with `PATCH_PAD_MODE_CONSTANT`; NULL with
-/// `fill_bytes = 0` means zeros. Other modes ignore it. Item sizes 1, 2, 4,
-/// 8 and 16 are supported, any element type, no alignment needed. `src`
-/// and `dst` must not overlap.
+/// Every dtype; no alignment needed. `src` and `dst` must not overlap.
+/// Nothing is written to `dst` on failure.
 #[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)]
-pub extern "C" fn patch_materialize(
+pub extern "C" fn patch_extract_into(
     view: *const patch_view,
     src: *const c_void,
     src_bytes: usize,
     dst: *mut c_void,
     dst_bytes: usize,
-    order: u32,
-    fill: *const c_void,
-    fill_bytes: usize,
+    opts: *const patch_extract_options,
 ) -> patch_status {
     ffi_boundary! {
-        let plan = view_arg(view)?.plan();
-        let order = enums::order(order)?;
+        let view = view_arg(view)?;
+        let opts = opt_ref(opts, "opts")?.copied().unwrap_or_default();
+        let order = enums::order(opts.order)?;
+        let fill = fill_arg(opts.fill, opts.fill_bytes, view.dtype())?;
+        let plan = view.plan();
+        buffers::source(view, src_bytes, "src_bytes")?;
+        buffers::exact(dst_bytes, plan.copy_len(), view.dtype(), "dst_bytes", || {
+            format!(
+                "{} patches of {} {} elements need",
+                plan.num_patches(),
+                plan.patch_len(),
+                view.dtype().name()
+            )
+        })?;
         let src = slice_in(src.cast::<u8>(), src_bytes, "src")?;
-        let dst = slice_out(dst.cast::<u8>(), dst_bytes, "dst")?;
-        let fill = slice_in(fill.cast::<u8>(), fill_bytes, "fill")?;
-        check_disjoint(region(src, "src"), region(dst, "dst"))?;
-        check_disjoint(region(fill, "fill"), region(dst, "dst"))?;
+        let inputs = [region(src, "src"), region(fill, "fill")];
+        let dst = slice_out(dst.cast::<u8>(), dst_bytes, "dst", &inputs)?;
         plan.extract_bytes(src, dst, order, fill)?;
         Ok(())
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn fold<T: FloatElement>(
+/// The reduction of fold options.
+fn reduce_arg(opts: Option<&patch_fold_options>) -> FfiResult<(PatchOrder, Reduce)> {
+    Ok(match opts {
+        None => (PatchOrder::PatchMajor, Reduce::Mean),
+        Some(o) => (
+            enums::order(o.order)?,
+            enums::reduce(o.reduce, o.sigma_scale)?,
+        ),
+    })
+}
+
+/// The typed body of `patch_fold_into`, lengths already checked in bytes.
+fn fold_typed<T: FloatElement>(
+    view: &patch_view,
+    patches: *const c_void,
+    patches_bytes: usize,
+    out: *mut c_void,
+    out_bytes: usize,
+    (order, reduce): (PatchOrder, Reduce),
+) -> FfiResult<()> {
+    let size = size_of::<T>();
+    let patches = slice_in(patches.cast::<T>(), patches_bytes / size, "patches")?;
+    let out = slice_out(
+        out.cast::<T>(),
+        out_bytes / size,
+        "out",
+        &[region(patches, "patches")],
+    )?;
+    view.plan().fold_into(patches, out, order, &reduce)?;
+    Ok(())
+}
+
+/// Folds `patches` (laid out as `patch_extract_into` writes them in
+/// `opts->order`) back into `out`, a C-contiguous array of the input's
+/// shape and of the view's element type, which must be
+/// `PATCH_DTYPE_F32` or `PATCH_DTYPE_F64` (`PATCH_STATUS_UNSUPPORTED_DTYPE`
+/// otherwise). `patches_bytes` must equal `patch_view_copy_bytes` and
+/// `out_bytes` `patch_view_fold_bytes`; both buffers must be aligned for
+/// the element type and must not overlap. `out` is overwritten, whatever
+/// the input's strides were; nothing is written to it on failure.
+///
+/// `opts->reduce` combines overlapping elements (`PATCH_REDUCE_SUM` is
+/// torch's `F.fold`; see `patch_reduce`). Patch elements that lie in
+/// padding are dropped; elements no window covers are 0. NULL `opts` means
+/// patch-major and `PATCH_REDUCE_MEAN`.
+#[unsafe(no_mangle)]
+pub extern "C" fn patch_fold_into(
     view: *const patch_view,
-    patches: *const T,
-    patches_len: usize,
-    out: *mut T,
-    out_len: usize,
-    order: u32,
-    reduce: u32,
-    sigma_scale: f64,
+    patches: *const c_void,
+    patches_bytes: usize,
+    out: *mut c_void,
+    out_bytes: usize,
+    opts: *const patch_fold_options,
 ) -> patch_status {
     ffi_boundary! {
-        let plan = view_arg(view)?.plan();
-        let order = enums::order(order)?;
-        let reduce = enums::reduce(reduce, sigma_scale)?;
-        let patches = slice_in(patches, patches_len, "patches")?;
-        let out = slice_out(out, out_len, "out")?;
-        check_disjoint(region(patches, "patches"), region(out, "out"))?;
-        plan.fold_into(patches, out, order, &reduce)?;
-        Ok(())
+        let view = view_arg(view)?;
+        let how = reduce_arg(opt_ref(opts, "opts")?)?;
+        let dtype = view.dtype();
+        let float = float_dtype(dtype, "folds add elements up: the view's dtype")?;
+        let plan = view.plan();
+        buffers::exact(patches_bytes, plan.copy_len(), dtype, "patches_bytes", || {
+            format!(
+                "{} patches of {} {} elements need",
+                plan.num_patches(),
+                plan.patch_len(),
+                dtype.name()
+            )
+        })?;
+        let shape = plan.layout().shape();
+        buffers::exact(out_bytes, plan.layout().num_elements(), dtype, "out_bytes", || {
+            format!(
+                "an array of shape {} of {} needs",
+                buffers::shape_text(shape),
+                dtype.name()
+            )
+        })?;
+        match float {
+            Float::F32 => fold_typed::<f32>(view, patches, patches_bytes, out, out_bytes, how),
+            Float::F64 => fold_typed::<f64>(view, patches, patches_bytes, out, out_bytes, how),
+        }
     }
 }
 
-/// Folds `patches` (laid out as `patch_materialize` writes them in `order`)
-/// back into `out`, a C-contiguous `float` array of the input's shape
-/// (`out_len` must equal `patch_view_input_len`; `patches_len` must equal
-/// `num_patches * patch_len`). `out` is overwritten, whatever the input's
-/// strides were.
-///
-/// `reduce` is a `patch_reduce`; `sigma_scale` is read by
-/// `PATCH_REDUCE_WEIGHTED_GAUSSIAN` only (finite and > 0; pass
-/// `PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT`). Patch elements that lie in padding
-/// are dropped; elements no window covers are 0. `patches` and `out` must
-/// not overlap.
-#[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)]
-pub extern "C" fn patch_fold_f32(
-    view: *const patch_view,
-    patches: *const f32,
-    patches_len: usize,
-    out: *mut f32,
-    out_len: usize,
-    order: u32,
-    reduce: u32,
-    sigma_scale: f64,
-) -> patch_status {
-    fold(
-        view,
-        patches,
-        patches_len,
-        out,
-        out_len,
-        order,
-        reduce,
-        sigma_scale,
-    )
-}
-
-/// `patch_fold_f32` for `double` patches and output.
-#[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)]
-pub extern "C" fn patch_fold_f64(
-    view: *const patch_view,
-    patches: *const f64,
-    patches_len: usize,
-    out: *mut f64,
-    out_len: usize,
-    order: u32,
-    reduce: u32,
-    sigma_scale: f64,
-) -> patch_status {
-    fold(
-        view,
-        patches,
-        patches_len,
-        out,
-        out_len,
-        order,
-        reduce,
-        sigma_scale,
-    )
-}
-
-/// Writes the number of frames `patch_frame` makes of `signal_len` samples
-/// to `*out_frames`, and the samples of padding it adds at the end to
-/// `*out_pad` (when not NULL): `tf.signal.frame` semantics, see
-/// `patch_frame`.
+/// Writes the number of frames `patch_frame_into` makes of `signal_len`
+/// samples to `*out_frames`, and the samples of padding it adds at the end
+/// to `*out_pad` (when not NULL): `tf.signal.frame` semantics, see
+/// `patch_frame_into`.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_frame_count(
     signal_len: usize,
@@ -151,116 +276,107 @@ pub extern "C" fn patch_frame_count(
         let out_frames = out_ref(out_frames, "out_frames")?;
         let out_pad = out_opt(out_pad, "out_pad")?;
         let (n, pad) = frame_count(signal_len, frame_len, hop, pad_end)?;
-        *out_frames = n;
+        out_frames.set(n);
         if let Some(p) = out_pad {
-            *p = pad;
+            p.set(pad);
         }
         Ok(())
     }
 }
 
-/// Cuts a 1-D signal of `signal_bytes / itemsize` samples into frames of
-/// `frame_len` samples every `hop` samples, like
+/// Cuts a 1-D signal of `signal_bytes` bytes of `dtype` (a `patch_dtype`)
+/// into frames of `frame_len` samples every `hop` samples, like
 /// `tf.signal.frame(signal, frame_len, hop, pad_end, pad_value)`: without
-/// `pad_end` only whole frames (none when the signal is shorter than a
-/// frame); with `pad_end`, `ceil(len / hop)` frames, the end padded with
-/// `fill` (one element's bytes; NULL/0 means zeros).
+/// `opts->pad_end` only whole frames (none when the signal is shorter than
+/// a frame); with it, `ceil(len / hop)` frames, the end padded with
+/// `opts->fill` (zeros by default). NULL `opts` means no end padding.
 ///
 /// `out` receives `frames * frame_len` samples (`out_bytes` must be exactly
-/// that times `itemsize`; `patch_frame_count` gives `frames`). Any element
-/// type of 1, 2, 4, 8 or 16 bytes; no alignment needed.
+/// that many elements' bytes; `patch_frame_count` gives `frames`). Every
+/// dtype; no alignment needed; `signal` and `out` must not overlap. The
+/// arguments are checked before the signal is read, and nothing is
+/// written to `out` on failure.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
-pub extern "C" fn patch_frame(
+pub extern "C" fn patch_frame_into(
+    dtype: u32,
     signal: *const c_void,
     signal_bytes: usize,
-    itemsize: usize,
-    frame_len: usize,
-    hop: usize,
-    pad_end: bool,
-    fill: *const c_void,
-    fill_bytes: usize,
     out: *mut c_void,
     out_bytes: usize,
+    frame_len: usize,
+    hop: usize,
+    opts: *const patch_frame_options,
 ) -> patch_status {
     ffi_boundary! {
+        let dtype = enums::dtype(dtype)?;
+        let opts = opt_ref(opts, "opts")?.copied().unwrap_or_default();
+        let fill = fill_arg(opts.fill, opts.fill_bytes, dtype)?;
+        let len = buffers::elements(signal_bytes, dtype, "signal_bytes")?;
+        // The plan in elements, for elements of the dtype's size.
+        let plan = frame_plan::<u8>(len, frame_len, hop, opts.pad_end)?
+            .with_itemsize(dtype.itemsize())?;
+        buffers::exact(out_bytes, plan.copy_len(), dtype, "out_bytes", || {
+            format!(
+                "{} frames of {frame_len} {} samples (a signal of {len}, hop {hop}) need",
+                plan.num_patches(),
+                dtype.name()
+            )
+        })?;
         let signal = slice_in(signal.cast::<u8>(), signal_bytes, "signal")?;
-        let out = slice_out(out.cast::<u8>(), out_bytes, "out")?;
-        let fill = slice_in(fill.cast::<u8>(), fill_bytes, "fill")?;
-        check_disjoint(region(signal, "signal"), region(out, "out"))?;
-        check_disjoint(region(fill, "fill"), region(out, "out"))?;
-        if itemsize == 0 || !signal_bytes.is_multiple_of(itemsize) {
-            return Err(Failure::new(
-                patch_status::UnsupportedDtype,
-                format!("a signal of {signal_bytes} bytes is not a whole number of {itemsize}-byte samples"),
-            ));
-        }
-        let len = signal_bytes / itemsize;
-        // The plan in elements, for elements of `itemsize` bytes.
-        let plan = frame_plan::<u8>(len, frame_len, hop, pad_end)?.with_itemsize(itemsize)?;
-        if plan.num_patches() == 0 {
-            return empty_frames(out_bytes, len, frame_len);
-        }
+        let inputs = [region(signal, "signal"), region(fill, "fill")];
+        let out = slice_out(out.cast::<u8>(), out_bytes, "out", &inputs)?;
         plan.extract_bytes(signal, out, PatchOrder::PatchMajor, fill)?;
         Ok(())
     }
 }
 
-fn empty_frames(out_bytes: usize, len: usize, frame_len: usize) -> FfiResult<()> {
-    if out_bytes != 0 {
-        return Err(Failure::new(
-            patch_status::BufferSize,
-            format!(
-                "the output holds {out_bytes} bytes but a signal of {len} samples makes 0 frames of {frame_len}"
-            ),
-        ));
-    }
+fn overlap_add_typed<T: FloatElement>(
+    frames: *const c_void,
+    frames_len: usize,
+    out: *mut c_void,
+    out_len: usize,
+    frame_len: usize,
+    hop: usize,
+) -> FfiResult<()> {
+    let frames = slice_in(frames.cast::<T>(), frames_len, "frames")?;
+    let out = slice_out(out.cast::<T>(), out_len, "out", &[region(frames, "frames")])?;
+    patch_core::overlap_add_into(frames, out, frame_len, hop)?;
     Ok(())
 }
 
-fn overlap_add_export<T: FloatElement>(
-    frames: *const T,
-    frames_len: usize,
+/// Adds `frames_bytes` bytes of `dtype` samples, frames of `frame_len`
+/// samples, back together at `hop` intervals, like
+/// `tf.signal.overlap_and_add`: `out` receives `(frames - 1) * hop +
+/// frame_len` samples (`out_bytes` must be exactly that many elements'
+/// bytes; 0 when there are no frames). `dtype` must be `PATCH_DTYPE_F32`
+/// or `PATCH_DTYPE_F64`; both buffers must be aligned for it and must not
+/// overlap. Nothing is written to `out` on failure.
+#[unsafe(no_mangle)]
+pub extern "C" fn patch_overlap_add_into(
+    dtype: u32,
+    frames: *const c_void,
+    frames_bytes: usize,
+    out: *mut c_void,
+    out_bytes: usize,
     frame_len: usize,
     hop: usize,
-    out: *mut T,
-    out_len: usize,
 ) -> patch_status {
     ffi_boundary! {
-        let frames = slice_in(frames, frames_len, "frames")?;
-        let out = slice_out(out, out_len, "out")?;
-        check_disjoint(region(frames, "frames"), region(out, "out"))?;
-        overlap_add_into(frames, out, frame_len, hop)?;
-        Ok(())
+        let dtype = enums::dtype(dtype)?;
+        let float = float_dtype(dtype, "overlap-add adds samples up: `dtype`")?;
+        let samples = buffers::elements(frames_bytes, dtype, "frames_bytes")?;
+        let len = overlap_add_len(samples, frame_len, hop)?;
+        buffers::exact(out_bytes, len, dtype, "out_bytes", || {
+            format!(
+                "{} frames of {frame_len} {} samples every {hop} need",
+                samples / frame_len,
+                dtype.name()
+            )
+        })?;
+        match float {
+            Float::F32 => overlap_add_typed::<f32>(frames, samples, out, len, frame_len, hop),
+            Float::F64 => overlap_add_typed::<f64>(frames, samples, out, len, frame_len, hop),
+        }
     }
-}
-
-/// Adds `frames_len / frame_len` frames of `frame_len` samples back
-/// together at `hop` intervals, like `tf.signal.overlap_and_add`: `out`
-/// receives `(frames - 1) * hop + frame_len` samples (`out_len` must be
-/// exactly that; 0 when there are no frames). `frames` and `out` must not
-/// overlap.
-#[unsafe(no_mangle)]
-pub extern "C" fn patch_overlap_add_f32(
-    frames: *const f32,
-    frames_len: usize,
-    frame_len: usize,
-    hop: usize,
-    out: *mut f32,
-    out_len: usize,
-) -> patch_status {
-    overlap_add_export(frames, frames_len, frame_len, hop, out, out_len)
-}
-
-/// `patch_overlap_add_f32` for `double` samples.
-#[unsafe(no_mangle)]
-pub extern "C" fn patch_overlap_add_f64(
-    frames: *const f64,
-    frames_len: usize,
-    frame_len: usize,
-    hop: usize,
-    out: *mut f64,
-    out_len: usize,
-) -> patch_status {
-    overlap_add_export(frames, frames_len, frame_len, hop, out, out_len)
 }

@@ -5,10 +5,93 @@
 //! would be undefined behaviour. An unknown number is
 //! `PATCH_STATUS_INVALID_ENUM` with a message that lists the valid ones.
 
-use patch_core::{PadMode, PatchOrder, Reduce, WindowFn};
+use patch_core::{DType, PadMode, PatchOrder, Reduce, WindowFn};
 
 use crate::ptr::{Failure, FfiResult};
 use crate::status::patch_status;
+
+/// The element type of an array (the `dtype` of `patch_layout`, of
+/// `patch_frame_into` and `patch_overlap_add_into`): what the bytes of a
+/// buffer hold.
+///
+/// The numbers are fixed and never reused. 0 is not a type, so that a
+/// `patch_layout` whose `dtype` was left zero-initialized is refused
+/// (`PATCH_STATUS_INVALID_ENUM`) instead of read as bytes. 11 and 12 are
+/// reserved for 16-bit floats (`F16`, `BF16`), which come with element
+/// conversion.
+#[repr(u32)]
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum patch_dtype {
+    /// `uint8_t`
+    U8 = 1,
+    /// `int8_t`
+    I8 = 2,
+    /// `uint16_t`
+    U16 = 3,
+    /// `int16_t`
+    I16 = 4,
+    /// `uint32_t`
+    U32 = 5,
+    /// `int32_t`
+    I32 = 6,
+    /// `uint64_t`
+    U64 = 7,
+    /// `int64_t`
+    I64 = 8,
+    /// `float` (IEEE 754 binary32)
+    F32 = 9,
+    /// `double` (IEEE 754 binary64)
+    F64 = 10,
+}
+
+impl patch_dtype {
+    /// Every type, in number order.
+    pub const ALL: [patch_dtype; 10] = [
+        patch_dtype::U8,
+        patch_dtype::I8,
+        patch_dtype::U16,
+        patch_dtype::I16,
+        patch_dtype::U32,
+        patch_dtype::I32,
+        patch_dtype::U64,
+        patch_dtype::I64,
+        patch_dtype::F32,
+        patch_dtype::F64,
+    ];
+
+    /// The engine's element type.
+    pub fn core(self) -> DType {
+        match self {
+            patch_dtype::U8 => DType::U8,
+            patch_dtype::I8 => DType::I8,
+            patch_dtype::U16 => DType::U16,
+            patch_dtype::I16 => DType::I16,
+            patch_dtype::U32 => DType::U32,
+            patch_dtype::I32 => DType::I32,
+            patch_dtype::U64 => DType::U64,
+            patch_dtype::I64 => DType::I64,
+            patch_dtype::F32 => DType::F32,
+            patch_dtype::F64 => DType::F64,
+        }
+    }
+
+    /// Bytes per element.
+    pub fn itemsize(self) -> usize {
+        self.core().itemsize()
+    }
+
+    /// numpy's name of the type (`"uint8"`, `"float32"`), for messages.
+    pub fn name(self) -> &'static str {
+        self.core().name()
+    }
+
+    /// The number C passes.
+    pub fn number(self) -> u32 {
+        // A fieldless `#[repr(u32)]` enum: the discriminant is the number.
+        self as u32
+    }
+}
 
 /// The role of one input axis (the `role` field of `patch_axis`).
 #[repr(u32)]
@@ -99,6 +182,21 @@ fn invalid(what: &str, value: u32, valid: &str) -> Failure {
         patch_status::InvalidEnum,
         format!("{what} {value} is not one of {valid}"),
     )
+}
+
+/// The element type with number `value`.
+pub(crate) fn dtype(value: u32) -> FfiResult<patch_dtype> {
+    patch_dtype::ALL
+        .into_iter()
+        .find(|d| d.number() == value)
+        .ok_or_else(|| {
+            invalid(
+                "dtype",
+                value,
+                "PATCH_DTYPE_U8 (1), _I8 (2), _U16 (3), _I16 (4), _U32 (5), _I32 (6), _U64 (7), \
+                 _I64 (8), _F32 (9), _F64 (10)",
+            )
+        })
 }
 
 /// The role with number `value` (`axis` is for the message).

@@ -19,6 +19,21 @@
 //!   may use one view at once.
 //!
 //! All geometry and validation lives in patch-core; this crate translates.
+//!
+//! No `as` conversion of a number a caller passes: conversions are
+//! checked (`try_from`, `checked_*`), and the cast lints below refuse a
+//! lossy `as` anywhere in the crate (patch-wasm denies the same list).
+
+#![deny(
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_lossless,
+    clippy::as_underscore,
+    clippy::fn_to_numeric_cast_any,
+    clippy::ptr_as_ptr
+)]
 
 // cbindgen writes the functions in the order it meets them, so the module
 // order is the header's: views, copies, errors, global settings. (Blank
@@ -34,14 +49,18 @@ mod status_gen;
 
 mod global;
 
+mod alloc;
+mod buffers;
 mod enums;
 mod ptr;
 
 pub use copy::{
-    patch_fold_f32, patch_fold_f64, patch_frame, patch_frame_count, patch_materialize,
-    patch_overlap_add_f32, patch_overlap_add_f64,
+    patch_extract_into, patch_extract_options, patch_fold_into, patch_fold_options,
+    patch_frame_count, patch_frame_into, patch_frame_options, patch_overlap_add_into,
 };
-pub use enums::{patch_convention, patch_order, patch_pad_mode, patch_reduce, patch_role};
+pub use enums::{
+    patch_convention, patch_dtype, patch_order, patch_pad_mode, patch_reduce, patch_role,
+};
 pub use global::{
     PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT, patch_get_num_threads, patch_set_num_threads,
     patch_threads_shutdown, patch_version,
@@ -49,11 +68,11 @@ pub use global::{
 pub use ptr::Failure;
 pub use status::{patch_last_error_copy, patch_last_error_message, patch_status, patch_status_str};
 pub use view::{
-    patch_axis, patch_view, patch_view_byte_offset, patch_view_check_buffer,
-    patch_view_check_writable, patch_view_copy_bytes, patch_view_create,
-    patch_view_element_strides, patch_view_free, patch_view_grid, patch_view_input_len,
-    patch_view_is_view, patch_view_itemsize, patch_view_ndim, patch_view_num_patches,
-    patch_view_offset, patch_view_patch_byte_offset, patch_view_patch_len, patch_view_patch_origin,
-    patch_view_plan_json, patch_view_shape, patch_view_span_bytes, patch_view_strides,
-    patch_view_touches_padding,
+    patch_axis, patch_layout, patch_padding, patch_view, patch_view_byte_offset,
+    patch_view_check_buffer, patch_view_check_writable, patch_view_copy_bytes, patch_view_create,
+    patch_view_dtype, patch_view_element_strides, patch_view_fold_bytes, patch_view_free,
+    patch_view_grid, patch_view_input_len, patch_view_is_view, patch_view_itemsize,
+    patch_view_ndim, patch_view_num_patches, patch_view_offset, patch_view_patch_byte_offset,
+    patch_view_patch_len, patch_view_patch_origin, patch_view_plan_json, patch_view_shape,
+    patch_view_span_bytes, patch_view_strides, patch_view_touches_padding,
 };

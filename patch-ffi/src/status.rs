@@ -8,13 +8,15 @@
 //! message for [`patch_last_error_message`]) and a panic into
 //! [`patch_status::Panic`].
 
+use std::borrow::Cow;
 use std::cell::RefCell;
-use std::ffi::{CString, c_char};
+use std::ffi::{CStr, CString, c_char};
+use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use patch_core::{ErrorKind, PatchError};
 
-use crate::ptr::{Failure, copy_array};
+use crate::ptr::{Failure, FfiResult, region, two_call};
 pub use crate::status_codes::patch_status;
 
 impl patch_status {
@@ -33,6 +35,19 @@ impl patch_status {
     }
 }
 
+impl Failure {
+    /// An engine error with `context` between its kind and its message
+    /// (`"out of bounds: `src` holds 287 bytes (287 uint8 elements): shape
+    /// ..."`), for what the caller passed in other units than the engine's.
+    pub(crate) fn in_context(e: &PatchError, context: fmt::Arguments<'_>) -> Self {
+        let status = patch_status::from_kind(e.kind());
+        Failure {
+            status,
+            message: format!("{}: {context}{}", e.kind().name(), e.message()),
+        }
+    }
+}
+
 impl From<PatchError> for Failure {
     fn from(e: PatchError) -> Self {
         Failure {
@@ -44,15 +59,28 @@ impl From<PatchError> for Failure {
 }
 
 thread_local! {
-    /// The message of the last failure on this thread.
-    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    /// The message of the last failure on this thread (static when the
+    /// message could not be stored, see [`set_last_error`]).
+    static LAST_ERROR: RefCell<Cow<'static, CStr>> = const { RefCell::new(Cow::Borrowed(c"")) };
 }
 
-/// Records `message` as this thread's last error (never panics).
-pub(crate) fn set_last_error(message: &str) {
+/// `message` as a C string, or `None` when its memory cannot be allocated.
+fn c_message(message: &str) -> Option<CString> {
+    let mut bytes = Vec::new();
+    bytes
+        .try_reserve_exact(message.len().checked_add(1)?)
+        .ok()?;
     // A message never holds NUL; drop any so the C string is whole.
-    let bytes: Vec<u8> = message.bytes().filter(|&b| b != 0).collect();
-    let c = CString::new(bytes).unwrap_or_default();
+    bytes.extend(message.bytes().filter(|&b| b != 0));
+    bytes.push(0);
+    CString::from_vec_with_nul(bytes).ok()
+}
+
+/// Records the message of a failure of `status` as this thread's last error
+/// (never panics, never aborts: when the message cannot be stored, the
+/// status's name stands in for it).
+pub(crate) fn set_last_error(status: patch_status, message: &str) {
+    let c = c_message(message).map_or(Cow::Borrowed(status.name()), Cow::Owned);
     let _ = LAST_ERROR.try_with(|slot| {
         if let Ok(mut slot) = slot.try_borrow_mut() {
             *slot = c;
@@ -67,7 +95,7 @@ pub(crate) fn status_boundary(body: impl FnOnce() -> Result<(), Failure>) -> pat
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => patch_status::Ok,
         Ok(Err(failure)) => {
-            set_last_error(&failure.message);
+            set_last_error(failure.status, &failure.message);
             failure.status
         }
         Err(payload) => {
@@ -76,9 +104,10 @@ pub(crate) fn status_boundary(body: impl FnOnce() -> Result<(), Failure>) -> pat
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "no message".to_string());
-            set_last_error(&format!(
-                "panic: {what} (a bug in libpatch; please report it)"
-            ));
+            set_last_error(
+                patch_status::Panic,
+                &format!("panic: {what} (a bug in libpatch; please report it)"),
+            );
             patch_status::Panic
         }
     }
@@ -124,12 +153,15 @@ pub extern "C" fn patch_status_str(status: u32) -> *const c_char {
 
 /// The message of the last failing call on the calling thread, such as
 /// `"window too large: window 5 (extent 9 with dilation 2) is larger than
-/// axis 0 of length 8"`; `""` before any failure.
+/// axis 0 of length 8"`; `""` before any failure. Never NULL.
 ///
-/// Each thread has its own message. Successful calls leave it unchanged.
-/// The pointer stays valid until the next failing call on the same thread;
-/// copy the text (or use `patch_last_error_copy`) to keep it longer. Never
-/// NULL.
+/// Each thread has its own message. The pointer stays valid, and the text
+/// unchanged, until the calling thread makes a call that fails (any
+/// function returning a status other than `PATCH_STATUS_OK`), except a
+/// failing `patch_last_error_copy`, which leaves the message and this
+/// pointer as they are; and at most until the thread exits. Successful
+/// calls leave both alone. Copy the text (`patch_last_error_copy`) to keep
+/// it longer.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_last_error_message() -> *const c_char {
     ffi_value_boundary!(c"".as_ptr(), {
@@ -141,38 +173,54 @@ pub extern "C" fn patch_last_error_message() -> *const c_char {
     })
 }
 
+/// The body of `patch_last_error_copy`: copies `message` (NUL included).
+fn copy_message(
+    message: &CStr,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> FfiResult<()> {
+    let text = message.to_bytes_with_nul();
+    let what = ("buf", "bytes", "the message (NUL included)");
+    let inputs = [region(text, "the message")];
+    let bufs = (buf.cast::<u8>(), buf_len, out_len);
+    two_call(text.len(), bufs, what, &inputs, |dst| {
+        dst.copy_from_slice(text);
+        Ok(())
+    })
+}
+
 /// Copies the calling thread's last error message, NUL-terminated, into
 /// `buf` (`buf_len` bytes) and writes the bytes it needs, NUL included, to
 /// `*out_len` (when `out_len` is not NULL).
 ///
 /// Pass `buf = NULL, buf_len = 0` to learn the length only. A buffer shorter
-/// than the message gives `PATCH_STATUS_BUFFER_SIZE` and writes
-/// nothing; this failure does not replace the message being copied.
+/// than the message gives `PATCH_STATUS_BUFFER_SIZE` and writes nothing.
+/// Unlike every other function, a failure here does not replace the
+/// message: the message being copied, and the pointer
+/// `patch_last_error_message()` returned, stay as they were. It allocates
+/// nothing.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_last_error_copy(
     buf: *mut c_char,
     buf_len: usize,
     out_len: *mut usize,
 ) -> patch_status {
-    let mut message: Vec<u8> = LAST_ERROR
-        .try_with(|slot| {
-            slot.try_borrow()
-                .map(|s| s.as_bytes_with_nul().to_vec())
-                .unwrap_or_default()
-        })
-        .unwrap_or_default();
-    if message.is_empty() {
-        message.push(0);
-    }
-    let kept = message.clone();
-    let status = ffi_boundary! {
-        copy_array(&message, buf.cast::<u8>(), buf_len, out_len, "buf", "the message (NUL included)")
-    };
-    if status != patch_status::Ok {
-        // This failure must not replace the message the caller asked for.
-        set_last_error(&String::from_utf8_lossy(&kept[..kept.len() - 1]));
-    }
-    status
+    // Not through `ffi_boundary!`, which would record this call's own
+    // failure as the new message (freeing the one the caller is copying).
+    value_boundary(patch_status::Panic, || {
+        let copied = LAST_ERROR.try_with(|slot| match slot.try_borrow() {
+            Ok(message) => copy_message(&message, buf, buf_len, out_len),
+            Err(_) => copy_message(c"", buf, buf_len, out_len),
+        });
+        match copied {
+            Ok(Ok(())) => patch_status::Ok,
+            Ok(Err(failure)) => failure.status,
+            // The thread is exiting: its message is gone.
+            Err(_) => copy_message(c"", buf, buf_len, out_len)
+                .map_or_else(|f| f.status, |()| patch_status::Ok),
+        }
+    })
 }
 
 #[cfg(test)]

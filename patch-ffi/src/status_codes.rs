@@ -12,7 +12,9 @@ use std::ffi::CStr;
 /// descriptions); 100 and above are failures of the C boundary itself. On any
 /// status other than `PATCH_STATUS_OK` no out-parameter was written, and
 /// `patch_last_error_message()` returns a message that starts with
-/// `patch_status_str(status)` and quotes the numbers that caused it.
+/// `patch_status_str(status)` and quotes the numbers that caused it (except
+/// after a failing `patch_last_error_copy`, which keeps the message it was
+/// asked to copy).
 ///
 /// In C the type is `uint32_t` (the enum only names the values); compare a
 /// returned status with the `PATCH_STATUS_*` names.
@@ -58,9 +60,9 @@ pub enum patch_status {
     Allocation = 13,
     /// A required pointer argument was NULL (the message names it).
     NullPointer = 100,
-    /// An integer passed for an enum (`patch_role`, `patch_convention`,
-    /// `patch_pad_mode`, `patch_order`, `patch_reduce`) is not one of its
-    /// values.
+    /// An integer passed for an enum (`patch_dtype`, `patch_role`,
+    /// `patch_convention`, `patch_pad_mode`, `patch_order`, `patch_reduce`) is
+    /// not one of its values.
     InvalidEnum = 101,
     /// The library panicked (a bug): the panic was caught at the boundary and
     /// the message says where. The view passed in is still valid.

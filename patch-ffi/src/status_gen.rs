@@ -28,7 +28,7 @@ const BOUNDARY: [(&str, u32, &str, &str); 5] = [
         "InvalidEnum",
         101,
         "invalid enum",
-        "An integer passed for an enum (`patch_role`, `patch_convention`, `patch_pad_mode`, \
+        "An integer passed for an enum (`patch_dtype`, `patch_role`, `patch_convention`, `patch_pad_mode`, \
          `patch_order`, `patch_reduce`) is not one of its values.",
     ),
     (
@@ -54,7 +54,8 @@ Numbers are fixed and never reused. Statuses 1 to 99 are the error kinds of the 
 (patch-core's `ErrorKind`, with the same numbers, names and descriptions); 100 and above are \
 failures of the C boundary itself. On any status other than `PATCH_STATUS_OK` no \
 out-parameter was written, and `patch_last_error_message()` returns a message that starts \
-with `patch_status_str(status)` and quotes the numbers that caused it.
+with `patch_status_str(status)` and quotes the numbers that caused it (except after a failing \
+`patch_last_error_copy`, which keeps the message it was asked to copy).
 
 In C the type is `uint32_t` (the enum only names the values); compare a returned status with \
 the `PATCH_STATUS_*` names.";
@@ -155,6 +156,9 @@ mod tests {
     use super::*;
 
     #[test]
+    // It reads and writes a file (Miri's isolation refuses that); it is a
+    // text generator with no pointer code for Miri to check.
+    #[cfg_attr(miri, ignore)]
     fn generated_status_codes_are_current() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/status_codes.rs");
         let fresh = generate();

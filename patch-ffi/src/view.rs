@@ -1,22 +1,74 @@
-//! `patch_view`: a checked patch geometry behind an opaque handle, and its
-//! getters.
+//! `patch_view`: a checked patch geometry behind an opaque handle, made
+//! from two descriptors (`patch_layout`, `patch_padding`) and one
+//! `patch_axis` per input axis; and its getters.
 
 use std::ffi::c_char;
+use std::io;
 
 use patch_core::{AxisRole, Convention, Layout, Padding, PatchSpec, Plan, c_strides};
 
-use crate::enums::{self, patch_convention, patch_role};
-use crate::ptr::{Failure, FfiResult, copy_array, free_handle, handle_ref, out_ref, slice_in};
+use crate::alloc::try_vec;
+use crate::buffers;
+use crate::enums::{self, patch_convention, patch_dtype, patch_role};
+use crate::ptr::{
+    Failure, FfiResult, copy_array, free_handle, handle_ref, in_ref, opt_ref, out_ref, slice_in,
+    two_call,
+};
 use crate::status::{ffi_boundary, ffi_value_boundary, patch_status};
+
+/// An array in a buffer: what `patch_view_create` needs to know about the
+/// input, without the buffer itself (each copy is given the buffer).
+///
+/// Element `[i0, i1, ...]` is at element index `offset + i0*strides[0] +
+/// i1*strides[1] + ...` of the buffer, whose bytes hold elements of
+/// `dtype`. As in DLPack's `DLTensor`, strides are in elements and NULL
+/// means C-contiguous (row-major); unlike it, the offset is in elements
+/// too and there is no data pointer.
+///
+/// The descriptor is read during the call only; the library keeps no
+/// pointer into it.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, Debug)]
+pub struct patch_layout {
+    /// `ndim` axis lengths (may be NULL when `ndim` is 0).
+    pub shape: *const usize,
+    /// `ndim` element strides, may be negative or zero; NULL means
+    /// C-contiguous.
+    pub strides: *const isize,
+    /// The number of axes.
+    pub ndim: usize,
+    /// Elements from the start of the buffer to element `[0, 0, ...]`.
+    pub offset: usize,
+    /// A `patch_dtype` (0 is not one: a zero-initialized descriptor is
+    /// refused).
+    pub dtype: u32,
+}
+
+/// Where windows are placed, and what padding reads: a `patch_convention`
+/// and a `patch_pad_mode`. A NULL `patch_padding *` means
+/// `{PATCH_CONVENTION_VALID, PATCH_PAD_MODE_CONSTANT}`, no padding; so does
+/// a zero-initialized one. Explicit pads are the `pad_lo`/`pad_hi` of each
+/// window axis's `patch_axis`.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct patch_padding {
+    /// A `patch_convention`.
+    pub convention: u32,
+    /// A `patch_pad_mode` (read where windows reach outside the input;
+    /// `PATCH_PAD_MODE_CONSTANT` reads each copy's fill value).
+    pub mode: u32,
+}
 
 /// One input axis: its role, its window (for `PATCH_ROLE_WINDOW`), and its
 /// explicit padding (for `PATCH_CONVENTION_EXPLICIT`).
 ///
-/// Fields that do not apply must be 0: `size`, `step` and `dilation` are
-/// read for window axes only, and `pad_lo`/`pad_hi` must be 0 unless the
-/// axis is a window axis and the convention is `PATCH_CONVENTION_EXPLICIT`
-/// (a non-zero pad elsewhere is `PATCH_STATUS_INVALID_ARGUMENT`, not
-/// silently ignored). The `patch_axis_*` inline helpers fill one in.
+/// Fields that do not apply must be 0, and that is checked: `size`, `step`
+/// and `dilation` are those of a window axis (a batch axis with size 7 is
+/// `PATCH_STATUS_INVALID_ARGUMENT`), and `pad_lo`/`pad_hi` those of a
+/// window axis under `PATCH_CONVENTION_EXPLICIT`. The `patch_axis_*`
+/// inline helpers fill one in.
 #[repr(C)]
 #[allow(non_camel_case_types)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -35,8 +87,9 @@ pub struct patch_axis {
     pub pad_hi: usize,
 }
 
-/// An opaque, immutable patch geometry: an input layout, one role per axis
-/// and a padding, with every number checked once at creation.
+/// An opaque, immutable patch geometry: an input layout and element type,
+/// one role per axis and a padding, with every number checked once at
+/// creation.
 ///
 /// It holds no data and no pointer to data: the buffers are passed to each
 /// copy. Being immutable, one view may be used from any number of threads
@@ -44,12 +97,18 @@ pub struct patch_axis {
 #[allow(non_camel_case_types)]
 pub struct patch_view {
     plan: Plan,
+    dtype: patch_dtype,
 }
 
 impl patch_view {
     /// The plan behind the handle.
     pub fn plan(&self) -> &Plan {
         &self.plan
+    }
+
+    /// The element type of the input (and of every copy).
+    pub fn dtype(&self) -> patch_dtype {
+        self.dtype
     }
 }
 
@@ -58,39 +117,57 @@ pub(crate) fn view_arg<'a>(view: *const patch_view) -> FfiResult<&'a patch_view>
     handle_ref(view, "view")
 }
 
+fn invalid(details: String) -> Failure {
+    Failure::new(patch_status::InvalidArgument, details)
+}
+
+/// The spec and padding of `axes`, every field that does not apply checked
+/// to be 0.
 fn spec_and_padding(
     axes: &[patch_axis],
-    convention: u32,
-    pad_mode: u32,
+    padding: patch_padding,
 ) -> FfiResult<(PatchSpec, Padding)> {
-    let convention = enums::convention(convention)?;
-    let mode = enums::pad_mode(pad_mode)?;
-    let mut roles = Vec::with_capacity(axes.len());
-    let mut pads = Vec::new();
+    let convention = enums::convention(padding.convention)?;
+    let mode = enums::pad_mode(padding.mode)?;
+    let explicit = convention == patch_convention::Explicit;
+    let mut roles = try_vec(axes.len(), "the axis roles")?;
+    let mut pads = try_vec(if explicit { axes.len() } else { 0 }, "the padding")?;
     for (axis, a) in axes.iter().enumerate() {
         let role = enums::role(a.role, axis)?;
         let padded = a.pad_lo != 0 || a.pad_hi != 0;
-        if padded && role != patch_role::Window {
-            return Err(Failure::new(
-                patch_status::InvalidArgument,
-                format!(
-                    "axis {axis} is not a window axis but has padding ({}, {})",
+        if role != patch_role::Window {
+            let name = if role == patch_role::Batch {
+                "batch"
+            } else {
+                "whole"
+            };
+            if a.size != 0 || a.step != 0 || a.dilation != 0 {
+                return Err(invalid(format!(
+                    "axis {axis} is a {name} axis but has size {}, step {}, dilation {}: they \
+                     describe windows and must be 0 on other axes",
+                    a.size, a.step, a.dilation
+                )));
+            }
+            if padded {
+                return Err(invalid(format!(
+                    "axis {axis} is a {name} axis but has padding ({}, {}): only window axes \
+                     are padded",
                     a.pad_lo, a.pad_hi
-                ),
-            ));
+                )));
+            }
         }
-        if padded && convention != patch_convention::Explicit {
-            return Err(Failure::new(
-                patch_status::InvalidArgument,
-                format!(
-                    "axis {axis} has padding ({}, {}) but the convention is not PATCH_CONVENTION_EXPLICIT",
-                    a.pad_lo, a.pad_hi
-                ),
-            ));
+        if padded && !explicit {
+            return Err(invalid(format!(
+                "axis {axis} has padding ({}, {}) but the convention is not \
+                 PATCH_CONVENTION_EXPLICIT",
+                a.pad_lo, a.pad_hi
+            )));
         }
         roles.push(match role {
             patch_role::Window => {
-                pads.push((a.pad_lo, a.pad_hi));
+                if explicit {
+                    pads.push((a.pad_lo, a.pad_hi));
+                }
                 AxisRole::window(a.size, a.step, a.dilation)
             }
             patch_role::Whole => AxisRole::Whole,
@@ -106,14 +183,25 @@ fn spec_and_padding(
     Ok((PatchSpec::new(roles), Padding { convention, mode }))
 }
 
+/// The engine's layout of a `patch_layout`.
+fn layout_of(layout: &patch_layout, dtype: patch_dtype) -> FfiResult<Layout> {
+    let shape = slice_in(layout.shape, layout.ndim, "layout->shape")?;
+    let item = dtype.itemsize();
+    Ok(if layout.strides.is_null() {
+        Layout::new(shape, &c_strides(shape)?, layout.offset, item)?
+    } else {
+        let strides = slice_in(layout.strides, layout.ndim, "layout->strides")?;
+        Layout::new(shape, strides, layout.offset, item)?
+    })
+}
+
 /// Creates a view of an array as patches.
 ///
-/// The array is `ndim` axes of `shape[i]` elements, element `strides[i]`
-/// apart (signed; NULL means C-contiguous), starting `offset` elements into
-/// the buffer, each element `itemsize` bytes. `axes` gives one `patch_axis`
-/// per input axis (`naxes` must equal `ndim`). `convention` is a
-/// `patch_convention` and `pad_mode` a `patch_pad_mode` (use
-/// `PATCH_CONVENTION_VALID, PATCH_PAD_MODE_CONSTANT` for no padding).
+/// `layout` describes the input array (shape, element strides or NULL,
+/// offset, element type; see `patch_layout`); `axes` gives one `patch_axis`
+/// per input axis (`naxes` must equal `layout->ndim`); `padding` says where
+/// windows go and what they read outside the input (NULL: no padding,
+/// `PATCH_CONVENTION_VALID`).
 ///
 /// The view has shape `outer ++ inner`: each batch axis's length and each
 /// window axis's window count, then each window axis's size and each whole
@@ -129,34 +217,26 @@ fn spec_and_padding(
 ///
 /// On success `*out_view` receives a new view, to be released with
 /// `patch_view_free`; on failure `*out_view` is left untouched.
-/// `shape`, `strides` and `axes` may be NULL when `ndim`/`naxes` is 0.
+/// `axes` may be NULL when `naxes` is 0. The descriptors are read during
+/// the call only.
 #[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)]
 pub extern "C" fn patch_view_create(
-    shape: *const usize,
-    strides: *const isize,
-    ndim: usize,
-    offset: usize,
-    itemsize: usize,
+    layout: *const patch_layout,
     axes: *const patch_axis,
     naxes: usize,
-    convention: u32,
-    pad_mode: u32,
+    padding: *const patch_padding,
     out_view: *mut *mut patch_view,
 ) -> patch_status {
     ffi_boundary! {
         let out_view = out_ref(out_view, "out_view")?;
-        let shape = slice_in(shape, ndim, "shape")?;
-        let strides = if strides.is_null() {
-            c_strides(shape)?
-        } else {
-            slice_in(strides, ndim, "strides")?.to_vec()
-        };
+        let layout = *in_ref(layout, "layout")?;
+        let padding = opt_ref(padding, "padding")?.copied().unwrap_or_default();
+        let dtype = enums::dtype(layout.dtype)?;
         let axes = slice_in(axes, naxes, "axes")?;
-        let layout = Layout::new(shape, &strides, offset, itemsize)?;
-        let (spec, padding) = spec_and_padding(axes, convention, pad_mode)?;
+        let (spec, padding) = spec_and_padding(axes, padding)?;
+        let layout = layout_of(&layout, dtype)?;
         let plan = Plan::new(&layout, &spec, &padding)?;
-        *out_view = Box::into_raw(Box::new(patch_view { plan }));
+        out_view.set(Box::into_raw(Box::new(patch_view { plan, dtype })));
         Ok(())
     }
 }
@@ -175,12 +255,12 @@ pub extern "C" fn patch_view_free(view: *mut patch_view) {
 fn get<T>(
     view: *const patch_view,
     out: *mut T,
-    f: impl FnOnce(&Plan) -> FfiResult<T>,
+    f: impl FnOnce(&patch_view) -> FfiResult<T>,
 ) -> patch_status {
     ffi_boundary! {
         let view = view_arg(view)?;
         let out = out_ref(out, "out")?;
-        *out = f(&view.plan)?;
+        out.set(f(view)?);
         Ok(())
     }
 }
@@ -188,7 +268,7 @@ fn get<T>(
 /// Writes the number of axes of the view (outer + inner) to `*out`.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_view_ndim(view: *const patch_view, out: *mut usize) -> patch_status {
-    get(view, out, |p| Ok(p.ndim()))
+    get(view, out, |v| Ok(v.plan.ndim()))
 }
 
 /// Copies the shape of the view (`ndim` entries, outer then inner axes)
@@ -250,39 +330,46 @@ pub extern "C" fn patch_view_element_strides(
 /// (the input's offset) to `*out`.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_view_offset(view: *const patch_view, out: *mut usize) -> patch_status {
-    get(view, out, |p| Ok(p.layout().offset()))
+    get(view, out, |v| Ok(v.plan.layout().offset()))
 }
 
 /// Writes the byte offset of the view's first element in the buffer
 /// (DLPack's `byte_offset`) to `*out`.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_view_byte_offset(view: *const patch_view, out: *mut usize) -> patch_status {
-    get(view, out, |p| Ok(p.layout().byte_offset()))
+    get(view, out, |v| Ok(v.plan.layout().byte_offset()))
 }
 
-/// Writes the item size in bytes to `*out`.
+/// Writes the item size in bytes (that of the view's `patch_dtype`) to `*out`.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_view_itemsize(view: *const patch_view, out: *mut usize) -> patch_status {
-    get(view, out, |p| Ok(p.layout().itemsize()))
+    get(view, out, |v| Ok(v.plan.layout().itemsize()))
+}
+
+/// Writes the element type of the view (the `patch_dtype` of its layout,
+/// which is also that of every copy and fold) to `*out`.
+#[unsafe(no_mangle)]
+pub extern "C" fn patch_view_dtype(view: *const patch_view, out: *mut u32) -> patch_status {
+    get(view, out, |v| Ok(v.dtype.number()))
 }
 
 /// Writes the number of patches (the product of the outer shape) to `*out`.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_view_num_patches(view: *const patch_view, out: *mut usize) -> patch_status {
-    get(view, out, |p| Ok(p.num_patches()))
+    get(view, out, |v| Ok(v.plan.num_patches()))
 }
 
 /// Writes the elements per patch (the product of the inner shape) to `*out`.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_view_patch_len(view: *const patch_view, out: *mut usize) -> patch_status {
-    get(view, out, |p| Ok(p.patch_len()))
+    get(view, out, |v| Ok(v.plan.patch_len()))
 }
 
 /// Writes whether the view is a strided view of its input (`true`), or a
 /// virtual one that only copies can express (padding or Cover), to `*out`.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_view_is_view(view: *const patch_view, out: *mut bool) -> patch_status {
-    get(view, out, |p| Ok(p.is_view()))
+    get(view, out, |v| Ok(v.plan.is_view()))
 }
 
 /// Writes the bytes of input memory the patches read from to `*out`: the
@@ -290,21 +377,35 @@ pub extern "C" fn patch_view_is_view(view: *const patch_view, out: *mut bool) ->
 /// one element. A view costs no memory of its own; this is what it spans.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_view_span_bytes(view: *const patch_view, out: *mut usize) -> patch_status {
-    get(view, out, |p| Ok(p.span_bytes()))
+    get(view, out, |v| Ok(v.plan.span_bytes()))
 }
 
-/// Writes the bytes a materialized copy needs (`num_patches * patch_len *
-/// itemsize`), the `dst_bytes` that `patch_materialize` expects, to `*out`.
+/// Writes the bytes a copy of the patches needs (`num_patches * patch_len *
+/// itemsize`), the `dst_bytes` that `patch_extract_into` expects and the
+/// `patches_bytes` that `patch_fold_into` expects, to `*out`.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_view_copy_bytes(view: *const patch_view, out: *mut usize) -> patch_status {
-    get(view, out, |p| Ok(p.copy_bytes()))
+    get(view, out, |v| Ok(v.plan.copy_bytes()))
 }
 
-/// Writes the number of elements of the input (the product of its shape),
-/// the `out_len` that the folds expect, to `*out`.
+/// Writes the number of elements of the input (the product of its shape)
+/// to `*out`.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_view_input_len(view: *const patch_view, out: *mut usize) -> patch_status {
-    get(view, out, |p| Ok(p.layout().num_elements()))
+    get(view, out, |v| Ok(v.plan.layout().num_elements()))
+}
+
+/// Writes the bytes of a C-contiguous array of the input's shape
+/// (`input_len * itemsize`), the `out_bytes` that `patch_fold_into`
+/// expects, to `*out`. (The input buffer itself may be larger, when its
+/// strides leave gaps.)
+#[unsafe(no_mangle)]
+pub extern "C" fn patch_view_fold_bytes(view: *const patch_view, out: *mut usize) -> patch_status {
+    // Cannot overflow: the layout checked its byte count.
+    get(view, out, |v| {
+        let layout = v.plan.layout();
+        Ok(layout.num_elements().saturating_mul(layout.itemsize()))
+    })
 }
 
 /// Copies the number of windows along every window axis (in input order)
@@ -351,7 +452,7 @@ pub extern "C" fn patch_view_patch_byte_offset(
     k: usize,
     out: *mut usize,
 ) -> patch_status {
-    get(view, out, |p| Ok(p.patch_byte_offset(k)?))
+    get(view, out, |v| Ok(v.plan.patch_byte_offset(k)?))
 }
 
 /// Writes whether patch `k` reads any padding to `*out`.
@@ -361,29 +462,23 @@ pub extern "C" fn patch_view_touches_padding(
     k: usize,
     out: *mut bool,
 ) -> patch_status {
-    get(view, out, |p| Ok(p.touches_padding(k)?))
+    get(view, out, |v| Ok(v.plan.touches_padding(k)?))
 }
 
 /// Checks that every element the view's layout reaches lies in a buffer of
-/// `buffer_bytes` bytes (`PATCH_STATUS_OUT_OF_BOUNDS` otherwise, with the
-/// offending index). Copies do this check themselves; call it before
-/// reading the buffer through the view's strides yourself.
+/// `buffer_bytes` bytes: `PATCH_STATUS_BUFFER_SIZE` when the bytes are not
+/// a whole number of elements, `PATCH_STATUS_OUT_OF_BOUNDS` (with the
+/// offending index) when the layout reaches outside. Copies do this check
+/// themselves; call it before reading the buffer through the view's
+/// strides yourself.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_view_check_buffer(
     view: *const patch_view,
     buffer_bytes: usize,
 ) -> patch_status {
     ffi_boundary! {
-        let plan = &view_arg(view)?.plan;
-        let item = plan.layout().itemsize();
-        if !buffer_bytes.is_multiple_of(item) {
-            return Err(Failure::new(
-                patch_status::BufferSize,
-                format!("a buffer of {buffer_bytes} bytes is not a whole number of {item}-byte elements"),
-            ));
-        }
-        plan.layout().check_buffer(buffer_bytes / item)?;
-        Ok(())
+        let view = view_arg(view)?;
+        buffers::source(view, buffer_bytes, "buffer_bytes")
     }
 }
 
@@ -399,19 +494,42 @@ pub extern "C" fn patch_view_check_writable(view: *const patch_view) -> patch_st
     }
 }
 
+/// Counts the bytes written to it.
+struct Counter(usize);
+
+impl io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0 = self.0.saturating_add(buf.len());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn json_failure(e: &serde_json::Error) -> Failure {
+    Failure::new(
+        patch_status::Other,
+        format!("the plan could not be written as JSON: {e}"),
+    )
+}
+
 /// Copies every number of the view as one JSON object, NUL-terminated,
 /// into `buf` (`buf_len` bytes) and writes the bytes needed, NUL included,
 /// to `*out_len` (when not NULL); see `patch_view_shape` for the buffer
-/// rule.
+/// rule (in bytes here).
 ///
 /// The object has `input_shape`, `input_strides`, `input_byte_strides`,
 /// `offset`, `itemsize`, `axes` (per input axis: `role`, `size`, `step`,
 /// `dilation`, `len`, `pad_lo`, `pad_hi`, `grid`, `cover_last`),
 /// `padding`, `shape`, `outer_shape`, `inner_shape`, `grid`, `num_patches`,
 /// `patch_len`, `is_view`, `view_strides`, `view_byte_strides` (null for a
-/// virtual view), `span_bytes` and `copy_bytes`. With
-/// `PATCH_PAD_MODE_CONSTANT` the padding's `value` reads 0: the constant is
-/// passed to each copy instead.
+/// virtual view), `span_bytes` and `copy_bytes`. It carries no fill value:
+/// the constant of `PATCH_PAD_MODE_CONSTANT` is given to each copy.
+///
+/// The text is measured, then written straight into `buf`: the library
+/// allocates no copy of it.
 #[unsafe(no_mangle)]
 pub extern "C" fn patch_view_plan_json(
     view: *const patch_view,
@@ -421,10 +539,23 @@ pub extern "C" fn patch_view_plan_json(
 ) -> patch_status {
     ffi_boundary! {
         let plan = &view_arg(view)?.plan;
-        let mut json = serde_json::to_vec(&plan.summary()).map_err(|e| {
-            Failure::new(patch_status::Other, format!("the plan could not be written as JSON: {e}"))
-        })?;
-        json.push(0);
-        copy_array(&json, buf.cast::<u8>(), buf_len, out_len, "buf", "the JSON text (NUL included)")
+        let summary = plan.summary();
+        let mut count = Counter(0);
+        serde_json::to_writer(&mut count, &summary).map_err(|e| json_failure(&e))?;
+        let needed = count.0.saturating_add(1);
+        let what = ("buf", "bytes", "the JSON text (NUL included)");
+        two_call(needed, (buf.cast::<u8>(), buf_len, out_len), what, &[], |dst| {
+            let (text, nul) = dst.split_at_mut(needed - 1);
+            let mut rest: &mut [u8] = text;
+            serde_json::to_writer(&mut rest, &summary).map_err(|e| json_failure(&e))?;
+            if !rest.is_empty() {
+                return Err(Failure::new(
+                    patch_status::Other,
+                    "the plan's JSON text changed length between two writes",
+                ));
+            }
+            nul[0] = 0;
+            Ok(())
+        })
     }
 }

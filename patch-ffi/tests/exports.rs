@@ -6,7 +6,7 @@ use std::ptr;
 
 use patch::*;
 use patch_core::{
-    ErrorKind, Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan, Reduce, WindowFn,
+    DType, ErrorKind, Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan, Reduce, WindowFn,
 };
 
 fn text(p: *const c_char) -> String {
@@ -20,34 +20,57 @@ fn last_error() -> String {
     text(patch_last_error_message())
 }
 
-fn create(
-    shape: &[usize],
-    strides: Option<&[isize]>,
-    itemsize: usize,
+/// A layout descriptor over `shape` (and `strides`, C-contiguous when None).
+fn layout(shape: &[usize], strides: Option<&[isize]>, dtype: patch_dtype) -> patch_layout {
+    patch_layout {
+        shape: shape.as_ptr(),
+        strides: strides.map_or(ptr::null(), <[isize]>::as_ptr),
+        ndim: shape.len(),
+        offset: 0,
+        dtype: dtype as u32,
+    }
+}
+
+fn padding(convention: patch_convention, mode: patch_pad_mode) -> patch_padding {
+    patch_padding {
+        convention: convention as u32,
+        mode: mode as u32,
+    }
+}
+
+/// `patch_view_create`, with `*out_view` checked to be written on success
+/// only.
+fn create_with(
+    layout: &patch_layout,
     axes: &[patch_axis],
-    convention: u32,
-    mode: u32,
+    pad: Option<&patch_padding>,
 ) -> Result<*mut patch_view, (patch_status, String)> {
-    let mut view: *mut patch_view = ptr::null_mut();
+    let marker = ptr::without_provenance_mut::<patch_view>(0x5eed);
+    let mut view = marker;
     let st = patch_view_create(
-        shape.as_ptr(),
-        strides.map_or(ptr::null(), |s| s.as_ptr()),
-        shape.len(),
-        0,
-        itemsize,
+        layout,
         axes.as_ptr(),
         axes.len(),
-        convention,
-        mode,
+        pad.map_or(ptr::null(), |p| p as *const patch_padding),
         &mut view,
     );
     if st == patch_status::Ok {
-        assert!(!view.is_null());
+        assert!(!view.is_null() && view != marker);
         Ok(view)
     } else {
-        assert!(view.is_null(), "out_view written on failure");
+        assert_eq!(view, marker, "out_view written on failure");
         Err((st, last_error()))
     }
+}
+
+fn create(
+    shape: &[usize],
+    strides: Option<&[isize]>,
+    dtype: patch_dtype,
+    axes: &[patch_axis],
+    pad: Option<patch_padding>,
+) -> Result<*mut patch_view, (patch_status, String)> {
+    create_with(&layout(shape, strides, dtype), axes, pad.as_ref())
 }
 
 fn window(size: usize, step: usize, dilation: usize) -> patch_axis {
@@ -74,8 +97,21 @@ fn batch() -> patch_axis {
     }
 }
 
-const VALID: u32 = patch_convention::Valid as u32;
-const CONSTANT: u32 = patch_pad_mode::Constant as u32;
+fn fold_opts(order: patch_order, reduce: patch_reduce) -> patch_fold_options {
+    patch_fold_options {
+        order: order as u32,
+        reduce: reduce as u32,
+        sigma_scale: PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT,
+    }
+}
+
+fn extract_opts(order: patch_order) -> patch_extract_options {
+    patch_extract_options {
+        order: order as u32,
+        fill: ptr::null(),
+        fill_bytes: 0,
+    }
+}
 
 #[test]
 fn status_numbers_are_fixed_and_names_match_the_engine() {
@@ -170,12 +206,14 @@ fn vit_view_getters_match_the_plan() {
     let view = create(
         &[224, 224, 3],
         None,
-        1,
+        patch_dtype::U8,
         &[window(16, 16, 1), window(16, 16, 1), whole()],
-        VALID,
-        CONSTANT,
+        None,
     )
     .unwrap();
+    let mut dtype = 0u32;
+    assert_eq!(patch_view_dtype(view, &mut dtype), patch_status::Ok);
+    assert_eq!(dtype, patch_dtype::U8 as u32);
     let mut n = 0usize;
     assert_eq!(patch_view_ndim(view, &mut n), patch_status::Ok);
     assert_eq!(n, 5);
@@ -211,6 +249,8 @@ fn vit_view_getters_match_the_plan() {
     assert_eq!(n, 224 * 224 * 3);
     assert_eq!(patch_view_copy_bytes(view, &mut n), patch_status::Ok);
     assert_eq!(n, 224 * 224 * 3);
+    assert_eq!(patch_view_fold_bytes(view, &mut n), patch_status::Ok);
+    assert_eq!(n, 224 * 224 * 3);
 
     // The JSON export is the engine's plan summary.
     let mut needed = 0usize;
@@ -227,6 +267,26 @@ fn vit_view_getters_match_the_plan() {
     let layout = Layout::of::<u8>(&[224, 224, 3]).unwrap();
     let plan = Plan::valid(&layout, &PatchSpec::tiles(&[16, 16]).channels_last()).unwrap();
     assert_eq!(json, serde_json::to_value(plan.summary()).unwrap());
+    assert_eq!(
+        buf.len(),
+        needed,
+        "exactly the bytes reported, NUL included"
+    );
+    // One byte short: the status says so in bytes and nothing is written.
+    let mut short = vec![7 as c_char; needed - 1];
+    let mut len = 99usize;
+    assert_eq!(
+        patch_view_plan_json(view, short.as_mut_ptr(), needed - 1, &mut len),
+        patch_status::BufferSize
+    );
+    assert_eq!(
+        last_error(),
+        format!(
+            "buffer size: `buf` holds {} bytes but the JSON text (NUL included) needs {needed}",
+            needed - 1
+        )
+    );
+    assert!(short.iter().all(|&c| c == 7) && len == 99);
     patch_view_free(view);
 }
 
@@ -235,17 +295,16 @@ fn copies_and_folds_equal_the_engine() {
     let shape = [2usize, 9, 11];
     let x: Vec<f32> = (0..2 * 9 * 11).map(|v| (v as f32 * 0.37).sin()).collect();
     let axes = [whole(), window(3, 2, 2), window(4, 3, 1)];
-    for (conv, padding) in [
+    for (conv, core_padding) in [
         (patch_convention::Same, Padding::same(PadMode::Reflect)),
         (patch_convention::Cover, Padding::cover()),
     ] {
         let view = create(
             &shape,
             None,
-            4,
+            patch_dtype::F32,
             &axes,
-            conv as u32,
-            patch_pad_mode::Reflect as u32,
+            Some(padding(conv, patch_pad_mode::Reflect)),
         )
         .unwrap();
         let layout = Layout::of::<f32>(&shape).unwrap();
@@ -254,26 +313,24 @@ fn copies_and_folds_equal_the_engine() {
             patch_core::AxisRole::window(3, 2, 2),
             patch_core::AxisRole::window(4, 3, 1),
         ]);
-        let padding = Padding {
+        let core_padding = Padding {
             mode: PadMode::Reflect,
-            ..padding
+            ..core_padding
         };
-        let plan = Plan::new(&layout, &spec, &padding).unwrap();
+        let plan = Plan::new(&layout, &spec, &core_padding).unwrap();
         for (order, o) in [
             (patch_order::PatchMajor, PatchOrder::PatchMajor),
             (patch_order::FeatureMajor, PatchOrder::FeatureMajor),
         ] {
             let want = plan.extract(&x, o).unwrap();
             let mut got = vec![0f32; plan.copy_len()];
-            let st = patch_materialize(
+            let st = patch_extract_into(
                 view,
                 x.as_ptr().cast(),
                 x.len() * 4,
                 got.as_mut_ptr().cast(),
                 got.len() * 4,
-                order as u32,
-                ptr::null(),
-                0,
+                &extract_opts(order),
             );
             assert_eq!(st, patch_status::Ok, "{}", last_error());
             assert_eq!(got, want.data());
@@ -287,20 +344,26 @@ fn copies_and_folds_equal_the_engine() {
                 ),
                 (patch_reduce::Overwrite, Reduce::Overwrite),
             ] {
+                let fold = |opts: *const patch_fold_options| {
+                    let mut out = vec![f32::NAN; x.len()];
+                    let (patches, bytes) = (got.as_ptr().cast(), got.len() * 4);
+                    let st = patch_fold_into(
+                        view,
+                        patches,
+                        bytes,
+                        out.as_mut_ptr().cast(),
+                        x.len() * 4,
+                        opts,
+                    );
+                    assert_eq!(st, patch_status::Ok, "{}", last_error());
+                    out
+                };
                 let want = plan.fold(&got, o, &reduce).unwrap();
-                let mut out = vec![f32::NAN; x.len()];
-                let st = patch_fold_f32(
-                    view,
-                    got.as_ptr(),
-                    got.len(),
-                    out.as_mut_ptr(),
-                    out.len(),
-                    order as u32,
-                    r as u32,
-                    PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT,
-                );
-                assert_eq!(st, patch_status::Ok, "{}", last_error());
-                assert_eq!(out, want.data());
+                assert_eq!(fold(&fold_opts(order, r)), want.data());
+                if (order, r) == (patch_order::PatchMajor, patch_reduce::Mean) {
+                    // NULL options are patch-major and Mean.
+                    assert_eq!(fold(ptr::null()), want.data());
+                }
             }
         }
         // Virtual views have no strides.
@@ -327,27 +390,58 @@ fn frames_equal_the_engine() {
         assert_eq!(n, want.shape()[0]);
         let mut out = vec![0i16; n * 5];
         let fill = -1i16;
-        let st = patch_frame(
+        let opts = patch_frame_options {
+            pad_end,
+            fill: (&raw const fill).cast(),
+            fill_bytes: 2,
+        };
+        let st = patch_frame_into(
+            patch_dtype::I16 as u32,
             signal.as_ptr().cast(),
             signal.len() * 2,
-            2,
-            5,
-            4,
-            pad_end,
-            (&fill as *const i16).cast(),
-            2,
             out.as_mut_ptr().cast(),
             out.len() * 2,
+            5,
+            4,
+            &opts,
         );
         assert_eq!(st, patch_status::Ok, "{}", last_error());
         assert_eq!(out, want.data());
     }
+    // NULL options: no end padding.
+    let mut out = vec![0i16; 5 * 5];
+    let st = patch_frame_into(
+        patch_dtype::I16 as u32,
+        signal.as_ptr().cast(),
+        signal.len() * 2,
+        out.as_mut_ptr().cast(),
+        out.len() * 2,
+        5,
+        4,
+        ptr::null(),
+    );
+    assert_eq!(st, patch_status::Ok, "{}", last_error());
+    assert_eq!(
+        out,
+        patch_core::frame(&signal, 5, 4, false, 0).unwrap().data()
+    );
+
     let frames: Vec<f64> = (0..12).map(f64::from).collect();
     let want = patch_core::overlap_add(&frames, 4, 2).unwrap();
     let mut out = vec![0f64; want.len()];
     assert_eq!(
-        patch_overlap_add_f64(frames.as_ptr(), 12, 4, 2, out.as_mut_ptr(), out.len()),
-        patch_status::Ok
+        patch_overlap_add_into(
+            patch_dtype::F64 as u32,
+            frames.as_ptr().cast(),
+            12 * 8,
+            out.as_mut_ptr().cast(),
+            out.len() * 8,
+            4,
+            2
+        ),
+        patch_status::Ok,
+        "{}",
+        last_error()
     );
     assert_eq!(out, want.data());
 }
@@ -355,54 +449,59 @@ fn frames_equal_the_engine() {
 #[test]
 fn bad_inputs_give_statuses_and_messages() {
     let shape = [8usize];
+    let f32s = patch_dtype::F32;
     // Engine errors keep the engine's message.
-    let (st, msg) = create(&shape, None, 4, &[window(5, 1, 2)], VALID, CONSTANT).unwrap_err();
+    let (st, msg) = create(&shape, None, f32s, &[window(5, 1, 2)], None).unwrap_err();
     assert_eq!(st, patch_status::WindowTooLarge);
     assert_eq!(
         msg,
         "window too large: window 5 (extent 9 with dilation 2) is larger than axis 0 of length 8"
     );
-    let (st, msg) = create(&shape, None, 4, &[window(2, 1, 1)], 4, CONSTANT).unwrap_err();
+    let bad_conv = patch_padding {
+        convention: 4,
+        mode: 0,
+    };
+    let (st, msg) = create(&shape, None, f32s, &[window(2, 1, 1)], Some(bad_conv)).unwrap_err();
     assert_eq!(st, patch_status::InvalidEnum);
     assert!(
         msg.starts_with("invalid enum: convention 4 is not one of"),
         "{msg}"
     );
-    let (st, msg) = create(&shape, None, 4, &[window(2, 1, 1)], VALID, 77).unwrap_err();
+    let bad_mode = patch_padding {
+        convention: 0,
+        mode: 77,
+    };
+    let (st, msg) = create(&shape, None, f32s, &[window(2, 1, 1)], Some(bad_mode)).unwrap_err();
     assert_eq!(st, patch_status::InvalidEnum);
     assert!(msg.contains("pad mode 77"), "{msg}");
     let bad_role = patch_axis {
         role: 3,
         ..window(2, 1, 1)
     };
-    let (st, msg) = create(&shape, None, 4, &[bad_role], VALID, CONSTANT).unwrap_err();
+    let (st, msg) = create(&shape, None, f32s, &[bad_role], None).unwrap_err();
     assert_eq!(st, patch_status::InvalidEnum);
     assert!(msg.contains("role of axis 0: 3"), "{msg}");
-    let (st, _) = create(&shape, None, 4, &[batch(), batch()], VALID, CONSTANT).unwrap_err();
+    let (st, _) = create(&shape, None, f32s, &[batch(), batch()], None).unwrap_err();
     assert_eq!(st, patch_status::RankMismatch);
-    let (st, msg) = create(&[usize::MAX], None, 1, &[batch()], VALID, CONSTANT).unwrap_err();
+    let (st, msg) = create(&[usize::MAX], None, patch_dtype::U8, &[batch()], None).unwrap_err();
     assert_eq!(st, patch_status::Overflow);
     assert!(msg.contains("18446744073709551615"), "{msg}");
 
     // NULL pointers.
-    let mut view: *mut patch_view = ptr::null_mut();
-    let st = patch_view_create(
-        ptr::null(),
-        ptr::null(),
-        1,
-        0,
-        4,
-        [window(2, 1, 1)].as_ptr(),
-        1,
-        VALID,
-        CONSTANT,
-        &mut view,
-    );
+    let no_shape = patch_layout {
+        shape: ptr::null(),
+        ..layout(&shape, None, f32s)
+    };
+    let (st, msg) = create_with(&no_shape, &[window(2, 1, 1)], None).unwrap_err();
     assert_eq!(st, patch_status::NullPointer);
     assert_eq!(
-        last_error(),
-        "null pointer: `shape` is NULL but its length is 1"
+        msg,
+        "null pointer: `layout->shape` is NULL but its length is 1"
     );
+    let mut view: *mut patch_view = ptr::null_mut();
+    let st = patch_view_create(ptr::null(), ptr::null(), 0, ptr::null(), &mut view);
+    assert_eq!(st, patch_status::NullPointer);
+    assert_eq!(last_error(), "null pointer: `layout` is NULL");
     assert!(view.is_null());
     let mut n = 7usize;
     assert_eq!(
@@ -411,65 +510,294 @@ fn bad_inputs_give_statuses_and_messages() {
     );
     assert_eq!(n, 7);
     // An empty list may be NULL: a 0-d array is one patch of one element.
-    let st = patch_view_create(
-        ptr::null(),
-        ptr::null(),
-        0,
-        0,
-        4,
-        ptr::null(),
-        0,
-        VALID,
-        CONSTANT,
-        &mut view,
-    );
-    assert_eq!(st, patch_status::Ok, "{}", last_error());
+    let view = create_with(&layout(&[], None, f32s), &[], None).unwrap();
     assert_eq!(patch_view_num_patches(view, &mut n), patch_status::Ok);
     assert_eq!(n, 1);
     patch_view_free(view);
     patch_view_free(ptr::null_mut());
 
-    // Buffers of the wrong size and overlapping buffers.
-    let view = create(&shape, None, 4, &[window(4, 4, 1)], VALID, CONSTANT).unwrap();
+    // Buffers of the wrong size (quoted in bytes) and overlapping buffers.
+    let view = create(&shape, None, f32s, &[window(4, 4, 1)], None).unwrap();
     let src = [0f32; 8];
-    let mut dst = [0f32; 8];
-    let st = patch_materialize(
+    let mut dst = [5f32; 8];
+    let st = patch_extract_into(
         view,
         src.as_ptr().cast(),
         32,
         dst.as_mut_ptr().cast(),
         28,
-        0,
         ptr::null(),
-        0,
     );
     assert_eq!(st, patch_status::BufferSize);
     assert_eq!(
         last_error(),
-        "buffer size: the destination holds 7 elements but 2 patches of 4 elements need 8"
+        "buffer size: `dst_bytes` holds 28 bytes but 2 patches of 4 float32 elements need 32 bytes"
     );
-    let st = patch_materialize(
+    assert!(dst.iter().all(|&v| v == 5.0), "nothing written on failure");
+    // Both pointers from one raw pointer (as C would pass them).
+    let same = dst.as_mut_ptr();
+    let st = patch_extract_into(
         view,
-        dst.as_ptr().cast(),
+        same.cast_const().cast(),
         32,
-        dst.as_mut_ptr().cast(),
+        same.cast(),
         32,
-        0,
         ptr::null(),
-        0,
     );
     assert_eq!(st, patch_status::InvalidArgument);
     assert!(last_error().contains("overlaps `dst`"));
-    let mut out = [0f32; 8];
-    let st = patch_fold_f32(view, src.as_ptr(), 8, out.as_mut_ptr(), 8, 0, 1, -2.0);
+    // The fill is one element of the view's type, or nothing.
+    let fill = 1.5f64;
+    let opts = patch_extract_options {
+        fill: (&raw const fill).cast(),
+        fill_bytes: 8,
+        ..extract_opts(patch_order::PatchMajor)
+    };
+    let st = patch_extract_into(
+        view,
+        src.as_ptr().cast(),
+        32,
+        dst.as_mut_ptr().cast(),
+        32,
+        &opts,
+    );
+    assert_eq!(st, patch_status::InvalidArgument);
     assert_eq!(
-        st,
+        last_error(),
+        "invalid argument: `fill_bytes` is 8 but the fill value is one 4-byte float32 element (or 0 for zeros)"
+    );
+    let mut out = [0f32; 8];
+    let out_ptr = out.as_mut_ptr().cast();
+    let fold = |opts: &patch_fold_options| {
+        patch_fold_into(view, src.as_ptr().cast(), 32, out_ptr, 32, opts)
+    };
+    let mut opts = fold_opts(patch_order::PatchMajor, patch_reduce::Mean);
+    opts.sigma_scale = -2.0;
+    assert_eq!(
+        fold(&opts),
         patch_status::Ok,
         "sigma_scale is read by the Gaussian only"
     );
-    let st = patch_fold_f32(view, src.as_ptr(), 8, out.as_mut_ptr(), 8, 0, 3, f64::NAN);
-    assert_eq!(st, patch_status::InvalidArgument);
+    opts.reduce = patch_reduce::WeightedGaussian as u32;
+    opts.sigma_scale = f64::NAN;
+    assert_eq!(fold(&opts), patch_status::InvalidArgument);
     assert!(last_error().contains("sigma_scale NaN"), "{}", last_error());
+    opts.reduce = 9;
+    let st = fold(&opts);
+    assert_eq!(st, patch_status::InvalidEnum);
+    patch_view_free(view);
+}
+
+/// Issue 9 item 8: the fields of `patch_axis` that do not apply must be 0.
+#[test]
+fn fields_that_do_not_apply_must_be_zero() {
+    let shape = [4usize, 6];
+    let u8s = patch_dtype::U8;
+    let batch7 = patch_axis { size: 7, ..batch() };
+    let (st, msg) = create(&shape, None, u8s, &[batch7, window(2, 2, 1)], None).unwrap_err();
+    assert_eq!(st, patch_status::InvalidArgument);
+    assert_eq!(
+        msg,
+        "invalid argument: axis 0 is a batch axis but has size 7, step 0, dilation 0: they \
+         describe windows and must be 0 on other axes"
+    );
+    let whole39 = patch_axis {
+        step: 3,
+        dilation: 9,
+        ..whole()
+    };
+    let (st, msg) = create(&shape, None, u8s, &[window(2, 2, 1), whole39], None).unwrap_err();
+    assert_eq!(st, patch_status::InvalidArgument);
+    assert!(
+        msg.contains("axis 1 is a whole axis but has size 0, step 3, dilation 9"),
+        "{msg}"
+    );
+    let padded_batch = patch_axis {
+        pad_hi: 2,
+        ..batch()
+    };
+    let explicit = padding(patch_convention::Explicit, patch_pad_mode::Constant);
+    let (st, msg) = create(
+        &shape,
+        None,
+        u8s,
+        &[padded_batch, window(2, 2, 1)],
+        Some(explicit),
+    )
+    .unwrap_err();
+    assert_eq!(st, patch_status::InvalidArgument);
+    assert!(
+        msg.contains("axis 0 is a batch axis but has padding (0, 2)"),
+        "{msg}"
+    );
+    let padded = patch_axis {
+        pad_lo: 1,
+        ..window(2, 2, 1)
+    };
+    let same = padding(patch_convention::Same, patch_pad_mode::Edge);
+    let (st, msg) = create(&shape, None, u8s, &[batch(), padded], Some(same)).unwrap_err();
+    assert_eq!(st, patch_status::InvalidArgument);
+    assert!(
+        msg.contains(
+            "axis 1 has padding (1, 0) but the convention is not PATCH_CONVENTION_EXPLICIT"
+        ),
+        "{msg}"
+    );
+    // The same axes with zeros are fine.
+    let view = create(&shape, None, u8s, &[batch(), window(2, 2, 1)], None).unwrap();
+    patch_view_free(view);
+}
+
+/// Issue 9 item 5: the item size comes from a `patch_dtype`, never from a
+/// caller number cast to a signed type; unknown numbers are refused.
+#[test]
+fn dtypes_have_fixed_numbers_and_give_the_item_size() {
+    let all = [
+        (patch_dtype::U8, 1, DType::U8),
+        (patch_dtype::I8, 2, DType::I8),
+        (patch_dtype::U16, 3, DType::U16),
+        (patch_dtype::I16, 4, DType::I16),
+        (patch_dtype::U32, 5, DType::U32),
+        (patch_dtype::I32, 6, DType::I32),
+        (patch_dtype::U64, 7, DType::U64),
+        (patch_dtype::I64, 8, DType::I64),
+        (patch_dtype::F32, 9, DType::F32),
+        (patch_dtype::F64, 10, DType::F64),
+    ];
+    // issue 9's reproducer: shape {0, 4}, offset 1 reported strides {-4, -1}
+    // with itemsize SIZE_MAX; with a dtype the strides are the true ones.
+    let shape = [0usize, 4];
+    for (dtype, number, core) in all {
+        assert_eq!(dtype as u32, number);
+        let l = patch_layout {
+            offset: 1,
+            ..layout(&shape, None, dtype)
+        };
+        let view = create_with(&l, &[batch(), batch()], None).unwrap();
+        let (mut item, mut got, mut off) = (0usize, 0u32, 0usize);
+        assert_eq!(patch_view_itemsize(view, &mut item), patch_status::Ok);
+        assert_eq!(patch_view_dtype(view, &mut got), patch_status::Ok);
+        assert_eq!(patch_view_byte_offset(view, &mut off), patch_status::Ok);
+        assert_eq!((item, got, off), (core.itemsize(), number, core.itemsize()));
+        let mut strides = [0isize; 2];
+        assert_eq!(
+            patch_view_strides(view, strides.as_mut_ptr(), 2, ptr::null_mut()),
+            patch_status::Ok
+        );
+        let item = isize::try_from(item).unwrap();
+        assert_eq!(strides, [4 * item, item], "{dtype:?}");
+        patch_view_free(view);
+    }
+    for number in [0u32, 11, 12, 99, u32::MAX] {
+        let l = patch_layout {
+            dtype: number,
+            ..layout(&shape, None, patch_dtype::U8)
+        };
+        let (st, msg) = create_with(&l, &[batch(), batch()], None).unwrap_err();
+        assert_eq!(st, patch_status::InvalidEnum);
+        assert!(
+            msg.starts_with(&format!(
+                "invalid enum: dtype {number} is not one of PATCH_DTYPE_U8 (1)"
+            )),
+            "{msg}"
+        );
+    }
+}
+
+/// Issue 9 item 8: one status per condition (a length that is not a whole
+/// number of elements is BUFFER_SIZE everywhere), arguments checked before
+/// the data, and messages in bytes.
+#[test]
+fn byte_lengths_have_one_status_and_are_quoted_in_bytes() {
+    let x = [0f32; 8];
+    let mut out = [9f32; 8];
+    let view = create(&[8], None, patch_dtype::F32, &[window(4, 4, 1)], None).unwrap();
+    let whole = "not a whole number of 4-byte float32 elements";
+    assert_eq!(patch_view_check_buffer(view, 30), patch_status::BufferSize);
+    assert_eq!(
+        last_error(),
+        format!("buffer size: `buffer_bytes` holds 30 bytes, {whole}")
+    );
+    assert_eq!(patch_view_check_buffer(view, 28), patch_status::OutOfBounds);
+    assert_eq!(
+        last_error(),
+        "out of bounds: `buffer_bytes` holds 28 bytes (7 float32 elements): shape [8] with \
+         strides [1] and offset 0 reaches index 7, past the end of a buffer of 7 elements"
+    );
+    let src = x.as_ptr().cast();
+    let dst = out.as_mut_ptr().cast();
+    assert_eq!(
+        patch_extract_into(view, src, 30, dst, 32, ptr::null()),
+        patch_status::BufferSize
+    );
+    assert!(last_error().contains(&format!("`src_bytes` holds 30 bytes, {whole}")));
+    assert_eq!(
+        patch_extract_into(view, src, 32, dst, 30, ptr::null()),
+        patch_status::BufferSize
+    );
+    assert!(last_error().contains("`dst_bytes` holds 30 bytes but 2 patches"));
+    assert_eq!(
+        patch_fold_into(view, src, 30, dst, 32, ptr::null()),
+        patch_status::BufferSize
+    );
+    assert!(last_error().contains("`patches_bytes` holds 30 bytes but"));
+    assert_eq!(
+        patch_fold_into(view, src, 32, dst, 60, ptr::null()),
+        patch_status::BufferSize
+    );
+    assert_eq!(
+        last_error(),
+        "buffer size: `out_bytes` holds 60 bytes but an array of shape [8] of float32 needs 32 bytes"
+    );
+    let f32n = patch_dtype::F32 as u32;
+    assert_eq!(
+        patch_frame_into(f32n, src, 30, dst, 32, 4, 4, ptr::null()),
+        patch_status::BufferSize
+    );
+    assert!(last_error().contains(&format!("`signal_bytes` holds 30 bytes, {whole}")));
+    assert_eq!(
+        patch_overlap_add_into(f32n, src, 30, dst, 32, 4, 4),
+        patch_status::BufferSize
+    );
+    assert!(last_error().contains(&format!("`frames_bytes` holds 30 bytes, {whole}")));
+    assert!(out.iter().all(|&v| v == 9.0), "nothing written on failure");
+
+    // Arguments before data: an empty signal does not make a bad dtype, a
+    // zero hop or a non-float overlap-add acceptable.
+    let empty = ptr::null();
+    let none = ptr::null_mut();
+    assert_eq!(
+        patch_frame_into(0, empty, 0, none, 0, 4, 2, ptr::null()),
+        patch_status::InvalidEnum
+    );
+    assert_eq!(
+        patch_frame_into(f32n, empty, 0, none, 0, 4, 0, ptr::null()),
+        patch_status::ZeroStep
+    );
+    assert_eq!(
+        patch_overlap_add_into(patch_dtype::I16 as u32, empty, 0, none, 0, 4, 2),
+        patch_status::UnsupportedDtype
+    );
+    assert_eq!(
+        last_error(),
+        "unsupported dtype: overlap-add adds samples up: `dtype` must be float32 or float64, not int16"
+    );
+    assert_eq!(
+        patch_frame_into(f32n, empty, 0, none, 0, 4, 2, ptr::null()),
+        patch_status::Ok,
+        "an empty signal makes no frames"
+    );
+    // Folds need a float view.
+    let ints = create(&[8], None, patch_dtype::I32, &[window(4, 4, 1)], None).unwrap();
+    assert_eq!(
+        patch_fold_into(ints, src, 32, dst, 32, ptr::null()),
+        patch_status::UnsupportedDtype
+    );
+    assert_eq!(
+        last_error(),
+        "unsupported dtype: folds add elements up: the view's dtype must be float32 or float64, not int32"
+    );
+    patch_view_free(ints);
     patch_view_free(view);
 }
 
@@ -523,6 +851,50 @@ fn last_error_copy_follows_the_two_call_rule() {
     assert_eq!(text(buf.as_ptr()), want);
 }
 
+/// Issue 9 item 1: a failing `patch_last_error_copy` freed the message the
+/// pointer of `patch_last_error_message` addressed (a use-after-free; Miri
+/// and ASan see it). The pointer and its text must survive the failure.
+#[test]
+fn a_failing_copy_keeps_the_message_pointer_valid() {
+    let mut n = 0usize;
+    assert_eq!(
+        patch_view_ndim(ptr::null(), ptr::null_mut()),
+        patch_status::NullPointer
+    );
+    let m = patch_last_error_message();
+    let before = text(m);
+    assert_eq!(before, "null pointer: `view` is NULL");
+    let mut b = [0 as c_char; 2];
+    let mut len = 77usize;
+    for _ in 0..3 {
+        assert_eq!(
+            patch_last_error_copy(b.as_mut_ptr(), 2, &mut len),
+            patch_status::BufferSize
+        );
+        // Reading through the old pointer: freed memory before the fix.
+        assert_eq!(text(m), before);
+        assert_eq!(patch_last_error_message(), m, "the pointer is unchanged");
+    }
+    assert_eq!((b, len), ([0, 0], 77), "nothing written");
+    // NULL with a length, and a buffer overlapping the message itself.
+    assert_eq!(
+        patch_last_error_copy(ptr::null_mut(), 8, &mut n),
+        patch_status::NullPointer
+    );
+    assert_eq!(text(m), before);
+    assert_eq!(
+        patch_last_error_copy(m.cast_mut(), before.len() + 1, &mut n),
+        patch_status::InvalidArgument
+    );
+    assert_eq!(text(m), before);
+    // The next failing call replaces it.
+    assert_eq!(
+        patch_view_ndim(ptr::null(), &mut n),
+        patch_status::NullPointer
+    );
+    assert_eq!(last_error(), "null pointer: `view` is NULL");
+}
+
 #[test]
 fn thread_setting_round_trips() {
     patch_set_num_threads(2);
@@ -535,26 +907,19 @@ fn thread_setting_round_trips() {
 fn byte_quantities_that_overflow_are_refused_when_the_view_is_made() {
     // Element strides that fit, byte strides that do not: 2^61 * 8 = 2^64.
     let stride = [1isize << 61];
-    let mut view: *mut patch_view = ptr::null_mut();
-    let st = patch_view_create(
-        [2usize].as_ptr(),
-        stride.as_ptr(),
-        1,
-        0,
-        8,
-        [window(1, 1, 1)].as_ptr(),
-        1,
-        VALID,
-        CONSTANT,
-        &mut view,
-    );
+    let (st, msg) = create(
+        &[2],
+        Some(&stride),
+        patch_dtype::F64,
+        &[window(1, 1, 1)],
+        None,
+    )
+    .unwrap_err();
     assert_eq!(st, patch_status::Overflow);
-    assert!(view.is_null(), "no view is written on failure");
     assert!(
-        last_error().contains(
+        msg.contains(
             "stride 2305843009213693952 of axis 0 times the itemsize 8 overflows isize bytes"
         ),
-        "{}",
-        last_error()
+        "{msg}"
     );
 }

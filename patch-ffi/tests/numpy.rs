@@ -18,6 +18,18 @@ fn message() -> String {
         .into_owned()
 }
 
+/// The unsigned type of `itemsize` bytes: numpy's cases name item sizes,
+/// and the geometry depends on nothing else.
+fn dtype_of(itemsize: usize) -> patch_dtype {
+    match itemsize {
+        1 => patch_dtype::U8,
+        2 => patch_dtype::U16,
+        4 => patch_dtype::U32,
+        8 => patch_dtype::U64,
+        n => panic!("no dtype of {n} bytes"),
+    }
+}
+
 fn create(
     shape: &[usize],
     strides: &[isize],
@@ -28,18 +40,18 @@ fn create(
     mode: patch_pad_mode,
 ) -> *mut patch_view {
     let mut view = ptr::null_mut();
-    let st = patch_view_create(
-        shape.as_ptr(),
-        strides.as_ptr(),
-        shape.len(),
+    let layout = patch_layout {
+        shape: shape.as_ptr(),
+        strides: strides.as_ptr(),
+        ndim: shape.len(),
         offset,
-        itemsize,
-        axes.as_ptr(),
-        axes.len(),
-        convention as u32,
-        mode as u32,
-        &mut view,
-    );
+        dtype: dtype_of(itemsize) as u32,
+    };
+    let padding = patch_padding {
+        convention: convention as u32,
+        mode: mode as u32,
+    };
+    let st = patch_view_create(&layout, axes.as_ptr(), axes.len(), &padding, &mut view);
     assert_eq!(st, patch_status::Ok, "{}", message());
     view
 }
@@ -128,15 +140,13 @@ fn sliding_window_view_through_the_c_abi_matches_numpy() {
             let mut bytes = 0;
             assert_eq!(patch_view_copy_bytes(view, &mut bytes), patch_status::Ok);
             let mut got = vec![0i64; bytes / 8];
-            let st = patch_materialize(
+            let st = patch_extract_into(
                 view,
                 buffer.as_ptr().cast(),
                 buffer.len() * 8,
                 got.as_mut_ptr().cast(),
                 bytes,
-                patch_order::PatchMajor as u32,
                 ptr::null(),
-                0,
             );
             assert_eq!(st, patch_status::Ok, "case {i}: {}", message());
             assert_eq!(&got, want, "case {i}: values");
@@ -168,15 +178,13 @@ fn padding_modes_through_the_c_abi_match_np_pad() {
         };
         let view = create(&[n], &[1], 0, 4, &[axis], patch_convention::Explicit, mode);
         let mut got = vec![0i32; n + 2 * p];
-        let st = patch_materialize(
+        let st = patch_extract_into(
             view,
             x.as_ptr().cast(),
             x.len() * 4,
             got.as_mut_ptr().cast(),
             got.len() * 4,
-            patch_order::PatchMajor as u32,
             ptr::null(),
-            0,
         );
         assert_eq!(st, patch_status::Ok, "{}", message());
         let want: Vec<i32> = case.padded.iter().map(|&v| v as i32).collect();

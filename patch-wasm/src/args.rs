@@ -23,6 +23,7 @@ use patch_core::ErrorKind;
 use wasm_bindgen::prelude::*;
 
 use crate::error::{JsResult, error, invalid};
+use crate::num;
 
 #[wasm_bindgen]
 extern "C" {
@@ -49,9 +50,6 @@ pub(crate) fn is_array(value: &JsValue) -> bool {
 pub(crate) fn is_revoked_proxy(value: &JsValue) -> bool {
     value.is_object() && array_is_array(value).is_err()
 }
-
-/// The largest integer a double holds exactly (`Number.MAX_SAFE_INTEGER`).
-const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
 /// The most axes a shape, a strides list, an axes list or a pads list may
 /// have (numpy's `NPY_MAXDIMS`). Checked before any entry is read, so that
@@ -167,14 +165,14 @@ pub(crate) fn object(value: &JsValue, what: &str, allowed: &[&str]) -> JsResult<
 /// A non-negative integer that fits `usize`.
 pub(crate) fn uint(value: &JsValue, what: &str) -> JsResult<usize> {
     match value.as_f64() {
-        // Exact: an integer no larger than 2^53 converts to u64 unchanged.
-        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_SAFE => usize::try_from(n as u64)
-            .map_err(|_| {
+        Some(n) if n >= 0.0 && num::exact_int(n).is_some() => {
+            num::exact::<usize>(n).ok_or_else(|| {
                 invalid(format!(
                     "{what} is {}, too large for wasm32",
                     number_text(n)
                 ))
-            }),
+            })
+        }
         _ => Err(invalid(format!(
             "{what} must be a non-negative integer, got {}",
             describe(value)
@@ -194,15 +192,12 @@ pub(crate) fn uint_or(value: &JsValue, what: &str, default: usize) -> JsResult<u
 /// A (possibly negative) integer that fits `isize`.
 pub(crate) fn int(value: &JsValue, what: &str) -> JsResult<isize> {
     match value.as_f64() {
-        // Exact: an integer of magnitude at most 2^53 converts to i64 unchanged.
-        Some(n) if n.fract() == 0.0 && n.abs() <= MAX_SAFE => {
-            isize::try_from(n as i64).map_err(|_| {
-                invalid(format!(
-                    "{what} is {}, too large for wasm32",
-                    number_text(n)
-                ))
-            })
-        }
+        Some(n) if num::exact_int(n).is_some() => num::exact::<isize>(n).ok_or_else(|| {
+            invalid(format!(
+                "{what} is {}, too large for wasm32",
+                number_text(n)
+            ))
+        }),
         _ => Err(invalid(format!(
             "{what} must be an integer, got {}",
             describe(value)
@@ -238,12 +233,14 @@ pub(crate) fn array_len(value: &JsValue, what: &str) -> JsResult<usize> {
         )));
     }
     let len = get(value, "length")?;
-    match len.as_f64() {
-        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => {
-            // Exact: an integer below 2^32.
-            Ok(n as usize)
-        }
-        _ => Err(invalid(format!(
+    // An array length is an integer below 2^32.
+    match len.as_f64().and_then(num::exact::<u32>) {
+        Some(n) => usize::try_from(n).map_err(|_| {
+            invalid(format!(
+                "{what} has {n} entries, too many for this platform"
+            ))
+        }),
+        None => Err(invalid(format!(
             "{what} reports length {}, which no array has",
             describe(&len)
         ))),
@@ -268,9 +265,9 @@ pub(crate) fn array_items<T>(
         )));
     }
     let mut out = Vec::new();
-    for i in 0..len {
-        // `i < len <= u32::MAX`.
-        let v = Reflect::get_u32(value, i as u32)
+    // `i < len <= u32::MAX`: the u32 index never wraps.
+    for (i, index) in (0..len).zip(0u32..) {
+        let v = Reflect::get_u32(value, index)
             .map_err(|e| invalid(format!("reading {what}[{i}] threw {}", describe(&e))))?;
         let v = item(i, &v)?;
         // Grown as items pass their check (not reserved for `len` up front,

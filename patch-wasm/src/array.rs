@@ -22,6 +22,7 @@ use crate::dtype::JsDType;
 use crate::error::{JsResult, error, invalid};
 use crate::input::{Input, input};
 use crate::memory::{AnyTypedArray, copy_in, detach_views, memory_view, typed_len};
+use crate::num;
 use crate::store::{Entry, Handle, with_store};
 
 /// Product of a shape, checked.
@@ -41,7 +42,7 @@ pub(crate) fn count(shape: &[usize]) -> JsResult<usize> {
 pub(crate) fn sizes(values: &[usize]) -> Array {
     values
         .iter()
-        .map(|&v| JsValue::from_f64(v as f64))
+        .map(|&v| JsValue::from_f64(num::from_usize(v)))
         .collect()
 }
 
@@ -49,7 +50,7 @@ pub(crate) fn sizes(values: &[usize]) -> Array {
 pub(crate) fn signed_sizes(values: &[isize]) -> Array {
     values
         .iter()
-        .map(|&v| JsValue::from_f64(v as f64))
+        .map(|&v| JsValue::from_f64(num::from_isize(v)))
         .collect()
 }
 

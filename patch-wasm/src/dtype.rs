@@ -9,6 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::args::{self, describe, number_text};
 use crate::error::{JsResult, invalid};
+use crate::num;
 
 /// One of the nine dtypes of the JavaScript API: every typed-array class
 /// except the 64-bit integer ones. `Uint8Clamped` holds `u8` like `Uint8`
@@ -122,8 +123,8 @@ impl JsDType {
                 number_text(lo),
                 number_text(hi)
             )),
-            // `as` rounds to nearest; only an overflow to an infinity loses the value.
-            None if self == JsDType::Float32 && v.is_finite() && (v as f32).is_infinite() => {
+            // Rounding to nearest; only an overflow to an infinity loses the value.
+            None if self == JsDType::Float32 && v.is_finite() && num::to_f32(v).is_infinite() => {
                 Some("it would overflow to Infinity".to_string())
             }
             _ => None,

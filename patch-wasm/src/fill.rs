@@ -8,6 +8,7 @@ use wasm_bindgen::JsValue;
 
 use crate::dtype::JsDType;
 use crate::error::{JsResult, invalid};
+use crate::num;
 
 /// `opts.fill` (`what`) for copies of `dtype` elements under `mode`:
 /// `None` when absent; refused when `mode` reads no constant or the dtype
@@ -42,9 +43,24 @@ macro_rules! from_fill {
         impl FromFill for $t {
             #[inline]
             fn from_fill(value: Option<f64>) -> Self {
-                value.map_or(<$t>::default(), |v| v as $t)
+                // `parse` checked an integer in range: the conversion is exact.
+                value.and_then(num::exact::<$t>).unwrap_or_default()
             }
         }
     )*};
 }
-from_fill!(u8, i8, u16, i16, u32, i32, f32, f64);
+from_fill!(u8, i8, u16, i16, u32, i32);
+
+impl FromFill for f32 {
+    #[inline]
+    fn from_fill(value: Option<f64>) -> Self {
+        value.map_or(0.0, num::to_f32)
+    }
+}
+
+impl FromFill for f64 {
+    #[inline]
+    fn from_fill(value: Option<f64>) -> Self {
+        value.unwrap_or(0.0)
+    }
+}

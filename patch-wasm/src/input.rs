@@ -34,6 +34,7 @@ use crate::buf::Buf;
 use crate::dtype::JsDType;
 use crate::error::{JsResult, invalid};
 use crate::memory::{AnyTypedArray, copy_in, copy_out, is_memory_buffer, read_u32s, typed_len};
+use crate::num;
 use crate::store::{Dst, Handle, Part, Src, freed, with_store};
 
 #[wasm_bindgen]
@@ -181,8 +182,14 @@ fn wasm_view(value: &JsValue, dtype: JsDType, what: &str) -> JsResult<Option<Par
     }
     let addr = t.typed_byte_offset().map_err(thrown)?;
     let len = typed_len(value)?;
-    // The byte offset of a view of wasm memory is below 2^32.
-    with_store(|s| Ok(s.find(addr as usize, len, dtype)))?
+    // The byte offset of a view of wasm memory is an integer below 2^32.
+    let addr = num::exact::<usize>(addr).ok_or_else(|| {
+        invalid(format!(
+            "{what} reported the byte offset {}",
+            describe(&JsValue::from_f64(addr))
+        ))
+    })?;
+    with_store(|s| Ok(s.find(addr, len, dtype)))?
         .map(Some)
         .ok_or_else(|| {
             invalid(format!(

@@ -39,7 +39,22 @@
 //! (`WasmArray`), `fill` (the constant of a copy), `copy` (the calls into
 //! patch-core's kernels), `view` (`PatchView`), `summary` (`plan()`),
 //! `signal` (framing), `bench`.
+//!
+//! No `as` conversion of a number a caller passes: numbers from JavaScript
+//! are checked where they enter (`args`, `memory`) and converted with
+//! `try_from`; the cast lints below refuse a lossy `as` anywhere in the
+//! crate (patch-ffi denies the same list).
 
+#![deny(
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_lossless,
+    clippy::as_underscore,
+    clippy::fn_to_numeric_cast_any,
+    clippy::ptr_as_ptr
+)]
 #![forbid(unsafe_code)]
 
 mod args;
@@ -53,6 +68,7 @@ mod fill;
 mod input;
 mod kinds_ts;
 mod memory;
+mod num;
 mod signal;
 mod store;
 mod summary;

@@ -16,6 +16,7 @@ use crate::args::describe;
 use crate::buf::Buf;
 use crate::dtype::JsDType;
 use crate::error::{JsResult, error, invalid};
+use crate::num;
 
 fn memory() -> js_sys::WebAssembly::Memory {
     wasm_bindgen::memory().unchecked_into()
@@ -30,8 +31,11 @@ fn memory() -> js_sys::WebAssembly::Memory {
 /// from a live `Vec` of the dtype's element type, so the range is inside the
 /// buffer and aligned to the element size.
 pub(crate) fn memory_view(dtype: JsDType, addr: usize, len: usize) -> JsValue {
-    // wasm32 addresses and lengths fit u32.
-    dtype.typed_array(&memory().buffer(), addr as u32, len as u32)
+    // wasm32 addresses and lengths fit u32 (the fallbacks are unreachable
+    // there, and would make JavaScript refuse the range).
+    let addr = u32::try_from(addr).unwrap_or(u32::MAX);
+    let len = u32::try_from(len).unwrap_or(u32::MAX);
+    dtype.typed_array(&memory().buffer(), addr, len)
 }
 
 /// Detaches every typed array that views wasm memory, `WasmArray.data`
@@ -49,16 +53,18 @@ pub(crate) fn detach_views() {
 /// when `addr` is unaligned or the words leave the memory.
 pub(crate) fn read_u32s<const N: usize>(addr: f64) -> Option<[u32; N]> {
     let buffer: js_sys::ArrayBuffer = memory().buffer().unchecked_into();
-    let bytes = 4 * N as u32;
-    let fits = addr >= 0.0
-        && addr.fract() == 0.0
-        && addr + f64::from(bytes) <= f64::from(buffer.byte_length());
-    // Exact: an integer below the memory size (< 2^32).
-    let addr = addr as u32;
+    let bytes = u32::try_from(4 * N).ok()?;
+    // An integer address below 2^32.
+    let addr = num::exact::<u32>(addr)?;
+    let fits = f64::from(addr) + f64::from(bytes) <= f64::from(buffer.byte_length());
     if !fits || !addr.is_multiple_of(4) {
         return None;
     }
-    let view = js_sys::DataView::new(&buffer, addr as usize, bytes as usize);
+    let view = js_sys::DataView::new(
+        &buffer,
+        usize::try_from(addr).ok()?,
+        usize::try_from(bytes).ok()?,
+    );
     Some(std::array::from_fn(|i| view.get_uint32_endian(4 * i, true)))
 }
 
@@ -109,8 +115,12 @@ pub(crate) fn typed_len(value: &JsValue) -> JsResult<usize> {
         Ok(0.0) if t.typed_buffer().is_ok_and(|b| ByteView::over(&b).is_err()) => Err(invalid(
             "a typed array was detached (wasm memory grew, or a WasmArray was freed, after it was made): read .data again",
         )),
-        // Exact: an integer below 2^32.
-        Ok(n) if n >= 0.0 && n.fract() == 0.0 && n <= f64::from(u32::MAX) => Ok(n as usize),
+        // A typed array's length is an integer below 2^32.
+        Ok(n) if num::exact::<u32>(n).is_some() => num::exact::<usize>(n).ok_or_else(|| {
+            invalid(format!(
+                "a typed array of {n} elements is too long for this platform"
+            ))
+        }),
         Ok(n) => Err(invalid(format!(
             "a typed array reported length {}",
             describe(&JsValue::from_f64(n))

@@ -29,6 +29,12 @@ pub(crate) struct Handle {
 }
 
 impl Handle {
+    /// The index of the handle's slot (a handle comes from JavaScript: the
+    /// conversion is checked; one that does not fit indexes no slot).
+    pub(crate) fn index(&self) -> usize {
+        slot_index(self.slot)
+    }
+
     /// The handle of `slot` at `generation`, with its check word.
     pub(crate) fn new(slot: u32, generation: u32) -> Handle {
         Handle {
@@ -48,8 +54,8 @@ thread_local! {
     /// A per-instance secret mixed into every check word, from
     /// `Math.random()` (so the words are not the same in every program).
     static SECRET: u32 = {
-        // Exact: a double in [0, 1) times 2^32 is below 2^32.
-        (js_sys::Math::random() * 4_294_967_296.0) as u32
+        // A double in [0, 1) times 2^32, rounded down, is below 2^32.
+        crate::num::exact::<u32>((js_sys::Math::random() * 4_294_967_296.0).floor()).unwrap_or(0)
     };
 }
 
@@ -63,7 +69,7 @@ fn check_word(slot: u32, generation: u32) -> u32 {
     h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
     h ^= h >> 33;
     // The low half of the mix.
-    h as u32
+    u32::try_from(h & u64::from(u32::MAX)).unwrap_or(0)
 }
 
 /// An array in the store: dtype, shape and elements (C order).
@@ -141,6 +147,12 @@ pub(crate) struct Store {
     free: Vec<u32>,
 }
 
+/// The index of slot `slot`: checked, `usize::MAX` (no slot) where a u32
+/// does not fit `usize`.
+fn slot_index(slot: u32) -> usize {
+    usize::try_from(slot).unwrap_or(usize::MAX)
+}
+
 pub(crate) fn freed() -> wasm_bindgen::JsValue {
     invalid("the WasmArray was freed")
 }
@@ -149,7 +161,11 @@ impl Store {
     /// Stores `entry` under a new handle.
     pub(crate) fn insert(&mut self, entry: Entry) -> JsResult<Handle> {
         if let Some(slot) = self.free.pop() {
-            let s = &mut self.slots[slot as usize];
+            let Some(s) = self.slots.get_mut(slot_index(slot)) else {
+                return Err(invalid(
+                    "the free list names a slot the store lacks (a bug)",
+                ));
+            };
             // Generation 0 is never handed out (it marks probes and fresh slots).
             s.generation = s.generation.wrapping_add(1).max(1);
             s.entry = Some(entry);
@@ -177,7 +193,7 @@ impl Store {
     /// Frees the array of `handle`: `Some(viewed)` (whether JavaScript may
     /// hold a view of its elements), `None` when it was already freed.
     pub(crate) fn remove(&mut self, handle: Handle) -> Option<bool> {
-        match self.slots.get_mut(handle.slot as usize) {
+        match self.slots.get_mut(handle.index()) {
             Some(s) if s.generation == handle.generation && s.entry.is_some() => {
                 s.entry = None;
                 // Reserved in `insert`: one free entry per slot.
@@ -193,7 +209,7 @@ impl Store {
     pub(crate) fn viewed(&mut self, handle: Handle) -> JsResult<&Entry> {
         let s = self
             .slots
-            .get_mut(handle.slot as usize)
+            .get_mut(handle.index())
             .filter(|s| s.generation == handle.generation && s.entry.is_some())
             .ok_or_else(freed)?;
         s.viewed = true;
@@ -207,13 +223,13 @@ impl Store {
 
     /// Whether `handle` names a slot of the store, live or freed.
     pub(crate) fn has_slot(&self, handle: Handle) -> bool {
-        (handle.slot as usize) < self.slots.len() && handle.generation != 0
+        (handle.index()) < self.slots.len() && handle.generation != 0
     }
 
     /// The array behind `handle`.
     pub(crate) fn get(&self, handle: Handle) -> JsResult<&Entry> {
         self.slots
-            .get(handle.slot as usize)
+            .get(handle.index())
             .filter(|s| s.generation == handle.generation)
             .and_then(|s| s.entry.as_ref())
             .ok_or_else(freed)
@@ -221,7 +237,7 @@ impl Store {
 
     fn get_mut(&mut self, handle: Handle) -> JsResult<&mut Entry> {
         self.slots
-            .get_mut(handle.slot as usize)
+            .get_mut(handle.index())
             .filter(|s| s.generation == handle.generation)
             .and_then(|s| s.entry.as_mut())
             .ok_or_else(freed)
@@ -251,7 +267,8 @@ impl Store {
     pub(crate) fn find(&self, addr: usize, len: usize, dtype: JsDType) -> Option<Part> {
         let size = dtype.itemsize();
         let end = addr.checked_add(len.checked_mul(size)?)?;
-        self.slots.iter().enumerate().find_map(|(slot, s)| {
+        // Slots are counted by a u32 (checked in `insert`): the index never wraps.
+        self.slots.iter().zip(0u32..).find_map(|(s, slot)| {
             let e = s.entry.as_ref()?;
             let start = e.buf.addr();
             let stop = start + e.buf.len() * size;
@@ -262,8 +279,7 @@ impl Store {
             fits.then(|| {
                 let first = (addr - start) / size;
                 Part {
-                    // Slots are counted by a u32 (checked in `insert`).
-                    handle: Handle::new(slot as u32, s.generation),
+                    handle: Handle::new(slot, s.generation),
                     range: Some(first..first + len),
                 }
             })
@@ -283,7 +299,7 @@ impl Store {
         if s.slot != d.slot {
             let [a, b] = self
                 .slots
-                .get_disjoint_mut([s.slot as usize, d.slot as usize])
+                .get_disjoint_mut([s.index(), d.index()])
                 .map_err(|_| freed())?;
             let (Some(a), Some(b)) = (
                 a.entry.as_ref().filter(|_| a.generation == s.generation),

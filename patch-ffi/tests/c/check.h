@@ -40,7 +40,7 @@ static int g_failures = 0;
  * patch_status_str(want) followed by ": ", and that it contains each of the
  * needles (up to four; NULL ends the list early).
  */
-static void check_fail_at(const char *file, int line, const char *expr, patch_status got,
+static inline void check_fail_at(const char *file, int line, const char *expr, patch_status got,
                           patch_status want, const char *n1, const char *n2, const char *n3,
                           const char *n4) {
     const char *needles[4];
@@ -84,7 +84,7 @@ static void check_fail_at(const char *file, int line, const char *expr, patch_st
     check_fail_at(__FILE__, __LINE__, #call, (call), (want), (n1), (n2), (n3), (n4))
 
 /* Prints the closing line and gives main's exit code. */
-static int check_summary(const char *suite) {
+static inline int check_summary(const char *suite) {
     printf("%s: %d passed, %d failed\n", suite, g_checks - g_failures, g_failures);
     return g_failures == 0 ? 0 : 1;
 }

@@ -19,12 +19,29 @@
 /* Helpers                                                                  */
 /* ---------------------------------------------------------------------- */
 
+/* patch_view_create with the descriptors filled in from arguments. */
+static patch_status create_raw(const size_t *shape, const ptrdiff_t *strides, size_t ndim,
+                               size_t offset, uint32_t dtype, const patch_axis *axes,
+                               size_t naxes, uint32_t convention, uint32_t mode,
+                               patch_view **out) {
+    patch_layout layout;
+    patch_padding padding;
+    layout.shape = shape;
+    layout.strides = strides;
+    layout.ndim = ndim;
+    layout.offset = offset;
+    layout.dtype = dtype;
+    padding.convention = convention;
+    padding.mode = mode;
+    return patch_view_create(&layout, axes, naxes, &padding, out);
+}
+
 static patch_view *make_view(const size_t *shape, const ptrdiff_t *strides, size_t ndim,
-                             size_t offset, size_t itemsize, const patch_axis *axes,
+                             size_t offset, uint32_t dtype, const patch_axis *axes,
                              uint32_t convention, uint32_t mode) {
     patch_view *v = NULL;
-    patch_status st = patch_view_create(shape, strides, ndim, offset, itemsize, axes, ndim,
-                                        convention, mode, &v);
+    patch_status st = create_raw(shape, strides, ndim, offset, dtype, axes, ndim, convention,
+                                 mode, &v);
     if (st != PATCH_STATUS_OK || v == NULL) {
         fprintf(stderr, "patch_view_create failed: %s\n", patch_last_error_message());
         exit(2);
@@ -135,7 +152,8 @@ static void test_vit_hwc(void) {
     axes[0] = patch_axis_window(P, P, 1);
     axes[1] = patch_axis_window(P, P, 1);
     axes[2] = patch_axis_whole();
-    v = make_view(shape, NULL, 3, 0, 1, axes, PATCH_CONVENTION_VALID, PATCH_PAD_MODE_CONSTANT);
+    v = make_view(shape, NULL, 3, 0, PATCH_DTYPE_U8, axes, PATCH_CONVENTION_VALID,
+                  PATCH_PAD_MODE_CONSTANT);
     {
         size_t want[] = {H / P, W / P, P, P, C};
         ptrdiff_t wb[] = {P * W * C, P * C, W * C, C, 1};
@@ -164,10 +182,9 @@ static void test_vit_hwc(void) {
     copy = (unsigned char *)malloc(sizeof img);
     fm = (unsigned char *)malloc(sizeof img);
     strided = (unsigned char *)malloc(sizeof img);
-    CHECK_OK(patch_materialize(v, img, sizeof img, copy, sizeof img, PATCH_ORDER_PATCH_MAJOR,
-                               NULL, 0));
-    CHECK_OK(patch_materialize(v, img, sizeof img, fm, sizeof img, PATCH_ORDER_FEATURE_MAJOR,
-                               NULL, 0));
+    CHECK_OK(patch_extract_into(v, img, sizeof img, copy, sizeof img, NULL));
+    CHECK_OK(patch_extract_into(v, img, sizeof img, fm, sizeof img,
+                                &(patch_extract_options){PATCH_ORDER_FEATURE_MAJOR, NULL, 0}));
     read_through_strides(v, img, strided);
     {
         size_t k = 0, bad = 0;
@@ -215,7 +232,8 @@ static void test_im2col_same(void) {
             axes[0] = patch_axis_whole();
             axes[1] = patch_axis_window(K, s, 1);
             axes[2] = patch_axis_window(K, s, 1);
-            v = make_view(shape, NULL, 3, 0, sizeof(float), axes, PATCH_CONVENTION_SAME, modes[m]);
+            v = make_view(shape, NULL, 3, 0, PATCH_DTYPE_F32, axes, PATCH_CONVENTION_SAME,
+                          modes[m]);
             {
                 size_t want[] = {gh, gw, C, K, K};
                 check_shape(__LINE__, v, want, LEN(want));
@@ -224,8 +242,9 @@ static void test_im2col_same(void) {
             CHECK_OK(patch_view_patch_len(v, &pl));
             CHECK(np == gh * gw && pl == C * K * K);
             out = (float *)malloc(np * pl * sizeof(float));
-            CHECK_OK(patch_materialize(v, x, sizeof x, out, np * pl * sizeof(float),
-                                       PATCH_ORDER_FEATURE_MAJOR, &fill, sizeof fill));
+            CHECK_OK(patch_extract_into(
+                v, x, sizeof x, out, np * pl * sizeof(float),
+                &(patch_extract_options){PATCH_ORDER_FEATURE_MAJOR, &fill, sizeof fill}));
             /* Feature-major: row (c, ky, kx), column (gy, gx). */
             for (c = 0; c < C; c++)
                 for (ky = 0; ky < K; ky++)
@@ -278,7 +297,8 @@ static void test_im2col_same(void) {
 
 static void test_dilation_and_folds(void) {
     enum { H = 10, W = 9 };
-    /* axis 0: size 3, step 1, dilation 2 (extent 5); axis 1: size 2, step 2, dilation 3 (extent 4) */
+    /* axis 0: size 3, step 1, dilation 2 (extent 5); axis 1: size 2, step 2, dilation 3 (extent 4)
+     */
     const size_t s0 = 3, st0 = 1, d0 = 2, s1 = 2, st1 = 2, d1 = 3;
     const size_t g0 = (H - 5) / st0 + 1, g1 = (W - 4) / st1 + 1;
     double x[H * W], strided[6 * 3 * 3 * 2], *copy, *folded, sum[H * W], cover[H * W],
@@ -289,7 +309,7 @@ static void test_dilation_and_folds(void) {
     for (i = 0; i < LEN(x); i++) x[i] = sin((double)i) * 10.0;
     axes[0] = patch_axis_window(s0, st0, d0);
     axes[1] = patch_axis_window(s1, st1, d1);
-    v = make_view(shape, NULL, 2, 0, sizeof(double), axes, PATCH_CONVENTION_VALID,
+    v = make_view(shape, NULL, 2, 0, PATCH_DTYPE_F64, axes, PATCH_CONVENTION_VALID,
                   PATCH_PAD_MODE_CONSTANT);
     {
         size_t want[] = {g0, g1, s0, s1};
@@ -303,8 +323,7 @@ static void test_dilation_and_folds(void) {
     CHECK(np == g0 * g1 && pl == s0 * s1);
     copy = (double *)malloc(np * pl * sizeof(double));
     folded = (double *)malloc(sizeof x);
-    CHECK_OK(patch_materialize(v, x, sizeof x, copy, np * pl * sizeof(double),
-                               PATCH_ORDER_PATCH_MAJOR, NULL, 0));
+    CHECK_OK(patch_extract_into(v, x, sizeof x, copy, np * pl * sizeof(double), NULL));
     read_through_strides(v, x, strided);
     memset(sum, 0, sizeof sum);
     memset(cover, 0, sizeof cover);
@@ -324,15 +343,17 @@ static void test_dilation_and_folds(void) {
                 }
     CHECK(bad == 0);
     /* Sum: torch's F.fold. */
-    CHECK_OK(patch_fold_f64(v, copy, np * pl, folded, H * W, PATCH_ORDER_PATCH_MAJOR,
-                            PATCH_REDUCE_SUM, 0.0));
+    CHECK_OK(
+        patch_fold_into(v, copy, (np * pl) * sizeof(double), folded, (H * W) * sizeof(double),
+                        &(patch_fold_options){PATCH_ORDER_PATCH_MAJOR, PATCH_REDUCE_SUM, 0.0}));
     bad = 0;
     for (i = 0; i < LEN(x); i++)
         if (fabs(folded[i] - sum[i]) > 1e-9) bad++;
     CHECK(bad == 0);
     /* Mean of the modified patches: sum / cover, 0 where nothing covers. */
-    CHECK_OK(patch_fold_f64(v, copy, np * pl, folded, H * W, PATCH_ORDER_PATCH_MAJOR,
-                            PATCH_REDUCE_MEAN, 0.0));
+    CHECK_OK(
+        patch_fold_into(v, copy, (np * pl) * sizeof(double), folded, (H * W) * sizeof(double),
+                        &(patch_fold_options){PATCH_ORDER_PATCH_MAJOR, PATCH_REDUCE_MEAN, 0.0}));
     bad = 0;
     for (i = 0; i < LEN(x); i++) {
         double want = cover[i] > 0 ? sum[i] / cover[i] : 0.0;
@@ -340,17 +361,19 @@ static void test_dilation_and_folds(void) {
     }
     CHECK(bad == 0);
     /* Overwrite: the last patch that covers an element wins. */
-    CHECK_OK(patch_fold_f64(v, copy, np * pl, folded, H * W, PATCH_ORDER_PATCH_MAJOR,
-                            PATCH_REDUCE_OVERWRITE, 0.0));
+    CHECK_OK(patch_fold_into(
+        v, copy, (np * pl) * sizeof(double), folded, (H * W) * sizeof(double),
+        &(patch_fold_options){PATCH_ORDER_PATCH_MAJOR, PATCH_REDUCE_OVERWRITE, 0.0}));
     bad = 0;
     for (i = 0; i < LEN(x); i++)
         if (folded[i] != over[i]) bad++;
     CHECK(bad == 0);
     /* Round trip: Mean of the unmodified patches is x exactly where covered. */
-    CHECK_OK(patch_materialize(v, x, sizeof x, copy, np * pl * sizeof(double),
-                               PATCH_ORDER_FEATURE_MAJOR, NULL, 0));
-    CHECK_OK(patch_fold_f64(v, copy, np * pl, folded, H * W, PATCH_ORDER_FEATURE_MAJOR,
-                            PATCH_REDUCE_MEAN, 0.0));
+    CHECK_OK(patch_extract_into(v, x, sizeof x, copy, np * pl * sizeof(double),
+                                &(patch_extract_options){PATCH_ORDER_FEATURE_MAJOR, NULL, 0}));
+    CHECK_OK(
+        patch_fold_into(v, copy, (np * pl) * sizeof(double), folded, (H * W) * sizeof(double),
+                        &(patch_fold_options){PATCH_ORDER_FEATURE_MAJOR, PATCH_REDUCE_MEAN, 0.0}));
     bad = 0;
     for (i = 0; i < LEN(x); i++)
         if (folded[i] != (cover[i] > 0 ? x[i] : 0.0)) bad++;
@@ -371,7 +394,7 @@ static void test_weighted_fold(void) {
     double patches[4 * 3 * K * K], out[H * W], num[H * W], den[H * W], w[K];
     axes[0] = patch_axis_window(K, S, 1);
     axes[1] = patch_axis_window(K, S, 1);
-    v = make_view(shape, NULL, 2, 0, sizeof(double), axes, PATCH_CONVENTION_VALID,
+    v = make_view(shape, NULL, 2, 0, PATCH_DTYPE_F64, axes, PATCH_CONVENTION_VALID,
                   PATCH_PAD_MODE_CONSTANT);
     CHECK_OK(patch_view_num_patches(v, &np));
     CHECK_OK(patch_view_patch_len(v, &pl));
@@ -383,7 +406,8 @@ static void test_weighted_fold(void) {
                 double s = sin(3.14159265358979323846 * ((double)i + 0.5) / K);
                 w[i] = s * s;
             } else {
-                double sigma = PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT * K, z = ((double)i - 1.0) / sigma;
+                double sigma = PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT * K,
+                       z = ((double)i - 1.0) / sigma;
                 w[i] = exp(-0.5 * z * z);
             }
         }
@@ -398,8 +422,10 @@ static void test_weighted_fold(void) {
                         num[e] += w[p] * w[q] * patches[k];
                         den[e] += w[p] * w[q];
                     }
-        CHECK_OK(patch_fold_f64(v, patches, LEN(patches), out, LEN(out), PATCH_ORDER_PATCH_MAJOR,
-                                reduces[r], PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT));
+        CHECK_OK(patch_fold_into(v, patches, LEN(patches) * sizeof(double), out,
+                                 LEN(out) * sizeof(double),
+                                 &(patch_fold_options){PATCH_ORDER_PATCH_MAJOR, reduces[r],
+                                                       PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT}));
         bad = 0;
         for (i = 0; i < LEN(out); i++) {
             double want = den[i] > 0 ? num[i] / den[i] : 0.0;
@@ -424,7 +450,7 @@ static void test_batch_numpy(void) {
     axes[0] = patch_axis_batch();
     axes[1] = patch_axis_window(3, 1, 1);
     axes[2] = patch_axis_window(2, 1, 1);
-    v = make_view(shape, NULL, 3, 0, sizeof(int16_t), axes, PATCH_CONVENTION_VALID,
+    v = make_view(shape, NULL, 3, 0, PATCH_DTYPE_I16, axes, PATCH_CONVENTION_VALID,
                   PATCH_PAD_MODE_CONSTANT);
     {
         /* numpy: shape (2, 4, 4, 3, 2), strides (60, 10, 2, 10, 2) */
@@ -433,8 +459,7 @@ static void test_batch_numpy(void) {
         check_shape(__LINE__, v, want, LEN(want));
         check_strides(__LINE__, v, wb, we, LEN(wb));
     }
-    CHECK_OK(patch_materialize(v, x, sizeof x, copy, sizeof copy, PATCH_ORDER_PATCH_MAJOR, NULL,
-                               0));
+    CHECK_OK(patch_extract_into(v, x, sizeof x, copy, sizeof copy, NULL));
     read_through_strides(v, x, strided);
     for (bb = 0; bb < B; bb++)
         for (a = 0; a < 4; a++)
@@ -453,7 +478,7 @@ static void test_batch_numpy(void) {
     /* Batch with tiles: [B, gh, gw, kh, kw] strides [H*W, step_h*W, step_w, W, 1]; writable. */
     axes[1] = patch_axis_window(3, 3, 1);
     axes[2] = patch_axis_window(2, 2, 1);
-    v = make_view(shape, NULL, 3, 0, sizeof(int16_t), axes, PATCH_CONVENTION_VALID,
+    v = make_view(shape, NULL, 3, 0, PATCH_DTYPE_I16, axes, PATCH_CONVENTION_VALID,
                   PATCH_PAD_MODE_CONSTANT);
     {
         size_t want[] = {2, 2, 2, 3, 2};
@@ -484,8 +509,8 @@ static void test_negative_strides(void) {
     axes[1] = patch_axis_window(KW, 1, 1);
     for (f = 0; f < 2; f++) {
         ptrdiff_t s0 = flips[f][0], s1 = flips[f][1];
-        v = make_view(shape, flips[f], 2, offsets[f], sizeof(int32_t), axes,
-                      PATCH_CONVENTION_VALID, PATCH_PAD_MODE_CONSTANT);
+        v = make_view(shape, flips[f], 2, offsets[f], PATCH_DTYPE_I32, axes, PATCH_CONVENTION_VALID,
+                      PATCH_PAD_MODE_CONSTANT);
         {
             size_t want[] = {3, 3, KH, KW};
             ptrdiff_t we[] = {s0, s1, s0, s1}, wb[] = {4 * s0, 4 * s1, 4 * s0, 4 * s1};
@@ -497,8 +522,7 @@ static void test_negative_strides(void) {
         /* Patch 4 = grid (1, 1). */
         CHECK_OK(patch_view_patch_byte_offset(v, 4, &off));
         CHECK((ptrdiff_t)off == 4 * ((ptrdiff_t)offsets[f] + s0 + s1));
-        CHECK_OK(patch_materialize(v, buf, sizeof buf, copy, sizeof copy, PATCH_ORDER_PATCH_MAJOR,
-                                   NULL, 0));
+        CHECK_OK(patch_extract_into(v, buf, sizeof buf, copy, sizeof copy, NULL));
         read_through_strides(v, buf, strided);
         k = 0;
         bad = 0;
@@ -514,10 +538,9 @@ static void test_negative_strides(void) {
         patch_view_free(v);
     }
     /* Flipped rows from offset 0 reach before the buffer: caught at the copy. */
-    v = make_view(shape, flips[0], 2, 0, sizeof(int32_t), axes, PATCH_CONVENTION_VALID,
+    v = make_view(shape, flips[0], 2, 0, PATCH_DTYPE_I32, axes, PATCH_CONVENTION_VALID,
                   PATCH_PAD_MODE_CONSTANT);
-    CHECK_FAIL3(patch_materialize(v, buf, sizeof buf, copy, sizeof copy, PATCH_ORDER_PATCH_MAJOR,
-                                  NULL, 0),
+    CHECK_FAIL3(patch_extract_into(v, buf, sizeof buf, copy, sizeof copy, NULL),
                 PATCH_STATUS_OUT_OF_BOUNDS, "strides [-5, 1]", "index -15", "before the start");
     CHECK_FAIL2(patch_view_check_buffer(v, sizeof buf), PATCH_STATUS_OUT_OF_BOUNDS, "index -15",
                 "before the start");
@@ -544,7 +567,7 @@ static void test_cover_and_explicit(void) {
     for (i = 0; i < LEN(x); i++) x[i] = (float)((i * 13) % 17) - 4.25f;
     axes[0] = patch_axis_window(4, 3, 1);
     axes[1] = patch_axis_window(4, 4, 1);
-    v = make_view(shape, NULL, 2, 0, sizeof(float), axes, PATCH_CONVENTION_COVER,
+    v = make_view(shape, NULL, 2, 0, PATCH_DTYPE_F32, axes, PATCH_CONVENTION_COVER,
                   PATCH_PAD_MODE_CONSTANT);
     CHECK_OK(patch_view_grid(v, grid, 2, &len));
     CHECK(len == 2 && grid[0] == 2 && grid[1] == 3);
@@ -559,8 +582,7 @@ static void test_cover_and_explicit(void) {
     CHECK_OK(patch_view_touches_padding(v, 5, &flag));
     CHECK(!flag);
     copy = (float *)malloc(np * pl * sizeof(float));
-    CHECK_OK(patch_materialize(v, x, sizeof x, copy, np * pl * sizeof(float),
-                               PATCH_ORDER_PATCH_MAJOR, NULL, 0));
+    CHECK_OK(patch_extract_into(v, x, sizeof x, copy, np * pl * sizeof(float), NULL));
     k = 0;
     for (a = 0; a < 2; a++)
         for (b = 0; b < 3; b++)
@@ -570,8 +592,10 @@ static void test_cover_and_explicit(void) {
     CHECK(bad == 0);
     /* Every element is covered, so every reduction of equal contributions gives x back. */
     for (r = 0; r < LEN(reduces); r++) {
-        CHECK_OK(patch_fold_f32(v, copy, np * pl, back, LEN(back), PATCH_ORDER_PATCH_MAJOR,
-                                reduces[r], PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT));
+        CHECK_OK(patch_fold_into(v, copy, (np * pl) * sizeof(float), back,
+                                 LEN(back) * sizeof(float),
+                                 &(patch_fold_options){PATCH_ORDER_PATCH_MAJOR, reduces[r],
+                                                       PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT}));
         CHECK(memcmp(back, x, sizeof x) == 0);
     }
     free(copy);
@@ -584,13 +608,12 @@ static void test_cover_and_explicit(void) {
         float *out;
         axes[0] = patch_axis_window_padded(3, 2, 1, lo0, hi0);
         axes[1] = patch_axis_window_padded(3, 2, 1, lo1, hi1);
-        v = make_view(shape, NULL, 2, 0, sizeof(float), axes, PATCH_CONVENTION_EXPLICIT,
+        v = make_view(shape, NULL, 2, 0, PATCH_DTYPE_F32, axes, PATCH_CONVENTION_EXPLICIT,
                       PATCH_PAD_MODE_WRAP);
         CHECK_OK(patch_view_num_patches(v, &np));
         CHECK(np == gh * gw);
         out = (float *)malloc(np * 9 * sizeof(float));
-        CHECK_OK(patch_materialize(v, x, sizeof x, out, np * 9 * sizeof(float),
-                                   PATCH_ORDER_PATCH_MAJOR, NULL, 0));
+        CHECK_OK(patch_extract_into(v, x, sizeof x, out, np * 9 * sizeof(float), NULL));
         k = 0;
         bad = 0;
         for (a = 0; a < gh; a++)
@@ -605,8 +628,9 @@ static void test_cover_and_explicit(void) {
                     }
         CHECK(bad == 0);
         /* Round trip through padding: Mean gives x exactly where covered. */
-        CHECK_OK(patch_fold_f32(v, out, np * 9, back, LEN(back), PATCH_ORDER_PATCH_MAJOR,
-                                PATCH_REDUCE_MEAN, 0.0));
+        CHECK_OK(patch_fold_into(
+            v, out, (np * 9) * sizeof(float), back, LEN(back) * sizeof(float),
+            &(patch_fold_options){PATCH_ORDER_PATCH_MAJOR, PATCH_REDUCE_MEAN, 0.0}));
         bad = 0;
         for (i = 0; i < LEN(x); i++)
             if (back[i] != x[i]) bad++; /* these windows cover every element */
@@ -632,8 +656,8 @@ static void test_frames(void) {
     /* tf.signal.frame(sig, 4, 3, pad_end=True): ceil(10/3) = 4 frames, 3 samples of padding. */
     CHECK_OK(patch_frame_count(N, FL, HOP, true, &n, &pad));
     CHECK(n == 4 && pad == 3);
-    CHECK_OK(patch_frame(sig, sizeof sig, sizeof(float), FL, HOP, true, &fill, sizeof fill, frames,
-                         sizeof frames));
+    CHECK_OK(patch_frame_into(PATCH_DTYPE_F32, sig, sizeof sig, frames, sizeof frames, FL, HOP,
+                              &(patch_frame_options){true, &fill, sizeof fill}));
     for (f = 0; f < 4; f++)
         for (j = 0; j < FL; j++) {
             size_t at = f * HOP + j;
@@ -643,7 +667,8 @@ static void test_frames(void) {
     /* Without pad_end: (10 - 4) / 3 + 1 = 3 whole frames; any element type. */
     CHECK_OK(patch_frame_count(N, FL, HOP, false, &n, NULL));
     CHECK(n == 3);
-    CHECK_OK(patch_frame(u8, sizeof u8, 1, FL, HOP, false, NULL, 0, u8frames, sizeof u8frames));
+    CHECK_OK(patch_frame_into(PATCH_DTYPE_U8, u8, sizeof u8, u8frames, sizeof u8frames, FL, HOP,
+                              &(patch_frame_options){false, NULL, 0}));
     bad = 0;
     for (f = 0; f < 3; f++)
         for (j = 0; j < FL; j++)
@@ -652,12 +677,13 @@ static void test_frames(void) {
     /* A signal shorter than a frame makes no frames (and needs no buffer). */
     CHECK_OK(patch_frame_count(3, FL, HOP, false, &n, NULL));
     CHECK(n == 0);
-    CHECK_OK(patch_frame(sig, 3 * sizeof(float), sizeof(float), FL, HOP, false, NULL, 0, NULL, 0));
+    CHECK_OK(patch_frame_into(PATCH_DTYPE_F32, sig, 3 * sizeof(float), NULL, 0, FL, HOP,
+                              &(patch_frame_options){false, NULL, 0}));
     /* The same frames as a view: shape [3, 4], byte strides [12, 4]. */
     {
         size_t shape[] = {N};
         patch_axis ax = patch_axis_window(FL, HOP, 1);
-        patch_view *v = make_view(shape, NULL, 1, 0, sizeof(float), &ax, PATCH_CONVENTION_VALID,
+        patch_view *v = make_view(shape, NULL, 1, 0, PATCH_DTYPE_F32, &ax, PATCH_CONVENTION_VALID,
                                   PATCH_PAD_MODE_CONSTANT);
         size_t want[] = {3, FL};
         ptrdiff_t wb[] = {12, 4}, we[] = {3, 1};
@@ -672,36 +698,69 @@ static void test_frames(void) {
         memset(want, 0, sizeof want);
         for (f = 0; f < 4; f++)
             for (j = 0; j < FL; j++) want[f * HOP + j] += frames[f * FL + j];
-        CHECK_OK(patch_overlap_add_f32(frames, 16, FL, HOP, out, 13));
+        CHECK_OK(patch_overlap_add_into(PATCH_DTYPE_F32, frames, 16 * sizeof(float), out,
+                                        13 * sizeof(float), FL, HOP));
         bad = 0;
         for (i = 0; i < 13; i++)
             if (fabsf(out[i] - want[i]) > 1e-5f) bad++;
         CHECK(bad == 0);
         for (i = 0; i < 16; i++) frames64[i] = frames[i];
-        CHECK_OK(patch_overlap_add_f64(frames64, 16, FL, HOP, out64, 13));
+        CHECK_OK(patch_overlap_add_into(PATCH_DTYPE_F64, frames64, 16 * sizeof(double), out64,
+                                        13 * sizeof(double), FL, HOP));
         bad = 0;
         for (i = 0; i < 13; i++)
             if (fabs(out64[i] - (double)want[i]) > 1e-5) bad++;
         CHECK(bad == 0);
-        CHECK_FAIL3(patch_overlap_add_f32(frames, 16, FL, HOP, out, 12),
-                    PATCH_STATUS_BUFFER_SIZE, "holds 12 samples", "4 frames of 4 every 3",
-                    "need 13");
-        CHECK_FAIL2(patch_overlap_add_f32(frames, 15, FL, HOP, out, 13),
+        CHECK_FAIL(patch_overlap_add_into(PATCH_DTYPE_F32, frames, 16 * sizeof(float), out,
+                                          12 * sizeof(float), FL, HOP),
+                   PATCH_STATUS_BUFFER_SIZE,
+                   "`out_bytes` holds 48 bytes but 4 frames of 4 float32 samples every 3 need 52 "
+                   "bytes");
+        CHECK_FAIL2(patch_overlap_add_into(PATCH_DTYPE_F32, frames, 15 * sizeof(float), out,
+                                           13 * sizeof(float), FL, HOP),
                     PATCH_STATUS_BUFFER_SIZE, "15 samples", "frames of 4");
-        CHECK_FAIL(patch_overlap_add_f32(frames, 16, 0, HOP, out, 13), PATCH_STATUS_ZERO_SIZE,
-                   "frame length is 0");
-        CHECK_FAIL(patch_overlap_add_f32(frames, 16, FL, 0, out, 13), PATCH_STATUS_ZERO_STEP,
-                   "hop is 0");
-        CHECK_FAIL(patch_overlap_add_f32(frames, 16, FL, HOP, frames + 2, 13),
+        /* Overlap-add adds samples up: float types only, checked before the data. */
+        CHECK_FAIL(patch_overlap_add_into(PATCH_DTYPE_I32, NULL, 0, NULL, 0, FL, HOP),
+                   PATCH_STATUS_UNSUPPORTED_DTYPE, "must be float32 or float64, not int32");
+        CHECK_FAIL(patch_overlap_add_into(PATCH_DTYPE_F32, frames, 16 * sizeof(float), out,
+                                          13 * sizeof(float), 0, HOP),
+                   PATCH_STATUS_ZERO_SIZE, "frame length is 0");
+        CHECK_FAIL(patch_overlap_add_into(PATCH_DTYPE_F32, frames, 16 * sizeof(float), out,
+                                          13 * sizeof(float), FL, 0),
+                   PATCH_STATUS_ZERO_STEP, "hop is 0");
+        CHECK_FAIL(patch_overlap_add_into(PATCH_DTYPE_F32, frames, 16 * sizeof(float), frames + 2,
+                                          13 * sizeof(float), FL, HOP),
                    PATCH_STATUS_INVALID_ARGUMENT, "overlaps");
     }
-    CHECK_FAIL2(patch_frame(sig, sizeof sig, sizeof(float), FL, HOP, true, NULL, 0, frames, 8),
-                PATCH_STATUS_BUFFER_SIZE, "holds 2 elements", "need 16");
-    CHECK_FAIL(patch_frame(sig, 3 * sizeof(float), sizeof(float), FL, HOP, false, NULL, 0, frames,
-                           4),
-               PATCH_STATUS_BUFFER_SIZE, "makes 0 frames of 4");
-    CHECK_FAIL(patch_frame(sig, 10, sizeof(float), FL, HOP, true, NULL, 0, frames, sizeof frames),
-               PATCH_STATUS_UNSUPPORTED_DTYPE, "10 bytes is not a whole number of 4-byte samples");
+    {
+        patch_frame_options pad_end = {true, NULL, 0};
+        CHECK_FAIL2(
+            patch_frame_into(PATCH_DTYPE_F32, sig, sizeof sig, frames, 8, FL, HOP, &pad_end),
+            PATCH_STATUS_BUFFER_SIZE, "`out_bytes` holds 8 bytes",
+            "4 frames of 4 float32 samples (a signal of 10, hop 3) need 64 bytes");
+        CHECK_FAIL(patch_frame_into(PATCH_DTYPE_F32, sig, 3 * sizeof(float), frames, 4, FL, HOP,
+                                    NULL),
+                   PATCH_STATUS_BUFFER_SIZE, "0 frames of 4 float32 samples");
+        /* One status per condition: bytes that are not whole elements are BUFFER_SIZE. */
+        CHECK_FAIL(patch_frame_into(PATCH_DTYPE_F32, sig, 10, frames, sizeof frames, FL, HOP,
+                                    &pad_end),
+                   PATCH_STATUS_BUFFER_SIZE,
+                   "`signal_bytes` holds 10 bytes, not a whole number of 4-byte float32 elements");
+        /* Arguments are checked before the data: an empty signal with an
+         * unknown dtype (0, or the old itemsize 3 of a reserved number) or
+         * bad fill is refused, not OK. */
+        CHECK_FAIL(patch_frame_into(0, NULL, 0, NULL, 0, FL, HOP, NULL), PATCH_STATUS_INVALID_ENUM,
+                   "dtype 0 is not one of");
+        CHECK_FAIL(patch_frame_into(11, NULL, 0, NULL, 0, FL, HOP, NULL),
+                   PATCH_STATUS_INVALID_ENUM, "dtype 11 is not one of");
+        pad_end.fill_bytes = 3;
+        pad_end.fill = &fill;
+        CHECK_FAIL(patch_frame_into(PATCH_DTYPE_F32, NULL, 0, NULL, 0, FL, HOP, &pad_end),
+                   PATCH_STATUS_INVALID_ARGUMENT, "`fill_bytes` is 3");
+        CHECK_FAIL(patch_frame_into(PATCH_DTYPE_F32, NULL, 0, NULL, 0, FL, 0, NULL),
+                   PATCH_STATUS_ZERO_STEP, "hop is 0");
+        CHECK_OK(patch_frame_into(PATCH_DTYPE_F32, NULL, 0, NULL, 0, FL, HOP, NULL));
+    }
     CHECK_FAIL(patch_frame_count(N, FL, HOP, true, NULL, &pad), PATCH_STATUS_NULL_POINTER,
                "out_frames");
 }
@@ -721,19 +780,20 @@ static void test_bad_inputs(void) {
     memset(img, 1, sizeof img);
 
     /* NULL pointers: a status and the argument's name, never a crash. */
-    CHECK_FAIL(patch_view_create(shape, NULL, 3, 0, 1, axes, 3, 0, 0, NULL),
+    CHECK_FAIL(create_raw(shape, NULL, 3, 0, PATCH_DTYPE_U8, axes, 3, 0, 0, NULL),
                PATCH_STATUS_NULL_POINTER, "`out_view` is NULL");
     v = marker;
-    CHECK_FAIL(patch_view_create(NULL, NULL, 3, 0, 1, axes, 3, 0, 0, &v),
-               PATCH_STATUS_NULL_POINTER, "`shape` is NULL but its length is 3");
-    CHECK_FAIL(patch_view_create(shape, NULL, 3, 0, 1, NULL, 3, 0, 0, &v),
+    CHECK_FAIL(create_raw(NULL, NULL, 3, 0, PATCH_DTYPE_U8, axes, 3, 0, 0, &v),
+               PATCH_STATUS_NULL_POINTER, "`layout->shape` is NULL but its length is 3");
+    CHECK_FAIL(create_raw(shape, NULL, 3, 0, PATCH_DTYPE_U8, NULL, 3, 0, 0, &v),
                PATCH_STATUS_NULL_POINTER, "`axes` is NULL but its length is 3");
     CHECK(v == marker); /* out-parameters are written only on success */
     CHECK_FAIL(patch_view_num_patches(NULL, &np), PATCH_STATUS_NULL_POINTER, "`view` is NULL");
-    CHECK_FAIL(patch_materialize(NULL, img, 1, dst, 1, 0, NULL, 0), PATCH_STATUS_NULL_POINTER,
-               "`view`");
-    CHECK_FAIL(patch_fold_f32(NULL, NULL, 0, NULL, 0, 0, 0, 0.0), PATCH_STATUS_NULL_POINTER,
-               "`view`");
+    CHECK_FAIL(patch_extract_into(NULL, img, 1, dst, 1, &(patch_extract_options){0, NULL, 0}),
+               PATCH_STATUS_NULL_POINTER, "`view`");
+    CHECK_FAIL(patch_fold_into(NULL, NULL, 0 * sizeof(float), NULL, 0 * sizeof(float),
+                               &(patch_fold_options){0, 0, 0.0}),
+               PATCH_STATUS_NULL_POINTER, "`view`");
     patch_view_free(NULL); /* allowed */
 
     /* Unknown enum values passed as integers. */
@@ -741,11 +801,11 @@ static void test_bad_inputs(void) {
         patch_axis bad_role[3];
         memcpy(bad_role, axes, sizeof axes);
         bad_role[1].role = 7;
-        CHECK_FAIL3(patch_view_create(shape, NULL, 3, 0, 1, bad_role, 3, 0, 0, &v),
+        CHECK_FAIL3(create_raw(shape, NULL, 3, 0, PATCH_DTYPE_U8, bad_role, 3, 0, 0, &v),
                     PATCH_STATUS_INVALID_ENUM, "role of axis 1", "7", "PATCH_ROLE_BATCH (2)");
-        CHECK_FAIL2(patch_view_create(shape, NULL, 3, 0, 1, axes, 3, 9, 0, &v),
+        CHECK_FAIL2(create_raw(shape, NULL, 3, 0, PATCH_DTYPE_U8, axes, 3, 9, 0, &v),
                     PATCH_STATUS_INVALID_ENUM, "convention 9", "PATCH_CONVENTION_VALID (0)");
-        CHECK_FAIL2(patch_view_create(shape, NULL, 3, 0, 1, axes, 3, 0, 5, &v),
+        CHECK_FAIL2(create_raw(shape, NULL, 3, 0, PATCH_DTYPE_U8, axes, 3, 0, 5, &v),
                     PATCH_STATUS_INVALID_ENUM, "pad mode 5", "_WRAP (4)");
         CHECK(v == marker);
     }
@@ -755,33 +815,34 @@ static void test_bad_inputs(void) {
         patch_axis a[3];
         size_t s8[] = {8};
         memcpy(a, axes, sizeof a);
-        CHECK_FAIL2(patch_view_create(shape, NULL, 3, 0, 1, axes, 2, 0, 0, &v),
+        CHECK_FAIL2(create_raw(shape, NULL, 3, 0, PATCH_DTYPE_U8, axes, 2, 0, 0, &v),
                     PATCH_STATUS_RANK_MISMATCH, "2 axis roles", "3 axes (shape [8, 12, 3])");
         a[1].size = 0;
-        CHECK_FAIL(patch_view_create(shape, NULL, 3, 0, 1, a, 3, 0, 0, &v), PATCH_STATUS_ZERO_SIZE,
-                   "window size of axis 1 is 0");
+        CHECK_FAIL(create_raw(shape, NULL, 3, 0, PATCH_DTYPE_U8, a, 3, 0, 0, &v),
+                   PATCH_STATUS_ZERO_SIZE, "window size of axis 1 is 0");
         a[1] = patch_axis_window(4, 0, 1);
-        CHECK_FAIL(patch_view_create(shape, NULL, 3, 0, 1, a, 3, 0, 0, &v), PATCH_STATUS_ZERO_STEP,
-                   "step of axis 1 is 0");
+        CHECK_FAIL(create_raw(shape, NULL, 3, 0, PATCH_DTYPE_U8, a, 3, 0, 0, &v),
+                   PATCH_STATUS_ZERO_STEP, "step of axis 1 is 0");
         a[1] = patch_axis_window(4, 1, 0);
-        CHECK_FAIL(patch_view_create(shape, NULL, 3, 0, 1, a, 3, 0, 0, &v),
+        CHECK_FAIL(create_raw(shape, NULL, 3, 0, PATCH_DTYPE_U8, a, 3, 0, 0, &v),
                    PATCH_STATUS_ZERO_DILATION, "dilation of axis 1 is 0");
         a[0] = patch_axis_window(5, 1, 2);
-        CHECK_FAIL(patch_view_create(s8, NULL, 1, 0, 4, a, 1, 0, 0, &v),
+        CHECK_FAIL(create_raw(s8, NULL, 1, 0, PATCH_DTYPE_F32, a, 1, 0, 0, &v),
                    PATCH_STATUS_WINDOW_TOO_LARGE,
                    "window 5 (extent 9 with dilation 2) is larger than axis 0 of length 8");
         a[0] = patch_axis_window(20, 1, 1);
-        CHECK_FAIL(patch_view_create(s8, NULL, 1, 0, 4, a, 1, PATCH_CONVENTION_COVER, 0, &v),
+        CHECK_FAIL(create_raw(s8, NULL, 1, 0, PATCH_DTYPE_F32, a, 1, PATCH_CONVENTION_COVER, 0, &v),
                    PATCH_STATUS_WINDOW_TOO_LARGE, "window 20 is larger than axis 0 of length 8");
         /* Padding given where it does not apply. */
         a[0] = patch_axis_window_padded(3, 1, 1, 1, 1);
-        CHECK_FAIL2(patch_view_create(s8, NULL, 1, 0, 4, a, 1, PATCH_CONVENTION_SAME, 0, &v),
+        CHECK_FAIL2(create_raw(s8, NULL, 1, 0, PATCH_DTYPE_F32, a, 1, PATCH_CONVENTION_SAME, 0, &v),
                     PATCH_STATUS_INVALID_ARGUMENT, "axis 0 has padding (1, 1)",
                     "PATCH_CONVENTION_EXPLICIT");
         a[0] = patch_axis_batch();
         a[0].pad_hi = 2;
-        CHECK_FAIL(patch_view_create(s8, NULL, 1, 0, 4, a, 1, PATCH_CONVENTION_EXPLICIT, 0, &v),
-                   PATCH_STATUS_INVALID_ARGUMENT, "axis 0 is not a window axis but has padding (0, 2)");
+        CHECK_FAIL(
+            create_raw(s8, NULL, 1, 0, PATCH_DTYPE_F32, a, 1, PATCH_CONVENTION_EXPLICIT, 0, &v),
+            PATCH_STATUS_INVALID_ARGUMENT, "axis 0 is a batch axis but has padding (0, 2)");
         CHECK(v == marker);
     }
 
@@ -795,39 +856,138 @@ static void test_bad_inputs(void) {
         patch_axis b[2];
         b[0] = patch_axis_batch();
         b[1] = patch_axis_batch();
-        CHECK_FAIL2(patch_view_create(big, NULL, 2, 0, 1, b, 2, 0, 0, &v), PATCH_STATUS_OVERFLOW,
-                    "shape [1099511627776, 1099511627776]", "overflow");
-        CHECK_FAIL2(patch_view_create(big, st, 2, 0, 1, b, 2, 0, 0, &v), PATCH_STATUS_OVERFLOW,
-                    "element count", "[1099511627776, 1099511627776]");
-        CHECK_FAIL(patch_view_create(huge, NULL, 1, 0, 1, b, 1, 0, 0, &v), PATCH_STATUS_OVERFLOW,
-                   "18446744073709551615");
-        CHECK_FAIL2(patch_view_create(two, big_stride, 1, 0, 1, b, 1, 0, 0, &v),
+        CHECK_FAIL2(create_raw(big, NULL, 2, 0, PATCH_DTYPE_U8, b, 2, 0, 0, &v),
+                    PATCH_STATUS_OVERFLOW, "shape [1099511627776, 1099511627776]", "overflow");
+        CHECK_FAIL2(create_raw(big, st, 2, 0, PATCH_DTYPE_U8, b, 2, 0, 0, &v),
+                    PATCH_STATUS_OVERFLOW, "element count", "[1099511627776, 1099511627776]");
+        CHECK_FAIL(create_raw(huge, NULL, 1, 0, PATCH_DTYPE_U8, b, 1, 0, 0, &v),
+                   PATCH_STATUS_OVERFLOW, "18446744073709551615");
+        CHECK_FAIL2(create_raw(two, big_stride, 1, 0, PATCH_DTYPE_U8, b, 1, 0, 0, &v),
                     PATCH_STATUS_OVERFLOW, "strides [4611686018427387903]", "overflows isize");
-        CHECK_FAIL(patch_view_create(shape, NULL, 3, 0, 0, axes, 3, 0, 0, &v),
-                   PATCH_STATUS_UNSUPPORTED_DTYPE, "itemsize must be at least 1 byte, got 0");
         CHECK(v == marker);
     }
 
-    /* A good view for the copy checks. */
-    v = make_view(shape, NULL, 3, 0, 1, axes, PATCH_CONVENTION_VALID, PATCH_PAD_MODE_CONSTANT);
-    CHECK_FAIL3(patch_materialize(v, img, sizeof img - 1, dst, sizeof dst, 0, NULL, 0),
-                PATCH_STATUS_OUT_OF_BOUNDS, "reaches index 287", "past the end",
-                "buffer of 287 elements");
-    CHECK_FAIL3(patch_materialize(v, img, sizeof img, dst, 10, 0, NULL, 0),
-                PATCH_STATUS_BUFFER_SIZE, "holds 10 elements", "6 patches of 48 elements",
-                "need 288");
-    CHECK_FAIL2(patch_materialize(v, img, sizeof img, dst, sizeof dst, 2, NULL, 0),
-                PATCH_STATUS_INVALID_ENUM, "order 2", "PATCH_ORDER_FEATURE_MAJOR (1)");
-    CHECK_FAIL(patch_materialize(v, img, sizeof img, dst, sizeof dst, 0, img, 2),
-               PATCH_STATUS_INVALID_ARGUMENT, "the fill value has 2 bytes but elements have 1");
-    CHECK_FAIL(patch_materialize(v, NULL, sizeof img, dst, sizeof dst, 0, NULL, 0),
+    /* The item size comes from a dtype with a fixed number: no caller number
+     * is cast to a signed type (issue 9's shape {0, 4}, offset 1, itemsize
+     * SIZE_MAX gave strides {-4, -1}). 0 (zero-initialized) and the numbers
+     * reserved for F16/BF16 are refused. */
+    {
+        size_t s04[] = {0, 4}, item = 0, off = 0;
+        ptrdiff_t st[2];
+        patch_axis b[2];
+        uint32_t dt = 0;
+        b[0] = patch_axis_batch();
+        b[1] = patch_axis_batch();
+        CHECK_FAIL2(create_raw(shape, NULL, 3, 0, 0, axes, 3, 0, 0, &v), PATCH_STATUS_INVALID_ENUM,
+                    "dtype 0 is not one of", "PATCH_DTYPE_U8 (1)");
+        CHECK_FAIL(create_raw(shape, NULL, 3, 0, 11, axes, 3, 0, 0, &v), PATCH_STATUS_INVALID_ENUM,
+                   "dtype 11 is not one of");
+        CHECK_FAIL(create_raw(shape, NULL, 3, 0, UINT32_MAX, axes, 3, 0, 0, &v),
+                   PATCH_STATUS_INVALID_ENUM, "dtype 4294967295");
+        CHECK(v == marker);
+        CHECK_OK(create_raw(s04, NULL, 2, 1, PATCH_DTYPE_I32, b, 2, 0, 0, &v));
+        CHECK_OK(patch_view_itemsize(v, &item));
+        CHECK_OK(patch_view_dtype(v, &dt));
+        CHECK_OK(patch_view_byte_offset(v, &off));
+        CHECK_OK(patch_view_strides(v, st, 2, NULL));
+        CHECK(item == 4 && dt == PATCH_DTYPE_I32 && off == 4 && st[0] == 16 && st[1] == 4);
+        patch_view_free(v);
+        v = marker;
+    }
+
+    /* Fields that do not apply must be 0: a batch axis with size 7, a whole
+     * axis with step 3 and dilation 9. */
+    {
+        size_t s2[] = {4, 6};
+        patch_axis a2[2];
+        a2[0] = patch_axis_batch();
+        a2[0].size = 7;
+        a2[1] = patch_axis_window(2, 2, 1);
+        CHECK_FAIL2(create_raw(s2, NULL, 2, 0, PATCH_DTYPE_U8, a2, 2, 0, 0, &v),
+                    PATCH_STATUS_INVALID_ARGUMENT, "axis 0 is a batch axis but has size 7",
+                    "must be 0 on other axes");
+        a2[0] = patch_axis_window(2, 2, 1);
+        a2[1] = patch_axis_whole();
+        a2[1].step = 3;
+        a2[1].dilation = 9;
+        CHECK_FAIL(create_raw(s2, NULL, 2, 0, PATCH_DTYPE_U8, a2, 2, 0, 0, &v),
+                   PATCH_STATUS_INVALID_ARGUMENT,
+                   "axis 1 is a whole axis but has size 0, step 3, dilation 9");
+        CHECK(v == marker);
+    }
+
+    /* The descriptors: a NULL layout is an error, a NULL padding means VALID. */
+    {
+        patch_layout l;
+        patch_padding same = {PATCH_CONVENTION_SAME, PATCH_PAD_MODE_EDGE};
+        bool flag = false;
+        CHECK_FAIL(patch_view_create(NULL, axes, 3, NULL, &v), PATCH_STATUS_NULL_POINTER,
+                   "`layout` is NULL");
+        CHECK(v == marker);
+        l.shape = shape;
+        l.strides = NULL;
+        l.ndim = 3;
+        l.offset = 0;
+        l.dtype = PATCH_DTYPE_U8;
+        CHECK_OK(patch_view_create(&l, axes, 3, NULL, &v));
+        CHECK_OK(patch_view_is_view(v, &flag));
+        CHECK(flag);
+        patch_view_free(v);
+        {
+            /* Windows of 3 every 2 over 8 and 12 need a row and a column of SAME padding. */
+            patch_axis w3[3];
+            w3[0] = patch_axis_window(3, 2, 1);
+            w3[1] = patch_axis_window(3, 2, 1);
+            w3[2] = patch_axis_whole();
+            CHECK_OK(patch_view_create(&l, w3, 3, &same, &v));
+        }
+        CHECK_OK(patch_view_is_view(v, &flag));
+        CHECK(!flag);
+        patch_view_free(v);
+        v = marker;
+    }
+
+    /* A good view for the copy checks; lengths are bytes and quoted in bytes. */
+    v = make_view(shape, NULL, 3, 0, PATCH_DTYPE_U8, axes, PATCH_CONVENTION_VALID,
+                  PATCH_PAD_MODE_CONSTANT);
+    CHECK_FAIL4(patch_extract_into(v, img, sizeof img - 1, dst, sizeof dst, NULL),
+                PATCH_STATUS_OUT_OF_BOUNDS, "`src_bytes` holds 287 bytes (287 uint8 elements)",
+                "reaches index 287", "past the end", "buffer of 287 elements");
+    memset(dst, 0xab, sizeof dst);
+    CHECK_FAIL(patch_extract_into(v, img, sizeof img, dst, 60, NULL), PATCH_STATUS_BUFFER_SIZE,
+               "`dst_bytes` holds 60 bytes but 6 patches of 48 uint8 elements need 288 bytes");
+    CHECK(dst[0] == 0xab && dst[59] == 0xab); /* nothing written on failure */
+    {
+        patch_extract_options o = {2, NULL, 0};
+        CHECK_FAIL2(patch_extract_into(v, img, sizeof img, dst, sizeof dst, &o),
+                    PATCH_STATUS_INVALID_ENUM, "order 2", "PATCH_ORDER_FEATURE_MAJOR (1)");
+        o.order = PATCH_ORDER_PATCH_MAJOR;
+        o.fill = img;
+        o.fill_bytes = 2;
+        CHECK_FAIL(patch_extract_into(v, img, sizeof img, dst, sizeof dst, &o),
+                   PATCH_STATUS_INVALID_ARGUMENT,
+                   "`fill_bytes` is 2 but the fill value is one 1-byte uint8 element (or 0 for "
+                   "zeros)");
+        o.fill = NULL;
+        o.fill_bytes = 1;
+        CHECK_FAIL(patch_extract_into(v, img, sizeof img, dst, sizeof dst, &o),
+                   PATCH_STATUS_NULL_POINTER, "`fill` is NULL but its length is 1");
+    }
+    CHECK(dst[0] == 0xab);
+    CHECK_FAIL(patch_extract_into(v, NULL, sizeof img, dst, sizeof dst, NULL),
                PATCH_STATUS_NULL_POINTER, "`src` is NULL but its length is 288");
-    CHECK_FAIL(patch_materialize(v, img, sizeof img, NULL, sizeof dst, 0, NULL, 0),
+    CHECK_FAIL(patch_extract_into(v, img, sizeof img, NULL, sizeof dst, NULL),
                PATCH_STATUS_NULL_POINTER, "`dst` is NULL but its length is 288");
-    CHECK_FAIL2(patch_materialize(v, img, sizeof img, img + 8, sizeof dst, 0, NULL, 0),
+    CHECK_FAIL2(patch_extract_into(v, img, sizeof img, img + 8, sizeof dst, NULL),
                 PATCH_STATUS_INVALID_ARGUMENT, "`src` (288 bytes", "overlaps `dst` (288 bytes");
-    CHECK_FAIL2(patch_materialize(v, img, (size_t)PTRDIFF_MAX + 1, dst, sizeof dst, 0, NULL, 0),
+    CHECK_FAIL2(patch_extract_into(v, img, (size_t)PTRDIFF_MAX + 1, dst, sizeof dst, NULL),
                 PATCH_STATUS_OVERFLOW, "`src` has length 9223372036854775808", "overflow isize");
+    CHECK_FAIL(patch_view_check_buffer(v, sizeof img - 1), PATCH_STATUS_OUT_OF_BOUNDS,
+               "`buffer_bytes` holds 287 bytes");
+    /* Folds need a float view. */
+    CHECK_FAIL(patch_fold_into(v, img, sizeof img, dst, sizeof dst, NULL),
+               PATCH_STATUS_UNSUPPORTED_DTYPE,
+               "folds add elements up: the view's dtype must be float32 or float64, not uint8");
     /* Patch numbers out of range. */
     CHECK_FAIL(patch_view_patch_origin(v, 99, NULL, 0, &len), PATCH_STATUS_OUT_OF_BOUNDS,
                "patch 99 is out of range for 6 patches");
@@ -858,18 +1018,6 @@ static void test_bad_inputs(void) {
         CHECK_FAIL2(patch_view_num_patches(v, odd), PATCH_STATUS_INVALID_ARGUMENT, "`out`",
                     "misaligned for 8-byte alignment");
     }
-    /* Item sizes the byte copies do not handle. */
-    {
-        patch_view *v3 = make_view(shape, NULL, 3, 0, 3, axes, PATCH_CONVENTION_VALID,
-                                   PATCH_PAD_MODE_CONSTANT);
-        unsigned char *b = (unsigned char *)malloc(3 * sizeof img);
-        unsigned char *d = (unsigned char *)malloc(3 * sizeof img);
-        CHECK_FAIL(patch_materialize(v3, b, 3 * sizeof img, d, 3 * sizeof img, 0, NULL, 0),
-                   PATCH_STATUS_UNSUPPORTED_DTYPE, "item size 3 is not supported");
-        free(b);
-        free(d);
-        patch_view_free(v3);
-    }
     patch_view_free(v);
 
     /* Fold errors. */
@@ -877,28 +1025,42 @@ static void test_bad_inputs(void) {
         size_t s2[] = {6, 6};
         patch_axis a2[2];
         float p[2 * 2 * 9], out[36];
+        patch_fold_options sum = {PATCH_ORDER_PATCH_MAJOR, PATCH_REDUCE_SUM, 0.0}, o = sum;
         a2[0] = patch_axis_window(3, 3, 1);
         a2[1] = patch_axis_window(3, 3, 1);
-        v = make_view(s2, NULL, 2, 0, 4, a2, PATCH_CONVENTION_VALID, PATCH_PAD_MODE_CONSTANT);
+        v = make_view(s2, NULL, 2, 0, PATCH_DTYPE_F32, a2, PATCH_CONVENTION_VALID,
+                      PATCH_PAD_MODE_CONSTANT);
         memset(p, 0, sizeof p);
-        CHECK_FAIL3(patch_fold_f32(v, p, 35, out, 36, 0, PATCH_REDUCE_SUM, 0.0),
-                    PATCH_STATUS_BUFFER_SIZE, "35 patch elements", "4 patches of 9",
-                    "need 36");
-        CHECK_FAIL2(patch_fold_f32(v, p, 36, out, 35, 0, PATCH_REDUCE_SUM, 0.0),
-                    PATCH_STATUS_BUFFER_SIZE, "holds 35 elements", "shape [6, 6] needs 36");
-        CHECK_FAIL2(patch_fold_f32(v, p, 36, out, 36, 0, 9, 0.0), PATCH_STATUS_INVALID_ENUM,
+        memset(out, 0x7f, sizeof out);
+        CHECK_FAIL(patch_fold_into(v, p, 35 * sizeof(float), out, sizeof out, &sum),
+                   PATCH_STATUS_BUFFER_SIZE,
+                   "`patches_bytes` holds 140 bytes but 4 patches of 9 float32 elements need 144 "
+                   "bytes");
+        CHECK_FAIL(patch_fold_into(v, p, sizeof p, out, 35 * sizeof(float), &sum),
+                   PATCH_STATUS_BUFFER_SIZE,
+                   "`out_bytes` holds 140 bytes but an array of shape [6, 6] of float32 needs 144 "
+                   "bytes");
+        CHECK_FAIL(patch_fold_into(v, p, sizeof p - 2, out, sizeof out, &sum),
+                   PATCH_STATUS_BUFFER_SIZE, "`patches_bytes` holds 142 bytes but");
+        o.reduce = 9;
+        CHECK_FAIL2(patch_fold_into(v, p, sizeof p, out, sizeof out, &o), PATCH_STATUS_INVALID_ENUM,
                     "reduce 9", "_OVERWRITE (4)");
-        CHECK_FAIL(patch_fold_f32(v, p, 36, out, 36, 0, PATCH_REDUCE_WEIGHTED_GAUSSIAN, -1.0),
+        o.reduce = PATCH_REDUCE_WEIGHTED_GAUSSIAN;
+        o.sigma_scale = -1.0;
+        CHECK_FAIL(patch_fold_into(v, p, sizeof p, out, sizeof out, &o),
                    PATCH_STATUS_INVALID_ARGUMENT, "sigma_scale -1 must be finite and > 0");
-        CHECK_FAIL(patch_fold_f32(v, p, 36, p, 36, 0, PATCH_REDUCE_SUM, 0.0),
+        CHECK_FAIL(patch_fold_into(v, p, sizeof p, p, sizeof out, &sum),
                    PATCH_STATUS_INVALID_ARGUMENT, "overlaps");
-        CHECK_FAIL2(patch_fold_f32(v, p, (size_t)1 << 62, out, 36, 0, PATCH_REDUCE_SUM, 0.0),
-                    PATCH_STATUS_OVERFLOW, "`patches` has length 4611686018427387904",
-                    "of 4 bytes overflow isize");
         {
             float *odd = (float *)(void *)((char *)out + 2);
-            CHECK_FAIL(patch_fold_f32(v, p, 36, odd, 30, 0, PATCH_REDUCE_SUM, 0.0),
+            CHECK_FAIL(patch_fold_into(v, p, sizeof p, odd, sizeof out, &sum),
                        PATCH_STATUS_INVALID_ARGUMENT, "misaligned for 4-byte alignment");
+        }
+        {
+            unsigned char raw[sizeof out];
+            memcpy(raw, out, sizeof out);
+            CHECK(memcmp(raw, out, sizeof out) == 0);
+            CHECK(raw[0] == 0x7f && raw[sizeof raw - 1] == 0x7f); /* untouched by every failure */
         }
         patch_view_free(v);
     }
@@ -906,9 +1068,11 @@ static void test_bad_inputs(void) {
     /* A huge result is checked against the output length before any work. */
     {
         float fr[2] = {1.0f, 2.0f}, o[1];
-        CHECK_FAIL(patch_overlap_add_f32(fr, 2, 1, (size_t)1 << 60, o, 1),
+        CHECK_FAIL(patch_overlap_add_into(PATCH_DTYPE_F32, fr, sizeof fr, o, sizeof o, 1,
+                                          (size_t)1 << 60),
                    PATCH_STATUS_BUFFER_SIZE,
-                   "the output holds 1 samples but 2 frames of 1 every 1152921504606846976 need 1152921504606846977");
+                   "`out_bytes` holds 4 bytes but 2 frames of 1 float32 samples every "
+                   "1152921504606846976 need 4611686018427387908 bytes");
     }
 }
 
@@ -923,7 +1087,8 @@ static void test_status_and_errors(void) {
     CHECK(strcmp(patch_status_str(PATCH_STATUS_WINDOW_TOO_LARGE), "window too large") == 0);
     CHECK(strcmp(patch_status_str(PATCH_STATUS_BUFFER_SIZE), "buffer size") == 0);
     /* The former name of status 9 is kept as an alias. */
-    CHECK(PATCH_STATUS_BUFFER_SIZE == 9 && PATCH_STATUS_BUFFER_TOO_SMALL == PATCH_STATUS_BUFFER_SIZE);
+    CHECK(PATCH_STATUS_BUFFER_SIZE == 9 &&
+          PATCH_STATUS_BUFFER_TOO_SMALL == PATCH_STATUS_BUFFER_SIZE);
     CHECK(strcmp(patch_status_str(PATCH_STATUS_NULL_POINTER), "null pointer") == 0);
     CHECK(strcmp(patch_status_str(PATCH_STATUS_INVALID_ENUM), "invalid enum") == 0);
     CHECK(strcmp(patch_status_str(PATCH_STATUS_PANIC), "panic") == 0);
@@ -946,6 +1111,32 @@ static void test_status_and_errors(void) {
     /* ... which did not replace the message being copied. */
     CHECK_OK(patch_last_error_copy(buf, sizeof buf, &n));
     CHECK(n == need && strcmp(buf, "zero size: frame length is 0; it must be at least 1") == 0);
+    /* Issue 9 item 1, its reproducer: a failing copy freed the message that
+     * the pointer of patch_last_error_message() addressed (ASan: a
+     * heap-use-after-free in strlen). It must leave the message, the
+     * pointer and the caller's buffer untouched. */
+    {
+        const char *m;
+        const char *want = "null pointer: `view` is NULL";
+        char b2[2] = {'x', 'y'};
+        size_t keep = 5;
+        CHECK_FAIL(patch_view_ndim(NULL, NULL), PATCH_STATUS_NULL_POINTER, "`view` is NULL");
+        m = patch_last_error_message();
+        CHECK(patch_last_error_copy(b2, 2, &keep) == PATCH_STATUS_BUFFER_SIZE);
+        CHECK(strlen(m) == strlen(want));
+        CHECK(strcmp(m, want) == 0);
+        CHECK(patch_last_error_message() == m);
+        CHECK(b2[0] == 'x' && b2[1] == 'y' && keep == 5);
+        /* Other failures of the copy keep it too: NULL with a length, and a
+         * buffer that overlaps the message. */
+        CHECK(patch_last_error_copy(NULL, 8, &keep) == PATCH_STATUS_NULL_POINTER);
+        CHECK(patch_last_error_copy((char *)(uintptr_t)m, strlen(m) + 1, &keep) ==
+              PATCH_STATUS_INVALID_ARGUMENT);
+        CHECK(strcmp(m, want) == 0 && patch_last_error_message() == m && keep == 5);
+        /* The next failing call of another function replaces it. */
+        CHECK_FAIL(patch_frame_count(10, 0, 1, false, &n, NULL), PATCH_STATUS_ZERO_SIZE,
+                   "frame length is 0");
+    }
     /* Successful calls leave the message alone. */
     CHECK_OK(patch_frame_count(10, 2, 1, false, &n, NULL));
     CHECK(strncmp(patch_last_error_message(), "zero size", 9) == 0);
@@ -976,7 +1167,8 @@ static void test_plan_json(void) {
     axes[0] = patch_axis_window(16, 16, 1);
     axes[1] = patch_axis_window(16, 16, 1);
     axes[2] = patch_axis_whole();
-    v = make_view(shape, NULL, 3, 0, 1, axes, PATCH_CONVENTION_VALID, PATCH_PAD_MODE_CONSTANT);
+    v = make_view(shape, NULL, 3, 0, PATCH_DTYPE_U8, axes, PATCH_CONVENTION_VALID,
+                  PATCH_PAD_MODE_CONSTANT);
     CHECK_OK(patch_view_plan_json(v, NULL, 0, &need));
     CHECK(need > 100);
     json = (char *)malloc(need);
@@ -988,7 +1180,7 @@ static void test_plan_json(void) {
     CHECK(strstr(json, "\"patch_len\":768") != NULL);
     CHECK(strstr(json, "\"is_view\":true") != NULL);
     CHECK_FAIL2(patch_view_plan_json(v, tiny, sizeof tiny, &n), PATCH_STATUS_BUFFER_SIZE,
-                "holds 4 entries", "the JSON text");
+                "`buf` holds 4 bytes", "the JSON text (NUL included) needs");
     free(json);
     patch_view_free(v);
 }

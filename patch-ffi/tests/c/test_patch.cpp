@@ -21,13 +21,14 @@ struct ViewDeleter {
 using View = std::unique_ptr<patch_view, ViewDeleter>;
 
 View make(const std::vector<size_t> &shape, const std::vector<patch_axis> &axes,
-          size_t itemsize, uint32_t convention = PATCH_CONVENTION_VALID,
+          uint32_t dtype, uint32_t convention = PATCH_CONVENTION_VALID,
           uint32_t mode = PATCH_PAD_MODE_CONSTANT, const std::vector<ptrdiff_t> *strides = nullptr,
           size_t offset = 0) {
     patch_view *raw = nullptr;
-    patch_status st = patch_view_create(shape.data(), strides ? strides->data() : nullptr,
-                                        shape.size(), offset, itemsize, axes.data(), axes.size(),
-                                        convention, mode, &raw);
+    const patch_layout layout = {shape.data(), strides ? strides->data() : nullptr, shape.size(),
+                                 offset, dtype};
+    const patch_padding padding = {convention, mode};
+    patch_status st = patch_view_create(&layout, axes.data(), axes.size(), &padding, &raw);
     if (st != PATCH_STATUS_OK) {
         std::fprintf(stderr, "patch_view_create: %s\n", patch_last_error_message());
         std::exit(2);
@@ -57,14 +58,15 @@ void test_numpy_2d() {
     const size_t H = 5, W = 6;
     std::vector<double> x(H * W);
     for (size_t i = 0; i < x.size(); i++) x[i] = std::sqrt(static_cast<double>(i)) - 1.0;
-    View v = make({H, W}, {patch_axis_window(3, 1, 1), patch_axis_window(3, 1, 1)}, 8);
+    View v =
+        make({H, W}, {patch_axis_window(3, 1, 1), patch_axis_window(3, 1, 1)}, PATCH_DTYPE_F64);
     CHECK((shape_of(v.get()) == std::vector<size_t>{3, 4, 3, 3}));
     CHECK((strides_of(v.get()) == std::vector<ptrdiff_t>{48, 8, 48, 8}));
     size_t bytes = 0;
     CHECK_OK(patch_view_copy_bytes(v.get(), &bytes));
     std::vector<double> copy(bytes / sizeof(double));
-    CHECK_OK(patch_materialize(v.get(), x.data(), x.size() * sizeof(double), copy.data(), bytes,
-                               PATCH_ORDER_PATCH_MAJOR, nullptr, 0));
+    CHECK_OK(patch_extract_into(v.get(), x.data(), x.size() * sizeof(double), copy.data(), bytes,
+                                nullptr));
     size_t k = 0, bad = 0;
     for (size_t a = 0; a < 3; a++)
         for (size_t b = 0; b < 4; b++)
@@ -73,11 +75,19 @@ void test_numpy_2d() {
                     if (copy[k] != x[(a + p) * W + b + q]) bad++;
     CHECK(bad == 0 && k == copy.size());
 
-    // Round trip: Mean fold of the patches is x exactly.
+    // Round trip: Mean fold of the patches is x exactly (the defaults, from
+    // NULL options and from the header's helper).
     std::vector<double> back(x.size());
-    CHECK_OK(patch_fold_f64(v.get(), copy.data(), copy.size(), back.data(), back.size(),
-                            PATCH_ORDER_PATCH_MAJOR, PATCH_REDUCE_MEAN, 0.0));
+    CHECK_OK(patch_view_fold_bytes(v.get(), &bytes));
+    CHECK(bytes == x.size() * sizeof(double));
+    CHECK_OK(patch_fold_into(v.get(), copy.data(), copy.size() * sizeof(double), back.data(),
+                             bytes, nullptr));
     CHECK(back == x);
+    const patch_fold_options mean = patch_fold_options_default();
+    std::vector<double> back2(x.size());
+    CHECK_OK(patch_fold_into(v.get(), copy.data(), copy.size() * sizeof(double), back2.data(),
+                             bytes, &mean));
+    CHECK(back2 == x);
 }
 
 // A batch of NHWC u8 images, ViT tokens per image (Batch, Window, Window, Whole).
@@ -88,13 +98,13 @@ void test_batched_vit() {
     View v = make({B, H, W, C},
                   {patch_axis_batch(), patch_axis_window(P, P, 1), patch_axis_window(P, P, 1),
                    patch_axis_whole()},
-                  1);
+                  PATCH_DTYPE_U8);
     CHECK((shape_of(v.get()) == std::vector<size_t>{B, 2, 2, P, P, C}));
     CHECK((strides_of(v.get()) ==
            std::vector<ptrdiff_t>{192, 96, 12, 24, 3, 1}));
     std::vector<uint8_t> tokens(x.size());
-    CHECK_OK(patch_materialize(v.get(), x.data(), x.size(), tokens.data(), tokens.size(),
-                               PATCH_ORDER_PATCH_MAJOR, nullptr, 0));
+    CHECK_OK(patch_extract_into(v.get(), x.data(), x.size(), tokens.data(), tokens.size(),
+                                nullptr));
     size_t k = 0, bad = 0;
     for (size_t b = 0; b < B; b++)
         for (size_t gy = 0; gy < 2; gy++)
@@ -112,13 +122,13 @@ void test_threads() {
     const size_t N = 64;
     std::vector<float> x(N * N);
     for (size_t i = 0; i < x.size(); i++) x[i] = static_cast<float>(i % 251);
-    View v = make({N, N}, {patch_axis_window(8, 4, 1), patch_axis_window(8, 4, 1)}, 4,
-                  PATCH_CONVENTION_SAME, PATCH_PAD_MODE_REFLECT);
+    View v = make({N, N}, {patch_axis_window(8, 4, 1), patch_axis_window(8, 4, 1)},
+                  PATCH_DTYPE_F32, PATCH_CONVENTION_SAME, PATCH_PAD_MODE_REFLECT);
     size_t bytes = 0;
     CHECK_OK(patch_view_copy_bytes(v.get(), &bytes));
     std::vector<float> reference(bytes / 4);
-    CHECK_OK(patch_materialize(v.get(), x.data(), x.size() * 4, reference.data(), bytes,
-                               PATCH_ORDER_PATCH_MAJOR, nullptr, 0));
+    CHECK_OK(patch_extract_into(v.get(), x.data(), x.size() * 4, reference.data(), bytes,
+                                nullptr));
     const int T = 4;
     std::vector<int> same(T, 0), own_message(T, 0);
     std::vector<std::thread> threads;
@@ -127,9 +137,8 @@ void test_threads() {
             std::vector<float> out(bytes / 4);
             bool ok = true;
             for (int rep = 0; rep < 5; rep++) {
-                ok = ok && patch_materialize(v.get(), x.data(), x.size() * 4, out.data(), bytes,
-                                             PATCH_ORDER_PATCH_MAJOR, nullptr, 0) ==
-                               PATCH_STATUS_OK;
+                ok = ok && patch_extract_into(v.get(), x.data(), x.size() * 4, out.data(), bytes,
+                                              nullptr) == PATCH_STATUS_OK;
                 ok = ok && out == reference;
             }
             same[t] = ok ? 1 : 0;
@@ -155,12 +164,18 @@ void test_errors() {
     patch_view *out = nullptr;
     size_t shape[] = {4, 4};
     patch_axis axes[] = {patch_axis_window(2, 2, 1), patch_axis_window(9, 1, 1)};
-    CHECK_FAIL2(patch_view_create(shape, nullptr, 2, 0, 4, axes, 2, PATCH_CONVENTION_VALID,
-                                  PATCH_PAD_MODE_CONSTANT, &out),
+    const patch_layout layout = {shape, nullptr, 2, 0, PATCH_DTYPE_F32};
+    CHECK_FAIL2(patch_view_create(&layout, axes, 2, nullptr, &out),
                 PATCH_STATUS_WINDOW_TOO_LARGE, "window 9", "axis 1 of length 4");
     CHECK(out == nullptr);
-    CHECK_FAIL(patch_view_create(shape, nullptr, 2, 0, 4, axes, 2, 42, 0, &out),
-               PATCH_STATUS_INVALID_ENUM, "convention 42");
+    const patch_padding bad = {42, 0};
+    CHECK_FAIL(patch_view_create(&layout, axes, 2, &bad, &out), PATCH_STATUS_INVALID_ENUM,
+               "convention 42");
+    // A value-initialized layout has dtype 0, which is no type.
+    const patch_layout zero{};
+    CHECK_FAIL(patch_view_create(&zero, nullptr, 0, nullptr, &out), PATCH_STATUS_INVALID_ENUM,
+               "dtype 0");
+    CHECK(out == nullptr);
     CHECK_FAIL(patch_view_ndim(nullptr, nullptr), PATCH_STATUS_NULL_POINTER, "`view` is NULL");
     CHECK(std::string(patch_status_str(PATCH_STATUS_NOT_A_VIEW)) == "not a view");
     CHECK(std::string(patch_version()) == PATCH_VERSION);

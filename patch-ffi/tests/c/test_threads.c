@@ -55,12 +55,12 @@ static int tasks(void) {
 
 static patch_view *square_view(size_t size, size_t step) {
     const size_t shape[2] = {SIDE, SIDE};
+    const patch_layout layout = {shape, NULL, 2, 0, PATCH_DTYPE_F32};
     patch_axis axes[2];
     patch_view *v = NULL;
     axes[0] = patch_axis_window(size, step, 1);
     axes[1] = patch_axis_window(size, step, 1);
-    CHECK_OK(patch_view_create(shape, NULL, 2, 0, sizeof(float), axes, 2,
-                               PATCH_CONVENTION_VALID, PATCH_PAD_MODE_CONSTANT, &v));
+    CHECK_OK(patch_view_create(&layout, axes, 2, NULL, &v));
     return v;
 }
 
@@ -87,12 +87,10 @@ static int copy_and_fold(const float *x, const char *who) {
     CHECK(bytes == n * sizeof(float) && bytes >= ((size_t)4 << 20));
     /* A short destination is refused before any thread writes to it. */
     tiles[0] = -1.0f;
-    CHECK_FAIL(patch_materialize(tv, x, n * sizeof(float), tiles, bytes - sizeof(float),
-                                 PATCH_ORDER_PATCH_MAJOR, NULL, 0),
+    CHECK_FAIL(patch_extract_into(tv, x, n * sizeof(float), tiles, bytes - sizeof(float), NULL),
                PATCH_STATUS_BUFFER_TOO_SMALL, NULL);
     CHECK(tiles[0] == -1.0f);
-    CHECK_OK(patch_materialize(tv, x, n * sizeof(float), tiles, bytes, PATCH_ORDER_PATCH_MAJOR,
-                               NULL, 0));
+    CHECK_OK(patch_extract_into(tv, x, n * sizeof(float), tiles, bytes, NULL));
     for (gy = 0; gy < SIDE / TILE; gy++)
         for (gx = 0; gx < SIDE / TILE; gx++)
             for (ky = 0; ky < TILE; ky++)
@@ -104,11 +102,10 @@ static int copy_and_fold(const float *x, const char *who) {
 
     CHECK_OK(patch_view_copy_bytes(wv, &bytes));
     CHECK(bytes == windows * sizeof(float));
-    CHECK_OK(patch_materialize(wv, x, n * sizeof(float), patches, bytes,
-                               PATCH_ORDER_PATCH_MAJOR, NULL, 0));
+    CHECK_OK(patch_extract_into(wv, x, n * sizeof(float), patches, bytes, NULL));
     memset(back, 0, n * sizeof(float));
-    CHECK_OK(patch_fold_f32(wv, patches, windows, back, n, PATCH_ORDER_PATCH_MAJOR,
-                            PATCH_REDUCE_MEAN, 0.0));
+    CHECK_OK(patch_fold_into(wv, patches, windows * sizeof(float), back, n * sizeof(float),
+                             NULL)); /* NULL options: patch-major, MEAN */
     for (bad = 0, i = 0; i < n; i++) bad += back[i] != x[i];
     CHECK(bad == 0);
 
