@@ -58,6 +58,8 @@ mod error;
 mod extract;
 mod fold;
 mod frame;
+#[cfg(any(feature = "ndarray", feature = "image"))]
+pub mod interop;
 mod layout;
 mod padding;
 mod plan;
