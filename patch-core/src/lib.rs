@@ -76,6 +76,7 @@ pub use extract::ExtractOptions;
 pub use fold::{Reduce, WindowFn};
 pub use frame::{
     frame, frame_count, frame_into, frame_plan, overlap_add, overlap_add_into, overlap_add_len,
+    unframe, unframe_into,
 };
 pub use layout::{Layout, c_strides};
 pub use padding::{Convention, PadMode, Padding};

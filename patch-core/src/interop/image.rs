@@ -134,7 +134,10 @@ fn parts<T: Element, I: ImageSamples<T> + ?Sized>(
     }
     let stride = |s: usize, what: &str| {
         isize::try_from(s).map_err(|_| {
-            crate::error::err!(Overflow, "the {what} stride {s} of the image overflows isize")
+            crate::error::err!(
+                Overflow,
+                "the {what} stride {s} of the image overflows isize"
+            )
         })
     };
     Ok((
@@ -148,7 +151,11 @@ fn parts<T: Element, I: ImageSamples<T> + ?Sized>(
     ))
 }
 
-fn checked<'a, T: Element>(data: &'a [T], shape: &[usize], strides: &[isize]) -> Result<ImageArray<'a, T>> {
+fn checked<'a, T: Element>(
+    data: &'a [T],
+    shape: &[usize],
+    strides: &[isize],
+) -> Result<ImageArray<'a, T>> {
     let layout = Layout::new(shape, strides, 0, size_of::<T>())?;
     layout.check_buffer(data.len())?;
     Ok(ImageArray { data, layout })
@@ -167,7 +174,10 @@ fn checked<'a, T: Element>(data: &'a [T], shape: &[usize], strides: &[isize]) ->
 /// let view = a.view(&PatchSpec::tiles(&[2, 3]).channels_last()).unwrap();
 /// assert_eq!(view.patch(1).unwrap().to_vec(), [3, 4, 5, 13, 14, 15]);
 /// ```
-pub fn hwc<T: Element, I: ImageSamples<T> + ?Sized>(img: &I, alpha: Alpha) -> Result<ImageArray<'_, T>> {
+pub fn hwc<T: Element, I: ImageSamples<T> + ?Sized>(
+    img: &I,
+    alpha: Alpha,
+) -> Result<ImageArray<'_, T>> {
     let (data, [h, w, c], [sh, sw, sc]) = parts(img, alpha)?;
     checked(data, &[h, w, c], &[sh, sw, sc])
 }
@@ -187,7 +197,10 @@ pub fn hwc<T: Element, I: ImageSamples<T> + ?Sized>(img: &I, alpha: Alpha) -> Re
 /// let e = chw::<f32, _>(&img, Alpha::Keep).unwrap_err();
 /// assert_eq!(e.kind(), ErrorKind::UnsupportedDtype);
 /// ```
-pub fn chw<T: Element, I: ImageSamples<T> + ?Sized>(img: &I, alpha: Alpha) -> Result<ImageArray<'_, T>> {
+pub fn chw<T: Element, I: ImageSamples<T> + ?Sized>(
+    img: &I,
+    alpha: Alpha,
+) -> Result<ImageArray<'_, T>> {
     let (data, [h, w, c], [sh, sw, sc]) = parts(img, alpha)?;
     checked(data, &[c, h, w], &[sc, sh, sw])
 }

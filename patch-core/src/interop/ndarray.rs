@@ -402,8 +402,14 @@ fn c_order<'v, T: Element, D: Dimension>(x: &'v ArrayView<'_, T, D>) -> Result<C
         return Ok(CowSlice::Borrowed(s));
     }
     let mut v = Vec::new();
-    v.try_reserve_exact(x.len())
-        .map_err(|_| err!(Allocation, "cannot allocate {} elements of {} bytes", x.len(), size_of::<T>()))?;
+    v.try_reserve_exact(x.len()).map_err(|_| {
+        err!(
+            Allocation,
+            "cannot allocate {} elements of {} bytes",
+            x.len(),
+            size_of::<T>()
+        )
+    })?;
     v.extend(x.iter().copied());
     Ok(CowSlice::Owned(v))
 }
@@ -494,7 +500,7 @@ impl Plan {
                     .extract_with(data.as_slice(), opts)?
             }
         };
-            into_array2(copy)
+        into_array2(copy)
     }
 
     /// [`fold`](Plan::fold) of patches held in an ndarray array of the
@@ -582,7 +588,13 @@ mod tests {
         let w = patch_view(b.view(), &PatchSpec::sliding(&[2, 3], &[1, 1]).unwrap()).unwrap();
         assert_eq!(w.shape(), &[2, 3, 2, 3]);
         assert_eq!(w.strides(), &[1, 0, 1, 0]);
-        assert_eq!(w.slice(s![1, 2, .., ..]).iter().copied().collect::<Vec<_>>(), [1, 1, 1, 2, 2, 2]);
+        assert_eq!(
+            w.slice(s![1, 2, .., ..])
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            [1, 1, 1, 2, 2, 2]
+        );
         let mut c = a.clone();
         let e = patch_view_mut(c.view_mut(), &PatchSpec::sliding(&[2, 1], &[1, 1]).unwrap());
         assert_eq!(e.unwrap_err().kind(), crate::ErrorKind::Aliasing);
@@ -605,7 +617,12 @@ mod tests {
                 }
             }
         }
-        for (k, mut chunk) in theirs.slice_mut(pick).exact_chunks_mut((1, 2, 2)).into_iter().enumerate() {
+        for (k, mut chunk) in theirs
+            .slice_mut(pick)
+            .exact_chunks_mut((1, 2, 2))
+            .into_iter()
+            .enumerate()
+        {
             chunk.fill(-1 - k as i32);
         }
         assert_eq!(mine, theirs);
@@ -615,14 +632,30 @@ mod tests {
     #[test]
     fn empty_views_and_conversions() {
         let a = Array2::<f32>::zeros((0, 4));
-        let w = patch_view(a.view(), &PatchSpec::new(vec![crate::AxisRole::Batch, crate::AxisRole::window(2, 1, 1)])).unwrap();
+        let w = patch_view(
+            a.view(),
+            &PatchSpec::new(vec![
+                crate::AxisRole::Batch,
+                crate::AxisRole::window(2, 1, 1),
+            ]),
+        )
+        .unwrap();
         assert_eq!(w.shape(), &[0, 3, 2]);
         let mut b = Array2::<f32>::zeros((3, 0));
-        let spec = PatchSpec::new(vec![crate::AxisRole::window(1, 1, 1), crate::AxisRole::Batch]);
-        assert_eq!(patch_view_mut(b.view_mut(), &spec).unwrap().shape(), &[3, 0, 1]);
+        let spec = PatchSpec::new(vec![
+            crate::AxisRole::window(1, 1, 1),
+            crate::AxisRole::Batch,
+        ]);
+        assert_eq!(
+            patch_view_mut(b.view_mut(), &spec).unwrap().shape(),
+            &[3, 0, 1]
+        );
         let n = NdArray::from_vec(vec![2, 3], (0..6).collect::<Vec<u8>>()).unwrap();
         let nd = n.view().to_ndarray().unwrap();
-        assert_eq!(nd, ArrayD::from_shape_vec(IxDyn(&[2, 3]), (0..6).collect()).unwrap());
+        assert_eq!(
+            nd,
+            ArrayD::from_shape_vec(IxDyn(&[2, 3]), (0..6).collect()).unwrap()
+        );
         assert_eq!(n.into_ndarray().unwrap().shape(), &[2, 3]);
     }
 }
