@@ -135,6 +135,10 @@ pub fn frame_into<T: Element>(
 /// samples; the result is a 1-D array of `(n-1)*hop + frame_len` samples
 /// (0 when `n == 0`).
 ///
+/// This is the plain sum, neither normalized nor trimmed: for the inverse
+/// of [`frame`] (back to the signal's length, divided by the overlap) use
+/// [`unframe`].
+///
 /// ```
 /// use patch_core::overlap_add;
 ///

@@ -15,9 +15,8 @@ use proptest::prelude::*;
 fn covered(len: usize, n: usize, frame_len: usize, hop: usize) -> Vec<bool> {
     let mut hit = vec![false; len];
     for k in 0..n {
-        for i in k * hop..(k * hop + frame_len).min(len) {
-            hit[i] = true;
-        }
+        let end = (k * hop + frame_len).min(len);
+        hit[(k * hop).min(end)..end].fill(true);
     }
     hit
 }
@@ -41,7 +40,7 @@ fn check<T: FloatElement>(x: &[T], frame_len: usize, hop: usize, pad_end: bool, 
     );
     // Every sample comes back when the frames leave no gap and reach the end.
     if hop <= frame_len
-        && (pad_end || x.len() < frame_len || (x.len() - frame_len) % hop == 0)
+        && (pad_end || x.len() < frame_len || (x.len() - frame_len).is_multiple_of(hop))
         && n > 0
     {
         assert_eq!(back.data(), x);
