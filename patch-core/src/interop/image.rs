@@ -1,4 +1,4 @@
-//! [`image`](::image) interop (feature `image`): decoded images as arrays
+//! [`image`] interop (feature `image`): decoded images as arrays
 //! the patch engine reads in place, in HWC order (height, width, channels:
 //! how the image crate stores them) or as CHW (channels first, the layout
 //! of PyTorch vision models), with the alpha channel dropped by strides.
