@@ -61,8 +61,8 @@
 //!   what to call instead.
 
 use ::ndarray::{
-    Array2, ArrayD, ArrayView, ArrayView2, ArrayViewD, ArrayViewMut, ArrayViewMutD, Axis,
-    Dimension, Ix2, IxDyn, LayoutRef, ShapeBuilder,
+    Array2, ArrayBase, ArrayD, ArrayView, ArrayView2, ArrayViewD, ArrayViewMut, ArrayViewMutD,
+    Axis, Dimension, Ix2, IxDyn, LayoutRef, RawData, ShapeBuilder, StrideShape,
 };
 
 use crate::array::{NdArray, NdView};
@@ -255,23 +255,29 @@ impl<T: Element> NdArray<T> {
     }
 }
 
-/// The geometry of the ndarray patch view of `plan` over an array whose
-/// first element is at `first`: the pointer to its lowest-addressed
-/// element, its shape, its strides made non-negative (ndarray's
-/// `from_shape_ptr` takes no others), and the axes to invert afterwards to
-/// restore the negative ones. `None` when the view is empty.
-struct RawPatchView<P> {
-    lowest: P,
-    shape: Vec<usize>,
-    abs_strides: Vec<usize>,
-    flipped: Vec<usize>,
+/// The ndarray patch view of `spec` over an array of `layout`, before it
+/// is made: its shape with empty axes, or the offset of its
+/// lowest-addressed element from the array's first element, its shape with
+/// the strides made non-negative (ndarray's `from_shape_ptr` takes no
+/// others), and the axes to invert afterwards to restore the negative ones.
+enum PatchGeometry {
+    Empty(Vec<usize>),
+    Raw {
+        lowest: isize,
+        shape: StrideShape<IxDyn>,
+        flipped: Vec<usize>,
+    },
 }
 
-fn raw_patch_view(plan: &Plan) -> Result<Option<RawPatchView<isize>>> {
+fn patch_geometry(layout: &Layout, spec: &PatchSpec, writable: bool) -> Result<PatchGeometry> {
+    let plan = Plan::valid(layout, spec)?;
+    if writable {
+        plan.check_writable()?;
+    }
     let strides = plan.view_strides()?;
-    let shape = plan.shape().to_vec();
+    let shape = plan.shape();
     if shape.contains(&0) {
-        return Ok(None);
+        return Ok(PatchGeometry::Empty(shape.to_vec()));
     }
     // Relative to the first element: in range, because every element of
     // the patch view is an element of the array (the plan checked it).
@@ -281,12 +287,27 @@ fn raw_patch_view(plan: &Plan) -> Result<Option<RawPatchView<isize>>> {
         .filter(|(_, s)| **s < 0)
         .map(|(&n, &s)| (n as isize - 1) * s)
         .sum();
-    Ok(Some(RawPatchView {
+    let abs: Vec<usize> = strides.iter().map(|s| s.unsigned_abs()).collect();
+    Ok(PatchGeometry::Raw {
         lowest,
-        shape,
-        abs_strides: strides.iter().map(|s| s.unsigned_abs()).collect(),
+        shape: IxDyn(shape).strides(IxDyn(&abs)),
         flipped: (0..strides.len()).filter(|&a| strides[a] < 0).collect(),
-    }))
+    })
+}
+
+/// Inverts `flipped` axes of `view`, restoring the negative strides.
+fn restore_signs<S: RawData>(
+    mut view: ArrayBase<S, IxDyn>,
+    flipped: &[usize],
+) -> ArrayBase<S, IxDyn> {
+    for &a in flipped {
+        view.invert_axis(Axis(a));
+    }
+    view
+}
+
+fn empty_view_error(e: ::ndarray::ShapeError) -> crate::error::PatchError {
+    err!(InvalidArgument, "ndarray refused an empty view: {e}")
 }
 
 /// The patches of `spec` over an ndarray view, in place, as an ndarray
@@ -312,37 +333,37 @@ pub fn patch_view<'a, T: Element, D: Dimension>(
     x: ArrayView<'a, T, D>,
     spec: &PatchSpec,
 ) -> Result<ArrayViewD<'a, T>> {
-    let plan = Plan::valid(&Layout::of_ndarray(&x)?, spec)?;
-    let Some(raw) = raw_patch_view(&plan)? else {
-        return ArrayViewD::from_shape(IxDyn(plan.shape()), &[])
-            .map_err(|e| err!(InvalidArgument, "ndarray refused an empty view: {e}"));
+    let (lowest, shape, flipped) = match patch_geometry(&Layout::of_ndarray(&x)?, spec, false)? {
+        PatchGeometry::Empty(shape) => {
+            return ArrayViewD::from_shape(IxDyn(&shape), &[]).map_err(empty_view_error);
+        }
+        PatchGeometry::Raw {
+            lowest,
+            shape,
+            flipped,
+        } => (x.as_ptr().wrapping_offset(lowest), shape, flipped),
     };
-    let lowest = x.as_ptr().wrapping_offset(raw.lowest);
-    let shape = IxDyn(&raw.shape).strides(IxDyn(&raw.abs_strides));
     #[allow(unsafe_code)]
     // SAFETY: `from_shape_ptr` asks that every element the shape and
     // strides reach from `lowest` be valid for `'a` and not mutably aliased
     // during it, and that the pointer arithmetic stay inside one allocation
-    // with byte spans and the element count within `isize::MAX`. `plan` is
-    // a VALID plan over `x`'s own layout (`Layout::of_ndarray`), so every
-    // index of the patch view reaches `offset + sum(i * view_stride)`, which
-    // is an element of `x` (each window lies inside its axis), and
-    // `lowest` is the lowest of those elements: a pointer `x` itself can
-    // reach, derived from `x.as_ptr()`. The elements of `x` are valid and
-    // shared-borrowed for `'a` (it is an `ArrayView<'a>`), and its
-    // reachable span is within one allocation and `isize::MAX` bytes
-    // (ndarray's invariants), which contains the patch view's span. The
-    // element count times the item size fits in `isize` (checked by
-    // `Plan`), and the strides are non-negative; the negative ones are
-    // restored by `invert_axis` below, which moves the pointer back to the
-    // first element. Reading the same element through several windows is
-    // fine for a read-only view. (Tested against ndarray's own windows,
+    // with byte spans and the element count within `isize::MAX`. The plan of
+    // `patch_geometry` is a VALID plan over `x`'s own layout
+    // (`Layout::of_ndarray`), so every index of the patch view reaches
+    // `offset + sum(i * view_stride)`, which is an element of `x` (each
+    // window lies inside its axis), and `lowest` is the lowest of those
+    // elements: a pointer `x` itself can reach, derived from `x.as_ptr()`.
+    // The elements of `x` are valid and shared-borrowed for `'a` (it is an
+    // `ArrayView<'a>`), and its reachable span is within one allocation and
+    // `isize::MAX` bytes (ndarray's invariants), which contains the patch
+    // view's span. The element count times the item size fits in `isize`
+    // (checked by `Plan`), and the strides are non-negative; the negative
+    // ones are restored by `restore_signs`, which moves the pointer back to
+    // the first element. Reading the same element through several windows
+    // is fine for a read-only view. (Tested against ndarray's own windows,
     // and under Miri.)
-    let mut view = unsafe { ArrayViewD::from_shape_ptr(shape, lowest) };
-    for &a in &raw.flipped {
-        view.invert_axis(Axis(a));
-    }
-    Ok(view)
+    let view = unsafe { ArrayViewD::from_shape_ptr(shape, lowest) };
+    Ok(restore_signs(view, &flipped))
 }
 
 /// [`patch_view`] for writing: the patches of `spec` over an ndarray view,
@@ -370,28 +391,28 @@ pub fn patch_view_mut<'a, T: Element, D: Dimension>(
     mut x: ArrayViewMut<'a, T, D>,
     spec: &PatchSpec,
 ) -> Result<ArrayViewMutD<'a, T>> {
-    let plan = Plan::valid(&Layout::of_ndarray(&x)?, spec)?;
-    plan.check_writable()?;
-    let Some(raw) = raw_patch_view(&plan)? else {
-        return ArrayViewMutD::from_shape(IxDyn(plan.shape()), &mut [])
-            .map_err(|e| err!(InvalidArgument, "ndarray refused an empty view: {e}"));
+    let (lowest, shape, flipped) = match patch_geometry(&Layout::of_ndarray(&x)?, spec, true)? {
+        PatchGeometry::Empty(shape) => {
+            return ArrayViewMutD::from_shape(IxDyn(&shape), &mut []).map_err(empty_view_error);
+        }
+        PatchGeometry::Raw {
+            lowest,
+            shape,
+            flipped,
+        } => (x.as_mut_ptr().wrapping_offset(lowest), shape, flipped),
     };
-    let lowest = x.as_mut_ptr().wrapping_offset(raw.lowest);
-    let shape = IxDyn(&raw.shape).strides(IxDyn(&raw.abs_strides));
     #[allow(unsafe_code)]
     // SAFETY: as in `patch_view`, every element the patch view reaches is
     // an element of `x`, and `lowest` is the lowest of them, derived from
-    // `x`'s own mutable pointer. In addition `check_writable` proved that
-    // no two indices of the patch view reach the same element (the windows
-    // do not overlap and `x`'s own strides cannot alias), and `x`, the
-    // exclusive borrow of those elements for `'a`, is moved into this
-    // function and not used after this call: the patch view takes its
-    // place. (Tested against ndarray's `exact_chunks_mut`, and under Miri.)
-    let mut view = unsafe { ArrayViewMutD::from_shape_ptr(shape, lowest) };
-    for &a in &raw.flipped {
-        view.invert_axis(Axis(a));
-    }
-    Ok(view)
+    // `x`'s own mutable pointer. In addition `check_writable` (in
+    // `patch_geometry`) proved that no two indices of the patch view reach
+    // the same element (the windows do not overlap and `x`'s own strides
+    // cannot alias), and `x`, the exclusive borrow of those elements for
+    // `'a`, is moved into this function and not used after this call: the
+    // patch view takes its place. (Tested against ndarray's
+    // `exact_chunks_mut`, and under Miri.)
+    let view = unsafe { ArrayViewMutD::from_shape_ptr(shape, lowest) };
+    Ok(restore_signs(view, &flipped))
 }
 
 /// The elements of `x` in C order, borrowed when `x` is C-contiguous and
