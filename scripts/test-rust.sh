@@ -16,13 +16,13 @@ say "cargo test (all features)"
 cargo test --workspace --all-features
 say "cargo test -p patch-core (no default features: single-threaded engine)"
 cargo test -p patch-core --no-default-features --lib --tests
-say "cargo +nightly miri test -p patch-core --lib (the unsafe casts and the typed copy paths under Miri)"
+say "cargo +nightly miri test -p patch-core --lib --features ndarray (the unsafe casts, the typed copy paths and the ndarray views under Miri)"
 if ! rustup toolchain list | grep -q '^nightly'; then
     rustup toolchain install nightly --profile minimal --component miri,rust-src
 elif ! rustup component list --toolchain nightly --installed | grep -q '^miri'; then
     rustup component add miri rust-src --toolchain nightly
 fi
-cargo +nightly miri test -p patch-core --lib
+cargo +nightly miri test -p patch-core --lib --features ndarray
 say "cargo doc --workspace --no-deps --all-features, warnings as errors"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features
 # What crates.io would get, built from the packaged files alone (--allow-dirty

@@ -162,6 +162,13 @@ impl<'a, T: Copy> NdView<'a, T> {
         }
     }
 
+    /// The whole slice the view reads from (its elements are at `offset`
+    /// plus the strides), for the conversions to other array types.
+    #[cfg(feature = "ndarray")]
+    pub(crate) fn backing(&self) -> &'a [T] {
+        self.data
+    }
+
     /// The element at `index`, or `None` when it is out of range (the
     /// checked form of indexing).
     pub fn get(&self, index: &[usize]) -> Option<&'a T> {

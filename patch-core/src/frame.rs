@@ -135,6 +135,10 @@ pub fn frame_into<T: Element>(
 /// samples; the result is a 1-D array of `(n-1)*hop + frame_len` samples
 /// (0 when `n == 0`).
 ///
+/// This is the plain sum, neither normalized nor trimmed: for the inverse
+/// of [`frame`] (back to the signal's length, divided by the overlap) use
+/// [`unframe`].
+///
 /// ```
 /// use patch_core::overlap_add;
 ///
@@ -208,4 +212,90 @@ pub fn overlap_add_into<T: FloatElement>(
     let layout = Layout::of::<T>(&[len])?;
     let plan = Plan::valid(&layout, &PatchSpec::frames(frame_len, hop))?;
     plan.fold_into(frames, out, PatchOrder::PatchMajor, &Reduce::Sum)
+}
+
+/// The inverse of [`frame`]: puts `frames` (as `frame(signal, frame_len,
+/// hop, pad_end, _)` made them, `num_frames * frame_len` samples) back into
+/// a signal of `len` samples, normalized by how the frames overlap and
+/// trimmed to `len`, so that
+/// `unframe(frame(x, ..).data(), x.len(), ..) == x` exactly wherever a
+/// frame covers `x` (every sample, unless `hop > frame_len` leaves gaps
+/// between frames or, without `pad_end`, the tail after the last whole
+/// frame is dropped; those samples are 0).
+///
+/// `reduce` says how overlapping samples combine:
+///
+/// - [`Reduce::Mean`] (what most callers want): divided by the number of
+///   frames covering each sample;
+/// - [`Reduce::Weighted`]: the weighted mean `Σ w·f / Σ w` with the weights
+///   of a window over each frame ([`WindowFn::Hann`](crate::WindowFn::Hann),
+///   [`WindowFn::PerAxis`](crate::WindowFn::PerAxis)`(vec![w])` for your
+///   own): frames processed one by one (denoised, say) blend smoothly, and
+///   unprocessed frames still come back exactly. This is `torch.istft`'s
+///   normalization for frames that carry no analysis window; `torch.istft`
+///   divides by `Σ w²` because its frames were multiplied by `w` once
+///   before and are multiplied again;
+/// - [`Reduce::Sum`]: plain overlap-add ([`overlap_add`]) trimmed to `len`;
+/// - [`Reduce::Overwrite`]: the last frame covering a sample wins.
+///
+/// It is exactly `frame_plan::<T>(len, frame_len, hop, pad_end)?.fold(frames,
+/// PatchOrder::PatchMajor, reduce)`: the plan of the framing, folded back.
+/// The number of frames must be the one [`frame_count`] gives for `len`.
+///
+/// ```
+/// use patch_core::{PatchOrder, Reduce, WindowFn, frame, frame_plan, unframe};
+///
+/// let x: Vec<f32> = (0..1000).map(|i| (i as f32 * 0.37).sin()).collect();
+/// // 25% hop, the end padded: 10 frames reach past the signal.
+/// let frames = frame(&x, 400, 100, true, 0.0).unwrap();
+/// assert_eq!(frames.shape(), &[10, 400]);
+/// let back = unframe(frames.data(), x.len(), 400, 100, true, &Reduce::Mean).unwrap();
+/// assert_eq!(back.data(), x); // exactly, and trimmed to 1000 samples
+///
+/// // A Hann blend of the same frames gives x back too.
+/// let hann = Reduce::Weighted(WindowFn::Hann);
+/// assert_eq!(unframe(frames.data(), x.len(), 400, 100, true, &hann).unwrap().data(), x);
+///
+/// // The same thing spelled out: the framing's plan, folded with Mean.
+/// let plan = frame_plan::<f32>(x.len(), 400, 100, true).unwrap();
+/// let folded = plan.fold(frames.data(), PatchOrder::PatchMajor, &Reduce::Mean).unwrap();
+/// assert_eq!(folded, back);
+/// ```
+pub fn unframe<T: FloatElement>(
+    frames: &[T],
+    len: usize,
+    frame_len: usize,
+    hop: usize,
+    pad_end: bool,
+    reduce: &Reduce,
+) -> Result<NdArray<T>> {
+    frame_plan::<T>(len, frame_len, hop, pad_end)?.fold(frames, PatchOrder::PatchMajor, reduce)
+}
+
+/// [`unframe`] into `out`, whose length is the signal's (`len`); `out` is
+/// overwritten, and nothing is written on failure.
+///
+/// ```
+/// use patch_core::{Reduce, unframe_into};
+///
+/// // Frames of 3 every 2 over 6 samples with pad_end: 3 frames.
+/// let frames = [1.0f64, 2.0, 3.0, 3.0, 4.0, 5.0, 5.0, 6.0, 0.0];
+/// let mut out = [0.0f64; 6];
+/// unframe_into(&frames, &mut out, 3, 2, true, &Reduce::Mean).unwrap();
+/// assert_eq!(out, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+/// ```
+pub fn unframe_into<T: FloatElement>(
+    frames: &[T],
+    out: &mut [T],
+    frame_len: usize,
+    hop: usize,
+    pad_end: bool,
+    reduce: &Reduce,
+) -> Result<()> {
+    frame_plan::<T>(out.len(), frame_len, hop, pad_end)?.fold_into(
+        frames,
+        out,
+        PatchOrder::PatchMajor,
+        reduce,
+    )
 }

@@ -30,7 +30,7 @@ use crate::error::{Result, bail, err};
 /// // A 2x3 f32 array, C-contiguous.
 /// let l = Layout::of::<f32>(&[2, 3]).unwrap();
 /// assert_eq!(l.strides(), &[3, 1]);
-/// assert_eq!(l.byte_strides(), vec![12, 4]);
+/// assert_eq!(l.byte_strides(), &[12, 4]);
 ///
 /// // The same array with its rows flipped: row 0 starts at element 3.
 /// let flipped = Layout::new(&[2, 3], &[-3, 1], 3, 4).unwrap();
@@ -44,6 +44,10 @@ pub struct Layout {
     strides: Vec<isize>,
     offset: usize,
     itemsize: usize,
+    /// The strides in bytes (checked in `new`), stored so that every stride
+    /// getter of the library returns a slice.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    byte_strides: Vec<isize>,
     /// Lowest and highest reachable element index; `None` when empty.
     #[cfg_attr(feature = "serde", serde(skip))]
     reach: Option<(isize, isize)>,
@@ -160,11 +164,14 @@ impl Layout {
             }
             Some((lo, hi))
         };
+        // Cannot overflow: every stride in bytes is checked above.
+        let byte_strides = strides.iter().map(|&s| s * itemsize as isize).collect();
         Ok(Layout {
             shape: shape.to_vec(),
             strides: strides.to_vec(),
             offset,
             itemsize,
+            byte_strides,
             reach,
         })
     }
@@ -196,12 +203,8 @@ impl Layout {
     }
 
     /// Byte strides (numpy's convention): element strides times the item size.
-    pub fn byte_strides(&self) -> Vec<isize> {
-        // Cannot overflow: every stride in bytes is checked in `new`.
-        self.strides
-            .iter()
-            .map(|&s| s * self.itemsize as isize)
-            .collect()
+    pub fn byte_strides(&self) -> &[isize] {
+        &self.byte_strides
     }
 
     /// Element offset of index `[0, 0, ...]` in the buffer.

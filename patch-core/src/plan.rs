@@ -302,6 +302,28 @@ impl Plan {
         )
     }
 
+    /// The same spec and padding over `layout`, an array of the same shape
+    /// stored with other strides or offset (for a source that is read in
+    /// place, or compacted first, where the plan was made for another
+    /// layout). Keeps [`frame_plan`](crate::frame_plan)'s rule for short axes.
+    #[cfg(feature = "ndarray")]
+    pub(crate) fn with_layout(&self, layout: &Layout) -> Result<Self> {
+        if layout == &self.layout {
+            return Ok(self.clone());
+        }
+        if layout.shape() != self.layout.shape() || layout.itemsize() != self.layout.itemsize() {
+            bail!(
+                InvalidArgument,
+                "the array has shape {:?} of {}-byte elements but the plan was made for shape {:?} of {}-byte elements",
+                layout.shape(),
+                layout.itemsize(),
+                self.layout.shape(),
+                self.layout.itemsize()
+            );
+        }
+        Plan::build(layout, &self.spec, &self.padding, self.empty_when_short)
+    }
+
     /// Plans `spec` over `layout` without padding (numpy's and torch's default).
     pub fn valid(layout: &Layout, spec: &PatchSpec) -> Result<Self> {
         Plan::new(layout, spec, &Padding::valid())
@@ -635,7 +657,7 @@ impl Plan {
         PlanSummary {
             input_shape: self.layout.shape().to_vec(),
             input_strides: self.layout.strides().to_vec(),
-            input_byte_strides: self.layout.byte_strides(),
+            input_byte_strides: self.layout.byte_strides().to_vec(),
             offset: self.layout.offset(),
             itemsize: self.layout.itemsize(),
             axes: self.axes.clone(),
