@@ -52,13 +52,20 @@
 // each with its SAFETY argument; everything else is safe code.
 #![deny(unsafe_code)]
 
+mod alloc;
 mod array;
+mod checks;
+mod copy;
 mod element;
 mod error;
 mod extract;
 mod fold;
 mod frame;
+mod interior;
 mod layout;
+mod merge;
+mod odometer;
+mod order;
 mod padding;
 mod plan;
 mod spec;
@@ -76,12 +83,12 @@ pub use frame::{
     frame, frame_count, frame_into, frame_plan, overlap_add, overlap_add_into, overlap_add_len,
 };
 pub use layout::{Layout, c_strides};
+pub use order::PatchOrder;
 pub use padding::{Convention, PadMode, Padding};
 pub use plan::{AxisPlan, Plan, PlanSummary};
 pub use spec::{AxisRole, PatchSpec, Window};
 pub use threads::{num_threads, set_num_threads};
 pub use view::{PatchView, PatchViewMut};
-pub use walk::PatchOrder;
 
 /// The Rust examples of the repository's README, compiled and run as doc tests.
 #[cfg(doctest)]

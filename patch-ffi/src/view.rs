@@ -421,7 +421,7 @@ pub extern "C" fn patch_view_plan_json(
 ) -> patch_status {
     ffi_boundary! {
         let plan = &view_arg(view)?.plan;
-        let mut json = serde_json::to_vec(&plan.summary()).map_err(|e| {
+        let mut json = serde_json::to_vec(&plan.summary()?).map_err(|e| {
             Failure::new(patch_status::Other, format!("the plan could not be written as JSON: {e}"))
         })?;
         json.push(0);

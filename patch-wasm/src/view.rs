@@ -499,6 +499,7 @@ impl PatchView {
         let summary = self
             .plan
             .summary()
+            .js()?
             .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
             .map_err(|e| invalid(format!("cannot convert the plan: {e}")))?;
         if self.plan.padding().mode == PadMode::Constant {

@@ -198,7 +198,7 @@ fn plan_is_patch_core_json() {
         &Padding::explicit(&[(1, 1), (0, 3)], PadMode::Constant),
     )
     .unwrap();
-    let native = serde_json::to_string(&plan.summary()).unwrap();
+    let native = serde_json::to_string(&plan.summary().unwrap()).unwrap();
     let ours = JSON::stringify(&view.plan().unwrap()).unwrap();
     // The engine's plan carries no fill value; the JS plan adds the
     // constant as `padding.value`.
