@@ -8,7 +8,6 @@ use std::convert::Infallible;
 use crate::element::{Element, as_bits, as_bits_mut};
 use crate::error::Result;
 use crate::interior::InteriorBox;
-use crate::odometer::too_many_axes;
 use crate::order::{PatchOrder, ordered};
 use crate::plan::Plan;
 use crate::strided::{Strided, copy_rows};
@@ -32,8 +31,7 @@ pub(crate) fn copy_patches<T: Copy + Send + Sync>(
     let n_outer = plan.outer_shape().len();
     if let Ok(view_strides) = plan.view_strides() {
         let dims = ordered(plan.shape(), view_strides, n_outer, order);
-        let kernel =
-            Strided::new(dims, plan.layout().offset(), size_of::<T>()).ok_or_else(too_many_axes)?;
+        let kernel = Strided::new(dims, plan.layout().offset(), size_of::<T>())?;
         let (n, per) = kernel.split();
         let Ok(()) =
             in_parts::<T, Infallible>(dst, n, per, parallel_parts(n, bytes), |part, range| {

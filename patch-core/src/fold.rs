@@ -9,7 +9,6 @@ use crate::checks::{check_itemsize, check_patches};
 use crate::element::{FloatElement, as_bits, as_bits_mut};
 use crate::error::{Result, Short, bail};
 use crate::layout::c_strides;
-use crate::odometer::too_many_axes;
 use crate::order::{PatchOrder, ordered};
 use crate::plan::Plan;
 use crate::spec::AxisRole;
@@ -143,7 +142,10 @@ struct FoldSink<'a, T> {
     /// slab); contributions elsewhere are left to the other sinks.
     out: &'a mut [T],
     lo: usize,
-    acc: &'a mut Acc<T>,
+    /// The slab's accumulators (see [`Acc`]), borrowed as slices.
+    norm: &'a mut [T],
+    wide: &'a mut [(f64, f64)],
+    winner: &'a mut [usize],
     mode: Mode,
     block: usize,
     order: PatchOrder,
@@ -182,14 +184,14 @@ impl<T: FloatElement> FoldSink<'_, T> {
             }
             Mode::Mean => {
                 // A running mean: equal contributions give exactly that value.
-                let norm = &mut self.acc.norm[dst..dst + len];
+                let norm = &mut self.norm[dst..dst + len];
                 for ((d, c), &v) in target.iter_mut().zip(norm).zip(src) {
                     *c += T::ONE;
                     *d += (v - *d) / *c;
                 }
             }
             Mode::Weighted if T::WIDE_WEIGHTS => {
-                for (acc, &v) in self.acc.wide[dst..dst + len].iter_mut().zip(src) {
+                for (acc, &v) in self.wide[dst..dst + len].iter_mut().zip(src) {
                     acc.0 += weight * v.to_f64();
                     acc.1 += weight;
                 }
@@ -199,7 +201,7 @@ impl<T: FloatElement> FoldSink<'_, T> {
                 if w.partial_cmp(&T::ZERO) != Some(std::cmp::Ordering::Greater) {
                     return;
                 }
-                let norm = &mut self.acc.norm[dst..dst + len];
+                let norm = &mut self.norm[dst..dst + len];
                 for ((d, c), &v) in target.iter_mut().zip(norm).zip(src) {
                     *c += w;
                     *d += (v - *d) * (w / *c);
@@ -208,8 +210,8 @@ impl<T: FloatElement> FoldSink<'_, T> {
             Mode::Overwrite => {
                 for (i, &v) in src.iter().enumerate() {
                     let k = self.patch_of(out + i) + 1;
-                    if k >= self.acc.winner[dst + i] {
-                        self.acc.winner[dst + i] = k;
+                    if k >= self.winner[dst + i] {
+                        self.winner[dst + i] = k;
                         self.out[dst + i] = v;
                     }
                 }
@@ -224,7 +226,7 @@ impl<T: FloatElement> FoldSink<'_, T> {
         let n = w.row.len();
         let src = &self.patches[out..out + n];
         if T::WIDE_WEIGHTS {
-            for ((acc, &v), &wr) in self.acc.wide[dst..dst + n].iter_mut().zip(src).zip(w.row) {
+            for ((acc, &v), &wr) in self.wide[dst..dst + n].iter_mut().zip(src).zip(w.row) {
                 let wt = w.scale * wr;
                 acc.0 += wt * v.to_f64();
                 acc.1 += wt;
@@ -232,7 +234,7 @@ impl<T: FloatElement> FoldSink<'_, T> {
             return;
         }
         let target = &mut self.out[dst..dst + n];
-        let norm = &mut self.acc.norm[dst..dst + n];
+        let norm = &mut self.norm[dst..dst + n];
         for (((d, c), &v), &wr) in target.iter_mut().zip(norm).zip(src).zip(w.row) {
             let wt = T::from_weight(w.scale * wr);
             if wt.partial_cmp(&T::ZERO) == Some(std::cmp::Ordering::Greater) {
@@ -408,7 +410,7 @@ impl Plan {
                 self.outer_shape().len(),
                 order,
             );
-            let kernel = Strided::new(dims, 0, size_of::<T>()).ok_or_else(too_many_axes)?;
+            let kernel = Strided::new(dims, 0, size_of::<T>())?;
             if !covered {
                 out.fill(T::ZERO);
             }
@@ -444,7 +446,9 @@ impl Plan {
                 patches,
                 out: &mut *s.out,
                 lo: s.range.start * slab,
-                acc: &mut s.acc,
+                norm: &mut s.acc.norm,
+                wide: &mut s.acc.wide,
+                winner: &mut s.acc.winner,
                 mode,
                 block: walk.block(),
                 order,

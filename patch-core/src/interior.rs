@@ -58,7 +58,7 @@ impl InteriorBox {
             .zip(strides)
             .map(|(a, &s)| a.origin(a.interior().start).wrapping_mul(s))
             .fold(plan.layout().offset() as isize, isize::wrapping_add);
-        let patch = Strided::new(walk.dims_from(n_box), 0, itemsize)?;
+        let patch = Strided::new(walk.dims_from(n_box), 0, itemsize).ok()?;
         (n_box + patch.n_outer() <= MAX_AXES).then_some(InteriorBox {
             ranges,
             steps,

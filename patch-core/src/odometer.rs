@@ -66,12 +66,6 @@ impl<T: Default> Axes<T> {
         }
         Some(list)
     }
-
-    /// Removes and returns the last item.
-    pub(crate) fn pop(&mut self) -> Option<T> {
-        self.n = self.n.checked_sub(1)?;
-        Some(std::mem::take(&mut self.items[self.n]))
-    }
 }
 
 impl<T> Deref for Axes<T> {
@@ -90,27 +84,43 @@ impl<T> DerefMut for Axes<T> {
     }
 }
 
-/// The indices of a box `ranges[0] x ranges[1] x ...` in C order.
-#[derive(Clone, Debug)]
-pub(crate) struct Odometer {
-    idx: Axes<usize>,
-    start: Axes<usize>,
-    end: Axes<usize>,
+/// Moves `idx`, an index of the box `ranges`, to the next index in C order
+/// and returns the axis that advanced (every later axis went back to its
+/// start), or `None` after the last index: the one odometer step of the
+/// crate.
+#[inline(always)]
+fn advance(idx: &mut [usize], ranges: &[Range<usize>]) -> Option<usize> {
+    let ranges = &ranges[..idx.len()];
+    let mut m = idx.len();
+    while m > 0 {
+        m -= 1;
+        idx[m] += 1;
+        if idx[m] < ranges[m].end {
+            return Some(m);
+        }
+        idx[m] = ranges[m].start;
+    }
+    None
 }
 
-impl Odometer {
+/// The indices of a box `ranges[0] x ranges[1] x ...` in C order.
+#[derive(Clone, Debug)]
+pub(crate) struct Odometer<'r> {
+    ranges: &'r [Range<usize>],
+    idx: Axes<usize>,
+}
+
+impl<'r> Odometer<'r> {
     /// The odometer at the first index of the box, or `None` when some
-    /// range is empty (the box has no index). A box of no axes has one
-    /// index, the empty one.
-    pub(crate) fn new(ranges: &[Range<usize>]) -> Option<Self> {
+    /// range is empty (the box has no index) or there are more than
+    /// [`MAX_AXES`] ranges. A box of no axes has one index, the empty one.
+    pub(crate) fn new(ranges: &'r [Range<usize>]) -> Option<Self> {
         if ranges.iter().any(|r| r.is_empty()) {
             return None;
         }
-        let starts = || ranges.iter().map(|r| r.start);
         Some(Odometer {
-            idx: Axes::try_from_iter(starts())?,
-            start: Axes::try_from_iter(starts())?,
-            end: Axes::try_from_iter(ranges.iter().map(|r| r.end))?,
+            ranges,
+            idx: Axes::try_from_iter(ranges.iter().map(|r| r.start))?,
         })
     }
 
@@ -123,60 +133,61 @@ impl Odometer {
     /// Moves to the next index in C order and returns the axis that
     /// advanced (every later axis went back to its start), or `None` after
     /// the last index.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn advance(&mut self) -> Option<usize> {
-        let mut m = self.idx.len();
-        while m > 0 {
-            m -= 1;
-            self.idx[m] += 1;
-            if self.idx[m] < self.end[m] {
-                return Some(m);
-            }
-            self.idx[m] = self.start[m];
-        }
-        None
+        advance(&mut self.idx, self.ranges)
     }
 }
 
 /// How a linear offset `sum(idx[m] * strides[m])` changes at each step of
-/// an [`Odometer`]: when axis `m` advances, it gains `strides[m]` and every
-/// later axis gives back what it gained since its start.
+/// an [`Odometer`] over `ranges`: when axis `m` advances, it gains
+/// `strides[m]` and every later axis gives back what it gained since its
+/// start.
 #[derive(Clone, Debug)]
 pub(crate) struct Carry {
     delta: Axes<isize>,
 }
 
 impl Carry {
-    /// The carries of `odo` for one stride per axis (extra strides are
-    /// ignored). Wrapping arithmetic: the offsets it moves between are in
-    /// range, the carries themselves need not be.
-    pub(crate) fn new(odo: &Odometer, strides: impl IntoIterator<Item = isize>) -> Self {
-        let mut delta = Axes::<isize>::new();
-        for (_, s) in odo.idx.iter().zip(strides) {
-            // Fewer strides than axes leaves the rest 0.
-            let _ = delta.push(s);
+    /// The carries of a box of (non-empty) `ranges`, one stride per axis
+    /// (missing strides are 0). Wrapping arithmetic: the offsets it moves
+    /// between are in range, the carries themselves need not be.
+    pub(crate) fn new(ranges: &[Range<usize>], strides: impl IntoIterator<Item = isize>) -> Self {
+        let mut carry = Carry { delta: Axes::new() };
+        carry.set(ranges, strides);
+        carry
+    }
+
+    /// Makes these the carries of `ranges` and `strides` (see [`Carry::new`]).
+    #[inline(always)]
+    fn set(&mut self, ranges: &[Range<usize>], strides: impl IntoIterator<Item = isize>) {
+        let delta = &mut self.delta;
+        delta.n = 0;
+        let mut strides = strides.into_iter();
+        for _ in ranges {
+            // At most MAX_AXES ranges: an odometer over them exists.
+            let _ = delta.push(strides.next().unwrap_or(0));
         }
-        while delta.len() < odo.idx.len() && delta.push(0) {}
         let mut back = 0isize;
-        for m in (0..delta.len()).rev() {
-            let s = delta[m];
-            delta[m] = s.wrapping_sub(back);
-            let span = (odo.end[m] - 1 - odo.start[m]) as isize;
-            back = back.wrapping_add(s.wrapping_mul(span));
+        for (d, r) in delta.iter_mut().zip(ranges).rev() {
+            let s = *d;
+            *d = s.wrapping_sub(back);
+            back = back.wrapping_add(s.wrapping_mul((r.end - 1 - r.start) as isize));
         }
-        Carry { delta }
     }
 
     /// The change of the offset when axis `m` advances.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(&self, m: usize) -> isize {
         self.delta[m]
     }
 }
 
-/// Calls `f(a, b)` for every index of the box `ranges` in C order, with two
-/// linear offsets: `a` starts at `a0` and moves by `sa[m]` per index of axis
-/// `m`, `b` likewise from `b0` by `sb[m]`.
+/// Calls `f(a, b)` for every index of the box `ranges` (at most
+/// [`MAX_AXES`]) in C order, with two linear offsets: `a` starts at `a0`
+/// and moves by `sa[m]` per index of axis `m`, `b` likewise from `b0` by
+/// `sb[m]`. (The odometer's state is built in place: this runs once per
+/// copy, so even the moves of a few hundred bytes show on small copies.)
 #[inline(always)]
 pub(crate) fn walk_box(
     ranges: &[Range<usize>],
@@ -185,15 +196,20 @@ pub(crate) fn walk_box(
     (a0, b0): (isize, isize),
     mut f: impl FnMut(isize, isize),
 ) {
-    let Some(mut odo) = Odometer::new(ranges) else {
+    if ranges.len() > MAX_AXES || ranges.iter().any(|r| r.is_empty()) {
         return;
-    };
-    let ca = Carry::new(&odo, sa.iter().copied());
-    let cb = Carry::new(&odo, sb.iter().copied());
+    }
+    let mut idx = Axes::<usize>::new();
+    for r in ranges {
+        let _ = idx.push(r.start);
+    }
+    let (mut ca, mut cb) = (Carry { delta: Axes::new() }, Carry { delta: Axes::new() });
+    ca.set(ranges, sa.iter().copied());
+    cb.set(ranges, sb.iter().copied());
     let (mut a, mut b) = (a0, b0);
     loop {
         f(a, b);
-        match odo.advance() {
+        match advance(&mut idx, ranges) {
             Some(m) => {
                 a = a.wrapping_add(ca.get(m));
                 b = b.wrapping_add(cb.get(m));
@@ -207,7 +223,8 @@ pub(crate) fn walk_box(
 /// element iterators of the array types walk.
 #[derive(Clone, Debug)]
 pub(crate) struct Offsets {
-    odo: Option<Odometer>,
+    ranges: Axes<Range<usize>>,
+    idx: Axes<usize>,
     carry: Carry,
     at: isize,
     left: usize,
@@ -218,30 +235,29 @@ impl Offsets {
     /// element count must fit `usize` (the array types check it when they
     /// are made); axes of length 1 add nothing and are skipped.
     pub(crate) fn new(shape: &[usize], strides: &[isize], offset: usize) -> Self {
-        let empty = Offsets {
-            odo: None,
-            carry: Carry { delta: Axes::new() },
-            at: 0,
-            left: 0,
-        };
         let live = || shape.iter().zip(strides).filter(|(n, _)| **n != 1);
-        let (Some(ranges), Some(left)) = (
-            Axes::try_from_iter(live().map(|(&n, _)| 0..n)),
-            shape.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n)),
-        ) else {
+        let left = shape.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n));
+        let ranges = Axes::try_from_iter(live().map(|(&n, _)| 0..n));
+        match (ranges, left) {
+            (Some(ranges), Some(left)) => Offsets {
+                idx: Axes::try_from_iter(ranges.iter().map(|_| 0)).unwrap_or_else(Axes::new),
+                carry: Carry::new(
+                    if left == 0 { &[] } else { &ranges },
+                    live().map(|(_, &s)| s),
+                ),
+                ranges,
+                at: offset as isize,
+                left,
+            },
             // More than MAX_AXES axes longer than 1 means an element count
             // past usize, which no array type holds.
-            return empty;
-        };
-        let Some(odo) = Odometer::new(&ranges) else {
-            return empty;
-        };
-        let carry = Carry::new(&odo, live().map(|(_, &s)| s));
-        Offsets {
-            odo: Some(odo),
-            carry,
-            at: offset as isize,
-            left,
+            _ => Offsets {
+                ranges: Axes::new(),
+                idx: Axes::new(),
+                carry: Carry::new(&[], []),
+                at: 0,
+                left: 0,
+            },
         }
     }
 }
@@ -251,13 +267,12 @@ impl Iterator for Offsets {
 
     #[inline]
     fn next(&mut self) -> Option<usize> {
-        let odo = self.odo.as_mut()?;
         if self.left == 0 {
             return None;
         }
         self.left -= 1;
         let here = self.at as usize;
-        if let Some(m) = odo.advance() {
+        if let Some(m) = advance(&mut self.idx, &self.ranges) {
             self.at = self.at.wrapping_add(self.carry.get(m));
         }
         Some(here)
@@ -331,7 +346,6 @@ mod tests {
         }
         assert!(!list.push(1));
         assert_eq!(list.len(), MAX_AXES);
-        assert_eq!(list.pop(), Some(1));
         assert!(Axes::try_from_iter(0..MAX_AXES + 1).is_none());
         assert_eq!(&*Axes::try_from_iter(0..3usize).unwrap(), &[0, 1, 2]);
     }

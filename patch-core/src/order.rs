@@ -61,7 +61,7 @@ pub(crate) fn ordered<'a>(
     strides: &'a [isize],
     n_outer: usize,
     order: PatchOrder,
-) -> impl Iterator<Item = (usize, isize)> + 'a {
+) -> impl Iterator<Item = (usize, isize)> + Clone + 'a {
     let outer = shape[..n_outer].iter().zip(&strides[..n_outer]);
     let inner = shape[n_outer..].iter().zip(&strides[n_outer..]);
     match order {

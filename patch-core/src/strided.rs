@@ -12,14 +12,15 @@
 
 use std::ops::Range;
 
+use crate::error::Result;
 use crate::merge::{Merged, merge_axes};
-use crate::odometer::{Axes, walk_box};
+use crate::odometer::{Axes, MAX_AXES, too_many_axes, walk_box};
 
 /// A strided array walked in C order of its shape, against a contiguous one.
 #[derive(Debug, Clone)]
 pub(crate) struct Strided {
     /// Outer dimensions (after merging), without the band, row and run dimensions.
-    outer: Axes<Merged>,
+    outer: Vec<Merged>,
     /// Rows per block, and the strided step between rows.
     rows: usize,
     row_step: isize,
@@ -83,15 +84,18 @@ macro_rules! dispatch_run {
 impl Strided {
     /// Plans moving an array of axes `(len, stride)` in C order from
     /// `offset` (elements of `itemsize` bytes). The array must hold at least
-    /// one element. `None` when more than
-    /// [`MAX_AXES`](crate::odometer::MAX_AXES) axes are longer than 1, which
-    /// no array whose element count fits `usize` has.
+    /// one element. Fails when its list of axes cannot be allocated, or
+    /// (which no array whose element count fits `usize` does) when more
+    /// than [`MAX_AXES`] axes are longer than 1.
     pub(crate) fn new(
-        axes: impl IntoIterator<Item = (usize, isize)>,
+        axes: impl Iterator<Item = (usize, isize)> + Clone,
         offset: usize,
         itemsize: usize,
-    ) -> Option<Self> {
+    ) -> Result<Self> {
         let mut dims = merge_axes(axes)?;
+        if dims.len() > MAX_AXES {
+            return Err(too_many_axes());
+        }
         let run = match dims.last() {
             Some(&Merged { len, stride: 1, .. }) => {
                 dims.pop();
@@ -113,7 +117,7 @@ impl Strided {
             band = n;
             dims.pop();
         }
-        Some(Strided {
+        Ok(Strided {
             outer: dims,
             rows,
             row_step,

@@ -8,7 +8,7 @@ use crate::element::{Element, as_bits, as_bits_mut};
 use crate::error::Result;
 use crate::extract::ExtractOptions;
 use crate::layout::{Layout, locate};
-use crate::odometer::{Offsets, too_many_axes};
+use crate::odometer::Offsets;
 use crate::order::{PatchOrder, ordered};
 use crate::plan::Plan;
 use crate::spec::PatchSpec;
@@ -309,8 +309,7 @@ impl<'a, T: Element> PatchViewMut<'a, T> {
             plan.outer_shape().len(),
             order,
         );
-        let kernel =
-            Strided::new(dims, plan.layout().offset(), size_of::<T>()).ok_or_else(too_many_axes)?;
+        let kernel = Strided::new(dims, plan.layout().offset(), size_of::<T>())?;
         kernel.scatter(as_bits(patches), as_bits_mut(self.data));
         Ok(())
     }

@@ -40,5 +40,8 @@ fn summary_serializes_with_every_number() {
         r#"{"convention":"explicit","pads":[[1,2]],"mode":"constant"}"#
     );
     assert_eq!(serde_json::from_str::<Padding>(&text).unwrap(), constant);
-    println!("{}", serde_json::to_string(&plan.summary().unwrap()).unwrap());
+    println!(
+        "{}",
+        serde_json::to_string(&plan.summary().unwrap()).unwrap()
+    );
 }

@@ -5,9 +5,25 @@
 
 use std::ops::Range;
 
-use super::row::Piece;
+use super::row::{CACHED, Piece, PieceCache};
 use super::{Place, Rows, RunWeights, Sink, Walk, WalkAxis};
 use crate::odometer::MAX_AXES;
+
+/// What a walk keeps from row to row, on the stack: the coordinates of the
+/// live input axes and the pieces of a row.
+pub(super) struct Scratch {
+    coords: [isize; MAX_AXES],
+    pieces: PieceCache,
+}
+
+impl Scratch {
+    pub(super) fn new() -> Self {
+        Scratch {
+            coords: [0; MAX_AXES],
+            pieces: [Piece::default(); CACHED],
+        }
+    }
+}
 use crate::plan::{Line, Part};
 
 /// Where a call of [`Walk::rows`] works: the index of the loop axes before
@@ -30,8 +46,6 @@ struct ColumnCtx<'a> {
     scale: f64,
     row_weights: &'a [f64],
     col_weights: Option<&'a [f64]>,
-    row: WalkAxis,
-    col: WalkAxis,
     /// The coordinates of the column's indices.
     col_line: Line,
     /// Output position of the row of column index `first`.
@@ -41,11 +55,13 @@ struct ColumnCtx<'a> {
 
 impl ColumnCtx<'_> {
     /// Output position of the row of column index `t`.
+    #[inline]
     fn out_of(&self, t: usize, row_out: usize) -> usize {
         self.out + (t - self.first) * row_out
     }
 
     /// The weights of the rows of column index `t`.
+    #[inline(always)]
     fn weights(&self, t: usize) -> RunWeights<'_> {
         RunWeights {
             scale: self.col_weights.map_or(self.scale, |w| self.scale * w[t]),
@@ -57,7 +73,8 @@ impl ColumnCtx<'_> {
 impl Walk<'_> {
     /// The weights of the positions of `o`, when it is an inner axis of a
     /// weighted fold.
-    fn weights_of(&self, o: WalkAxis) -> &[f64] {
+    #[inline]
+    fn weights_of(&self, o: &WalkAxis) -> &[f64] {
         match o.part {
             Part::Inner => self.ins[o.input].weights,
             Part::Grid => &[],
@@ -66,9 +83,9 @@ impl Walk<'_> {
 
     /// Emits the rows of one odometer position of the loop axes before the
     /// column, for the column indices `at.cols`.
-    pub(super) fn rows<S: Sink>(&self, sink: &mut S, at: RowsAt<'_>) {
-        let Some(row) = self.row else { return };
-        let mut coords = [0isize; MAX_AXES];
+    pub(super) fn rows<S: Sink>(&self, sink: &mut S, at: RowsAt<'_>, scratch: &mut Scratch) {
+        let Some(row) = &self.row else { return };
+        let Scratch { coords, pieces } = scratch;
         let coords = &mut coords[..self.ins.len()];
         for (c, a) in coords.iter_mut().zip(&self.ins) {
             *c = a.fixed;
@@ -76,12 +93,14 @@ impl Walk<'_> {
         let mut scale = self.scale;
         for (o, &i) in self.outs.iter().zip(at.idx) {
             coords[o.input] += o.line.at(i);
-            let w = self.weights_of(*o);
-            if !w.is_empty() {
-                scale *= w[i];
+            if self.weighted {
+                let w = self.weights_of(o);
+                if !w.is_empty() {
+                    scale *= w[i];
+                }
             }
         }
-        let col = self.n_loop.checked_sub(1).map(|m| self.outs[m]);
+        let col = self.n_loop.checked_sub(1).map(|m| &self.outs[m]);
         let mut place = self.fixed;
         for (axis, a) in self.ins.iter().enumerate() {
             if axis != row.input && col.is_none_or(|c| c.input != axis) {
@@ -94,7 +113,7 @@ impl Walk<'_> {
                 scale,
                 row: row_weights,
             };
-            self.emit_row(sink, at.out, place, coords[row.input], w);
+            self.emit_row(sink, (at.out, place, coords[row.input]), w, pieces);
             return;
         };
         let col_weights = Some(self.weights_of(col)).filter(|w| !w.is_empty());
@@ -105,8 +124,6 @@ impl Walk<'_> {
             scale,
             row_weights,
             col_weights,
-            row,
-            col,
             col_line: col.line.shifted(coords[col.input]),
             out: at.out,
             first: at.cols.start,
@@ -131,18 +148,31 @@ impl Walk<'_> {
             (t0, inside.end.clamp(t0, lin_end))
         };
         if t0 == t1 {
-            self.slow_rows(&ctx, sink, cols);
+            self.slow_rows(&ctx, sink, cols, pieces);
             return;
         }
-        self.slow_rows(&ctx, sink, cols.start..t0);
-        self.tight_rows(&ctx, sink, t0..t1);
-        self.slow_rows(&ctx, sink, t1..cols.end);
+        if cols.start < t0 {
+            self.slow_rows(&ctx, sink, cols.start..t0, pieces);
+        }
+        self.tight_rows(&ctx, sink, t0..t1, pieces);
+        if t1 < cols.end {
+            self.slow_rows(&ctx, sink, t1..cols.end, pieces);
+        }
     }
 
     /// Rows of interior columns: one row split, the source moving by a
     /// fixed step from row to row.
-    fn tight_rows<S: Sink>(&self, ctx: &ColumnCtx<'_>, sink: &mut S, cols: Range<usize>) {
-        let (row, col) = (ctx.row, ctx.col);
+    fn tight_rows<S: Sink>(
+        &self,
+        ctx: &ColumnCtx<'_>,
+        sink: &mut S,
+        cols: Range<usize>,
+        cache: &mut PieceCache,
+    ) {
+        let (Some(row), Some(col)) = (&self.row, self.n_loop.checked_sub(1).map(|m| &self.outs[m]))
+        else {
+            return;
+        };
         let ca = &self.ins[col.input];
         let c = ctx.col_line.at(cols.start);
         // A shared column moves the row's own coordinate; another column
@@ -175,7 +205,7 @@ impl Walk<'_> {
         }
         // Every row has the same shape: work out its pieces once, relative
         // to the row's start, and replay them row after row.
-        let pieces = self.pieces(split, row);
+        let pieces = self.pieces(split, row, cache);
         if S::OVERWRITES && !self.weighted && cols.len() > 1 && step == self.row_out as isize {
             // The rows follow each other in the source as in the output, so
             // their runs, and what lies between them, are one contiguous run:
@@ -214,11 +244,20 @@ impl Walk<'_> {
                 return;
             }
         }
+        let mut place = ctx.place;
+        if ctx.col_weights.is_none() {
+            // Every row has the same weights (none, for a copy).
+            let w = ctx.weights(cols.start);
+            for _ in cols {
+                place.base = at;
+                self.emit(sink, out, place, &pieces, w);
+                at = at.wrapping_add(step);
+                out += self.row_out;
+            }
+            return;
+        }
         for t in cols {
-            let place = Place {
-                base: at,
-                ..ctx.place
-            };
+            place.base = at;
             self.emit(sink, out, place, &pieces, ctx.weights(t));
             at = at.wrapping_add(step);
             out += self.row_out;
@@ -227,8 +266,17 @@ impl Walk<'_> {
 
     /// Rows of border columns (or of a column sharing the row's axis), each
     /// placed and split on its own.
-    fn slow_rows<S: Sink>(&self, ctx: &ColumnCtx<'_>, sink: &mut S, cols: Range<usize>) {
-        let (row, col) = (ctx.row, ctx.col);
+    fn slow_rows<S: Sink>(
+        &self,
+        ctx: &ColumnCtx<'_>,
+        sink: &mut S,
+        cols: Range<usize>,
+        cache: &mut PieceCache,
+    ) {
+        let (Some(row), Some(col)) = (&self.row, self.n_loop.checked_sub(1).map(|m| &self.outs[m]))
+        else {
+            return;
+        };
         let ca = &self.ins[col.input];
         let mut out = ctx.out_of(cols.start, self.row_out);
         for t in cols {
@@ -241,7 +289,7 @@ impl Walk<'_> {
                 place.add(ca, c, self.mode);
                 ctx.coords[row.input]
             };
-            self.emit_row(sink, out, place, fixed, ctx.weights(t));
+            self.emit_row(sink, (out, place, fixed), ctx.weights(t), cache);
             out += self.row_out;
         }
     }

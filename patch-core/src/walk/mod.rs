@@ -38,7 +38,7 @@ use crate::order::{PatchOrder, out_axes};
 use crate::padding::{PadMode, remap};
 use crate::plan::{Line, Part, Plan};
 
-use column::RowsAt;
+use column::{RowsAt, Scratch};
 
 /// Weights of the blocks of one interior run, for weighted folds.
 #[derive(Clone, Copy)]
@@ -106,7 +106,7 @@ pub(crate) trait Sink {
     );
 
     /// Rows of contiguous runs (see [`Rows`]).
-    #[inline]
+    #[inline(always)]
     fn rows(&mut self, r: Rows) {
         let mut at = r.src as isize;
         for i in 0..r.rows {
@@ -278,8 +278,8 @@ impl<'w> Walk<'w> {
             .take_while(|o| axes[ins[o.input].plan_input].window().is_none())
             .count();
         let tail = &outs[outs.len() - plain..];
-        let merged = merge_axes(tail.iter().map(|o| (o.len, ins[o.input].stride)));
-        let (block, n_block) = match merged.as_ref().and_then(|m| m.last()) {
+        let merged = merge_axes(tail.iter().map(|o| (o.len, ins[o.input].stride)))?;
+        let (block, n_block) = match merged.last() {
             Some(m) if m.stride == 1 => (m.len, plain - m.first),
             _ => (1, 0),
         };
@@ -335,7 +335,7 @@ impl<'w> Walk<'w> {
 
     /// `(len, source stride)` of every output axis from axis `m` on, for
     /// copies of whole patches.
-    pub(crate) fn dims_from(&self, m: usize) -> impl Iterator<Item = (usize, isize)> + '_ {
+    pub(crate) fn dims_from(&self, m: usize) -> impl Iterator<Item = (usize, isize)> + Clone + '_ {
         self.outs[m..].iter().map(|o| {
             let stride = self.ins[o.input].stride;
             (o.len, o.line.inc.wrapping_mul(stride))
@@ -390,21 +390,20 @@ impl<'w> Walk<'w> {
             self.one_block(sink);
             return;
         }
+        let mut scratch = Scratch::new();
         let Some((cols, odo_ranges)) = ranges.split_last() else {
-            self.rows(
-                sink,
-                RowsAt {
-                    idx: &[],
-                    out: 0,
-                    cols: 0..1,
-                },
-            );
+            let at = RowsAt {
+                idx: &[],
+                out: 0,
+                cols: 0..1,
+            };
+            self.rows(sink, at, &mut scratch);
             return;
         };
         let Some(mut odo) = Odometer::new(odo_ranges) else {
             return;
         };
-        let carry = Carry::new(&odo, self.out_strides.iter().map(|&s| s as isize));
+        let carry = Carry::new(odo_ranges, self.out_strides.iter().map(|&s| s as isize));
         let mut out = odo_ranges
             .iter()
             .zip(&self.out_strides)
@@ -417,7 +416,7 @@ impl<'w> Walk<'w> {
                 out,
                 cols: cols.clone(),
             };
-            self.rows(sink, at);
+            self.rows(sink, at, &mut scratch);
             match odo.advance() {
                 Some(m) => out = out.wrapping_add_signed(carry.get(m)),
                 None => return,

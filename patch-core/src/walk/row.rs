@@ -129,9 +129,12 @@ fn piece_at(a: &InAxis<'_>, b: usize, mode: PadMode, i: usize, c: isize) -> Piec
     }
 }
 
-/// Pieces a row keeps inline for replaying; a row with more is split
-/// again for every row that shares it.
-const CACHED: usize = 16;
+/// Pieces a row keeps for replaying; a row with more is split again for
+/// every row that shares it.
+pub(super) const CACHED: usize = 16;
+
+/// Room for the pieces of one row, kept by a walk for all its rows.
+pub(super) type PieceCache = [Piece; CACHED];
 
 /// The pieces of one row split, worked out once for every row that shares
 /// the split (the rows of interior columns), without allocating.
@@ -140,14 +143,17 @@ pub(super) struct RowPieces<'a> {
     axis: &'a InAxis<'a>,
     block: usize,
     mode: PadMode,
-    cache: [Piece; CACHED],
-    /// Pieces in `cache`, or `None` when they did not fit.
-    n: Option<usize>,
+    /// The pieces, or `None` when there were more than the cache holds.
+    cached: Option<&'a [Piece]>,
 }
 
 impl<'a> RowPieces<'a> {
-    pub(super) fn new(split: RowSplit, axis: &'a InAxis<'a>, block: usize, mode: PadMode) -> Self {
-        let mut cache = [Piece::default(); CACHED];
+    /// The pieces of `split`, kept in `cache` when they fit.
+    pub(super) fn new(
+        split: RowSplit,
+        (axis, block, mode): (&'a InAxis<'a>, usize, PadMode),
+        cache: &'a mut PieceCache,
+    ) -> Self {
         let mut n = Some(0);
         split.for_each_piece(axis, block, mode, |p| {
             n = n.and_then(|k| {
@@ -161,20 +167,35 @@ impl<'a> RowPieces<'a> {
             axis,
             block,
             mode,
-            cache,
-            n,
+            cached: n.map(|n| &cache[..n]),
         }
     }
 
+    /// The pieces, when they fit the cache.
+    #[inline(always)]
+    pub(super) fn cached(&self) -> Option<&[Piece]> {
+        self.cached
+    }
+
     /// Calls `f` with every piece in output order.
-    #[inline]
+    #[inline(always)]
     pub(super) fn for_each(&self, mut f: impl FnMut(Piece)) {
-        match self.n {
-            Some(n) => self.cache[..n].iter().for_each(|&p| f(p)),
-            None => self
-                .split
-                .for_each_piece(self.axis, self.block, self.mode, f),
+        match self.cached() {
+            Some(list) => {
+                for &p in list {
+                    f(p);
+                }
+            }
+            None => self.for_each_again(f),
         }
+    }
+
+    /// The pieces of a row with more of them than the cache holds, split
+    /// again.
+    #[inline(never)]
+    pub(super) fn for_each_again(&self, f: impl FnMut(Piece)) {
+        self.split
+            .for_each_piece(self.axis, self.block, self.mode, f);
     }
 
     /// The run of the row when it has exactly one.
@@ -190,17 +211,51 @@ impl<'a> RowPieces<'a> {
     }
 }
 
+/// Hands one piece of a row at output position `out`, placed by `place`,
+/// to the sink.
+#[inline(always)]
+fn emit_piece<S: Sink>(sink: &mut S, out: usize, place: Place, piece: Piece, w: RunWeights<'_>) {
+    let base = place.base;
+    match piece {
+        Piece::Run {
+            out: o,
+            src,
+            step,
+            n,
+            first,
+        } => {
+            let row = if w.row.is_empty() {
+                w.row
+            } else {
+                &w.row[first..first + n]
+            };
+            let w = RunWeights {
+                scale: w.scale,
+                row,
+            };
+            sink.interior(out + o, (base + src) as usize, step, n, !place.pad, w);
+        }
+        Piece::Remapped { out: o, src } => sink.remapped(out + o, (base + src) as usize),
+        Piece::Constant { out: o, n } => sink.constant(out + o, n),
+    }
+}
+
 impl Walk<'_> {
     /// The split of `row` where its input axis has the fixed coordinate
     /// `fixed` from the other axes of the same input axis.
     #[inline]
-    pub(super) fn split(&self, row: WalkAxis, fixed: isize) -> RowSplit {
+    pub(super) fn split(&self, row: &WalkAxis, fixed: isize) -> RowSplit {
         RowSplit::new(row.line.shifted(fixed), self.ins[row.input].len)
     }
 
-    /// The pieces of `split`, a split of `row`.
-    pub(super) fn pieces(&self, split: RowSplit, row: WalkAxis) -> RowPieces<'_> {
-        RowPieces::new(split, &self.ins[row.input], self.block, self.mode)
+    /// The pieces of `split`, a split of `row`, kept in `cache`.
+    pub(super) fn pieces<'a>(
+        &'a self,
+        split: RowSplit,
+        row: &WalkAxis,
+        cache: &'a mut PieceCache,
+    ) -> RowPieces<'a> {
+        RowPieces::new(split, (&self.ins[row.input], self.block, self.mode), cache)
     }
 
     /// Emits one row from its pieces, at output position `out`, placed by
@@ -214,46 +269,31 @@ impl Walk<'_> {
         pieces: &RowPieces<'_>,
         w: RunWeights<'_>,
     ) {
-        let base = place.base;
-        pieces.for_each(|piece| match piece {
-            Piece::Run {
-                out: o,
-                src,
-                step,
-                n,
-                first,
-            } => {
-                let row = if w.row.is_empty() {
-                    w.row
-                } else {
-                    &w.row[first..first + n]
-                };
-                let w = RunWeights {
-                    scale: w.scale,
-                    row,
-                };
-                sink.interior(out + o, (base + src) as usize, step, n, !place.pad, w);
+        match pieces.cached() {
+            Some(list) => {
+                for &piece in list {
+                    emit_piece(sink, out, place, piece, w);
+                }
             }
-            Piece::Remapped { out: o, src } => sink.remapped(out + o, (base + src) as usize),
-            Piece::Constant { out: o, n } => sink.constant(out + o, n),
-        });
+            None => pieces.for_each_again(|piece| emit_piece(sink, out, place, piece, w)),
+        }
     }
 
-    /// Emits one row on its own: split at `fixed` and placed by `place`.
+    /// Emits one row on its own: split at `fixed` and placed by `place`,
+    /// its pieces kept in `cache`.
     pub(super) fn emit_row<S: Sink>(
         &self,
         sink: &mut S,
-        out: usize,
-        place: Place,
-        fixed: isize,
+        (out, place, fixed): (usize, Place, isize),
         w: RunWeights<'_>,
+        cache: &mut PieceCache,
     ) {
-        let Some(row) = self.row else { return };
+        let Some(row) = &self.row else { return };
         if place.constant {
             sink.constant(out, row.len);
             return;
         }
-        let pieces = self.pieces(self.split(row, fixed), row);
+        let pieces = self.pieces(self.split(row, fixed), row, cache);
         self.emit(sink, out, place, &pieces, w);
     }
 }
@@ -358,14 +398,15 @@ mod tests {
             last: None,
         };
         let split = RowSplit::new(line, 3);
-        let cached = RowPieces::new(split, &a, 1, PadMode::Wrap);
-        assert_eq!(cached.n, None);
+        let mut cache = [Piece::default(); CACHED];
+        let cached = RowPieces::new(split, (&a, 1, PadMode::Wrap), &mut cache);
+        assert_eq!(cached.cached(), None);
         let mut replayed = Vec::new();
         cached.for_each(|p| replayed.push(p));
         assert_eq!(replayed, pieces(line, 3, 1, PadMode::Wrap));
         assert_eq!(replayed.len(), 41);
-        let short = RowPieces::new(split, &a, 1, PadMode::Constant);
-        assert_eq!(short.n, Some(2));
+        let short = RowPieces::new(split, (&a, 1, PadMode::Constant), &mut cache);
+        assert_eq!(short.cached().map(<[Piece]>::len), Some(2));
         assert!(short.single_run().is_some());
     }
 }
