@@ -337,7 +337,7 @@ impl Plan {
         check_itemsize::<T>(self, "patch buffer")?;
         let mut out = try_zeroed::<T>(self.layout().num_elements())?;
         self.fold_into(patches, &mut out, order, reduce)?;
-        NdArray::from_vec(self.layout().shape().to_vec(), out)
+        NdArray::from_vec(try_to_vec(self.layout().shape())?, out)
     }
 
     /// Folds `patches` into `out` (C-contiguous, the input's shape, whatever
@@ -429,7 +429,12 @@ impl Plan {
             if !covered {
                 out.fill(T::ZERO);
             }
-            walk.run(&mut ScatterSink::new(patches, out, 0, walk.block()));
+            let block = walk.block();
+            walk.run(&mut ScatterSink {
+                patches,
+                data: out,
+                block,
+            });
             return Ok(());
         }
         // Threads own disjoint slabs of the target along its first axis; each
@@ -555,25 +560,13 @@ fn slabs<T: FloatElement>(
     Ok(slabs)
 }
 
-/// Writes the real (non-padding) pieces of patches back into an array:
-/// the inverse of a copy where no two positions reach one element.
+/// Writes the real (non-padding) pieces of patches back into the whole
+/// array (one thread: a scatter is memory-bound): the inverse of a copy
+/// where no two positions reach one element.
 struct ScatterSink<'a, T> {
     patches: &'a [T],
-    /// The array elements `lo..lo + data.len()` this sink writes.
     data: &'a mut [T],
-    lo: usize,
     block: usize,
-}
-
-impl<'a, T> ScatterSink<'a, T> {
-    fn new(patches: &'a [T], data: &'a mut [T], lo: usize, block: usize) -> Self {
-        ScatterSink {
-            patches,
-            data,
-            lo,
-            block,
-        }
-    }
 }
 
 impl<T: Copy> Sink for ScatterSink<'_, T> {
@@ -590,21 +583,15 @@ impl<T: Copy> Sink for ScatterSink<'_, T> {
             return;
         }
         let b = self.block;
-        let (lo, hi) = (self.lo, self.lo + self.data.len());
-        let mut put = |out: usize, s: usize, len: usize| {
-            let (a0, a1) = (s.max(lo), (s + len).min(hi));
-            if a0 < a1 {
-                let o = out + (a0 - s);
-                self.data[a0 - lo..a1 - lo].copy_from_slice(&self.patches[o..o + (a1 - a0)]);
-            }
-        };
         if n == 1 || step == b as isize {
-            put(out, src, n * b);
+            let len = n * b;
+            self.data[src..src + len].copy_from_slice(&self.patches[out..out + len]);
             return;
         }
         let mut at = src as isize;
         for t in 0..n {
-            put(out + t * b, at as usize, b);
+            let (s, o) = (at as usize, out + t * b);
+            self.data[s..s + b].copy_from_slice(&self.patches[o..o + b]);
             at = at.wrapping_add(step);
         }
     }

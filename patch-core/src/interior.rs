@@ -6,6 +6,7 @@
 
 use std::ops::Range;
 
+use crate::layout::offset_of;
 use crate::odometer::{Axes, MAX_AXES};
 use crate::plan::{Part, Plan};
 use crate::strided::Strided;
@@ -53,11 +54,8 @@ impl InteriorBox {
             let _ = ranges.push(r) && steps.push((step, out_stride));
         }
         // The first patch of the box reads real elements only.
-        let src = axes
-            .iter()
-            .zip(strides)
-            .map(|(a, &s)| a.origin(a.interior().start).wrapping_mul(s))
-            .fold(plan.layout().offset() as isize, isize::wrapping_add);
+        let origin = axes.iter().map(|a| a.origin(a.interior().start));
+        let src = offset_of(strides, plan.layout().offset(), origin)?;
         let patch = Strided::new(walk.dims_from(n_box), 0, itemsize).ok()?;
         (n_box + patch.n_outer() <= MAX_AXES).then_some(InteriorBox {
             ranges,

@@ -115,22 +115,37 @@ pub(crate) fn locate(
     if index.len() != shape.len() || strides.len() != shape.len() {
         return Err(Miss::Rank);
     }
-    let mut at = isize::try_from(offset).map_err(|_| Miss::Overflow)?;
-    for (axis, ((&i, &len), &s)) in index.iter().zip(shape).zip(strides).enumerate() {
-        if i >= len {
-            return Err(Miss::Axis {
-                axis,
-                index: i,
-                len,
-            });
-        }
-        at = isize::try_from(i)
-            .ok()
-            .and_then(|i| i.checked_mul(s))
-            .and_then(|d| at.checked_add(d))
-            .ok_or(Miss::Overflow)?;
+    if let Some((axis, (&i, &len))) = index
+        .iter()
+        .zip(shape)
+        .enumerate()
+        .find(|(_, (i, n))| i >= n)
+    {
+        return Err(Miss::Axis {
+            axis,
+            index: i,
+            len,
+        });
     }
-    Ok(at)
+    let coords = index
+        .iter()
+        .map(|&i| isize::try_from(i).unwrap_or(isize::MAX));
+    offset_of(strides, offset, coords).ok_or(Miss::Overflow)
+}
+
+/// `offset + sum(coords[i] * strides[i])` with checked arithmetic: the
+/// position of coordinates that may be signed (a patch origin), unchecked
+/// against any shape.
+pub(crate) fn offset_of(
+    strides: &[isize],
+    offset: usize,
+    coords: impl Iterator<Item = isize>,
+) -> Option<isize> {
+    coords
+        .zip(strides)
+        .try_fold(isize::try_from(offset).ok()?, |at, (c, &s)| {
+            at.checked_add(c.checked_mul(s)?)
+        })
 }
 
 impl Layout {

@@ -361,6 +361,14 @@ impl AxisPlan {
             || (self.cover_last.is_some() && self.grid > 1)
     }
 
+    /// Whether strides express the axis's windows: none reads padding and
+    /// none was shifted, so window `k` starts at `k*step`.
+    pub(crate) fn is_strided(&self) -> bool {
+        self.pad_lo == 0
+            && self.cover_last.is_none()
+            && (self.grid == 0 || !self.window_touches_padding(self.grid - 1))
+    }
+
     /// Whether window `k` reads any coordinate outside the axis.
     pub fn window_touches_padding(&self, k: usize) -> bool {
         let o = self.origin(k);

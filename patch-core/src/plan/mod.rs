@@ -153,12 +153,7 @@ impl Plan {
             view_strides: None,
             empty_when_short,
         };
-        let fits = |a: &AxisPlan| {
-            a.pad_lo == 0
-                && a.cover_last.is_none()
-                && (a.grid == 0 || !a.window_touches_padding(a.grid - 1))
-        };
-        if plan.axes.iter().all(fits) {
+        if plan.axes.iter().all(AxisPlan::is_strided) {
             plan.view_strides =
                 Some(plan.view_strides_over(plan.layout.strides(), plan.layout.itemsize())?);
         }

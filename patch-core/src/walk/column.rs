@@ -81,6 +81,15 @@ impl Walk<'_> {
         }
     }
 
+    /// The row axis and the column axis, when the walk has both.
+    #[inline]
+    fn row_and_column(&self) -> Option<(&WalkAxis, &WalkAxis)> {
+        Some((
+            self.row.as_ref()?,
+            self.outs.get(self.n_loop.checked_sub(1)?)?,
+        ))
+    }
+
     /// Emits the rows of one odometer position of the loop axes before the
     /// column, for the column indices `at.cols`.
     pub(super) fn rows<S: Sink>(&self, sink: &mut S, at: RowsAt<'_>, scratch: &mut Scratch) {
@@ -169,8 +178,7 @@ impl Walk<'_> {
         cols: Range<usize>,
         cache: &mut PieceCache,
     ) {
-        let (Some(row), Some(col)) = (&self.row, self.n_loop.checked_sub(1).map(|m| &self.outs[m]))
-        else {
+        let Some((row, col)) = self.row_and_column() else {
             return;
         };
         let ca = &self.ins[col.input];
@@ -273,8 +281,7 @@ impl Walk<'_> {
         cols: Range<usize>,
         cache: &mut PieceCache,
     ) {
-        let (Some(row), Some(col)) = (&self.row, self.n_loop.checked_sub(1).map(|m| &self.outs[m]))
-        else {
+        let Some((row, col)) = self.row_and_column() else {
             return;
         };
         let ca = &self.ins[col.input];
