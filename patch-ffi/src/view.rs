@@ -318,7 +318,7 @@ pub extern "C" fn patch_view_grid(
 ) -> patch_status {
     ffi_boundary! {
         let plan = &view_arg(view)?.plan;
-        copy_array(&plan.grid(), buf, buf_len, out_len, "buf", "the grid")
+        copy_array(plan.grid(), buf, buf_len, out_len, "buf", "the grid")
     }
 }
 

@@ -443,7 +443,7 @@ impl PatchView {
     /// Number of windows along every window axis, in input order.
     #[wasm_bindgen(getter, unchecked_return_type = "number[]")]
     pub fn grid(&self) -> Array {
-        sizes(&self.plan.grid())
+        sizes(self.plan.grid())
     }
 
     /// Whether the patches are a strided view of the input (no padding is
