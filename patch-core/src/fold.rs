@@ -115,15 +115,32 @@ struct Acc<T> {
 }
 
 impl<T: FloatElement> Acc<T> {
-    /// The accumulators `mode` needs for `len` elements.
+    /// Room for the accumulators `mode` needs for `len` elements: reserved
+    /// here, before anything is written, and zeroed by [`Acc::zero`] on the
+    /// thread that uses them (so that large slabs are first touched in
+    /// parallel, each by its own thread).
     fn new(mode: Mode, len: usize) -> Result<Self> {
         let wide = mode == Mode::Weighted && T::WIDE_WEIGHTS;
         let n = |needed: bool| if needed { len } else { 0 };
         Ok(Acc {
-            norm: try_zeroed(n(mode == Mode::Mean || (mode == Mode::Weighted && !wide)))?,
-            wide: try_zeroed(n(wide))?,
-            winner: try_zeroed(n(mode == Mode::Overwrite))?,
+            norm: try_with_capacity(n(mode == Mode::Mean || (mode == Mode::Weighted && !wide)))?,
+            wide: try_with_capacity(n(wide))?,
+            winner: try_with_capacity(n(mode == Mode::Overwrite))?,
         })
+    }
+
+    /// Zeroes the accumulators reserved for `len` elements (no allocation:
+    /// the room was reserved by [`Acc::new`]; the others stay empty).
+    fn zero(&mut self, len: usize) {
+        fn fill<V: Copy + Default>(v: &mut Vec<V>, len: usize) {
+            v.clear();
+            if v.capacity() >= len {
+                v.resize(len, V::default());
+            }
+        }
+        fill(&mut self.norm, len);
+        fill(&mut self.wide, len);
+        fill(&mut self.winner, len);
     }
 }
 
@@ -447,6 +464,7 @@ impl Plan {
         let mut slabs = slabs::<T>(out, rows, slab, parts, mode)?;
         let fold_slab = |s: &mut Slab<'_, T>| {
             s.out.fill(T::ZERO);
+            s.acc.zero(s.out.len());
             let mut sink = FoldSink {
                 patches,
                 out: &mut *s.out,

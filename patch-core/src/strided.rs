@@ -334,10 +334,14 @@ fn gather_band<T: Copy, const N: usize>(
 ) {
     if N > 0 {
         // Runs as arrays: block `g`'s row `r` is run `g*rows + r` of `chunk`.
+        // (Groups of `rows` runs rather than `skip(r).step_by(rows)`: one
+        // register less in the loop, which kept a count on the stack.)
         let (to, _) = chunk.as_chunks_mut::<N>();
         let (from, _) = from.as_chunks::<N>();
-        for (t, f) in to.iter_mut().skip(r).step_by(rows).zip(from) {
-            *t = *f;
+        for (group, f) in to.chunks_exact_mut(rows).zip(from) {
+            if let Some(t) = group.get_mut(r) {
+                *t = *f;
+            }
         }
         return;
     }
