@@ -8,6 +8,7 @@ use std::ops::Range;
 use super::row::{CACHED, Piece, PieceCache};
 use super::{Place, Rows, RunWeights, Sink, Walk, WalkAxis};
 use crate::odometer::MAX_AXES;
+use crate::plan::{Line, Part};
 
 /// What a walk keeps from row to row, on the stack: the coordinates of the
 /// live input axes and the pieces of a row.
@@ -24,7 +25,6 @@ impl Scratch {
         }
     }
 }
-use crate::plan::{Line, Part};
 
 /// Where a call of [`Walk::rows`] works: the index of the loop axes before
 /// the column, the output position of the first row, the column indices.
