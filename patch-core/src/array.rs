@@ -1,102 +1,30 @@
 //! Small N-d array types: strided views into a slice ([`NdView`],
-//! [`NdViewMut`]), an owned C-contiguous array for results ([`NdArray`]),
-//! and the one odometer that walks their elements in C order.
+//! [`NdViewMut`]) and an owned C-contiguous array for results
+//! ([`NdArray`]); their elements are walked in C order by the crate's
+//! odometer.
 //!
 //! They are named so that they never collide with ndarray's `Array` and
 //! `ArrayView` in a file that uses both.
 
 use std::ops::{Index, IndexMut};
 
-use crate::error::{Result, bail};
+use crate::error::{Result, Short, bail};
 use crate::layout::{c_strides, checked_product};
+use crate::odometer::Offsets;
 
 /// Buffer index of `index` under `shape`/`strides`/`offset`, or `None` when
 /// a coordinate is out of range or the rank differs.
-pub(crate) fn locate(
-    shape: &[usize],
-    strides: &[isize],
-    offset: usize,
-    index: &[usize],
-) -> Option<usize> {
-    if index.len() != shape.len() {
-        return None;
-    }
-    let mut at = offset as isize;
-    for ((&i, &n), &s) in index.iter().zip(shape).zip(strides) {
-        if i >= n {
-            return None;
-        }
-        at += i as isize * s;
-    }
-    Some(at as usize)
+fn locate(shape: &[usize], strides: &[isize], offset: usize, index: &[usize]) -> Option<usize> {
+    let at = crate::layout::locate(shape, strides, offset, index).ok()?;
+    usize::try_from(at).ok()
 }
-
-/// The buffer indices of a strided array's elements in C (row-major)
-/// order: the odometer behind every element walk of the array types.
-#[derive(Clone, Debug)]
-struct Odometer<'s> {
-    shape: &'s [usize],
-    strides: &'s [isize],
-    idx: Vec<usize>,
-    at: isize,
-    left: usize,
-}
-
-impl<'s> Odometer<'s> {
-    fn new(shape: &'s [usize], strides: &'s [isize], offset: usize) -> Self {
-        Odometer {
-            shape,
-            strides,
-            idx: vec![0; shape.len()],
-            at: offset as isize,
-            // The element count fits: the constructors checked the geometry.
-            left: shape.iter().product(),
-        }
-    }
-}
-
-impl Iterator for Odometer<'_> {
-    type Item = usize;
-
-    #[inline]
-    fn next(&mut self) -> Option<usize> {
-        if self.left == 0 {
-            return None;
-        }
-        let here = self.at as usize;
-        self.left -= 1;
-        if self.left > 0 {
-            // Advance the last axis, carrying into the ones before it.
-            let mut m = self.shape.len();
-            while m > 0 {
-                m -= 1;
-                self.idx[m] += 1;
-                self.at = self.at.wrapping_add(self.strides[m]);
-                if self.idx[m] < self.shape[m] {
-                    break;
-                }
-                self.at = self
-                    .at
-                    .wrapping_sub(self.strides[m].wrapping_mul(self.shape[m] as isize));
-                self.idx[m] = 0;
-            }
-        }
-        Some(here)
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.left, Some(self.left))
-    }
-}
-
-impl ExactSizeIterator for Odometer<'_> {}
 
 /// The elements of an [`NdView`] or [`NdViewMut`] in C order, from
 /// [`NdView::iter`].
 #[derive(Clone, Debug)]
 pub struct NdIter<'v, T> {
     data: &'v [T],
-    offsets: Odometer<'v>,
+    offsets: Offsets,
 }
 
 impl<'v, T> Iterator for NdIter<'v, T> {
@@ -118,7 +46,11 @@ impl<T> ExactSizeIterator for NdIter<'_, T> {}
 #[cold]
 #[track_caller]
 fn bad_index(index: &[usize], shape: &[usize]) -> ! {
-    panic!("index {index:?} is out of bounds for an array of shape {shape:?}")
+    panic!(
+        "index {} is out of bounds for an array of shape {}",
+        Short(index),
+        Short(shape)
+    )
 }
 
 /// A read-only N-d strided view into a slice (one patch, or a whole patch
@@ -179,7 +111,7 @@ impl<'a, T: Copy> NdView<'a, T> {
     /// Calls `f` on every element in C order.
     pub fn for_each(&self, mut f: impl FnMut(&'a T)) {
         let data = self.data;
-        for i in Odometer::new(&self.shape, &self.strides, self.offset) {
+        for i in Offsets::new(&self.shape, &self.strides, self.offset) {
             f(&data[i]);
         }
     }
@@ -245,7 +177,7 @@ impl<'a, T: Copy> NdViewMut<'a, T> {
             strides,
             offset,
         } = self;
-        for i in Odometer::new(shape, strides, *offset) {
+        for i in Offsets::new(shape, strides, *offset) {
             f(&mut data[i]);
         }
     }
@@ -303,7 +235,7 @@ macro_rules! view_methods {
             pub fn iter(&self) -> NdIter<'_, T> {
                 NdIter {
                     data: &*self.data,
-                    offsets: Odometer::new(&self.shape, &self.strides, self.offset),
+                    offsets: Offsets::new(&self.shape, &self.strides, self.offset),
                 }
             }
 
@@ -342,7 +274,8 @@ impl<T: Copy> NdArray<T> {
         if n != data.len() {
             bail!(
                 BufferSize,
-                "shape {shape:?} holds {n} elements but {} were given",
+                "shape {} holds {n} elements but {} were given",
+                Short(&shape),
                 data.len()
             );
         }
@@ -530,18 +463,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_odometer_walks_c_order_through_any_strides() {
+    fn views_walk_c_order_through_any_strides() {
         // A 2x3 array stored transposed and flipped along its rows.
         let data = [0, 1, 2, 3, 4, 5];
         let strides = [-1, 2];
-        let offsets: Vec<usize> = Odometer::new(&[2, 3], &strides, 1).collect();
-        assert_eq!(offsets, [1, 3, 5, 0, 2, 4]);
         let v = NdView::from_checked(&data[..], vec![2, 3], strides.to_vec(), 1);
         assert_eq!(v.to_vec(), [1, 3, 5, 0, 2, 4]);
         assert_eq!(v.iter().len(), 6);
         // Rank 0 has one element; an empty axis none.
-        assert_eq!(Odometer::new(&[], &[], 4).collect::<Vec<_>>(), [4]);
-        assert_eq!(Odometer::new(&[3, 0], &[1, 1], 0).count(), 0);
+        let scalar = NdView::from_checked(&data[..], vec![], vec![], 4);
+        assert_eq!(scalar.to_vec(), [4]);
+        assert!(
+            NdView::from_checked(&data[..], vec![3, 0], vec![1, 1], 0)
+                .iter()
+                .next()
+                .is_none()
+        );
     }
 
     #[test]

@@ -188,6 +188,38 @@ macro_rules! err {
 }
 pub(crate) use err;
 
+/// A caller's list in a message, printed as `[1, 2, 3]` when it is short
+/// and as its first entries and its length when it is long, so that a
+/// message about a 200,000-axis shape stays a line (and its allocation
+/// bounded).
+pub(crate) struct Short<'a, T>(pub(crate) &'a [T]);
+
+/// Entries of a list a message prints before it elides the rest.
+const SHORT_ENTRIES: usize = 8;
+
+impl<T: fmt::Debug> fmt::Display for Short<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = self.0;
+        if list.len() <= SHORT_ENTRIES {
+            return write!(f, "{list:?}");
+        }
+        f.write_str("[")?;
+        for v in &list[..SHORT_ENTRIES] {
+            write!(f, "{v:?}, ")?;
+        }
+        write!(f, "... ({} entries)]", list.len())
+    }
+}
+
+/// The error of an allocation of `n` elements of `T` that failed.
+pub(crate) fn allocation<T>(n: usize) -> PatchError {
+    err!(
+        Allocation,
+        "cannot allocate {n} elements of {} bytes",
+        size_of::<T>()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,5 +238,16 @@ mod tests {
         assert_eq!(ErrorKind::BufferSize.name(), "buffer size");
         let e = PatchError::new(ErrorKind::BufferSize, "3 of 4");
         assert_eq!(e.to_string(), "buffer size: 3 of 4");
+    }
+
+    #[test]
+    fn long_lists_print_a_bounded_prefix() {
+        assert_eq!(Short(&[1, 2, 3]).to_string(), "[1, 2, 3]");
+        assert_eq!(Short::<u8>(&[]).to_string(), "[]");
+        let long = vec![7usize; 200_000];
+        assert_eq!(
+            Short(&long).to_string(),
+            "[7, 7, 7, 7, 7, 7, 7, 7, ... (200000 entries)]"
+        );
     }
 }

@@ -1,15 +1,20 @@
 //! Folding patches back into an array of the input's shape.
 
+use std::convert::Infallible;
+use std::ops::Range;
+
+use crate::alloc::{try_collect, try_to_vec, try_with_capacity, try_zeroed};
 use crate::array::NdArray;
+use crate::checks::{check_itemsize, check_patches};
 use crate::element::{FloatElement, as_bits, as_bits_mut};
-use crate::error::{Result, bail};
-use crate::extract::{alloc, check_itemsize};
+use crate::error::{Result, Short, bail};
 use crate::layout::c_strides;
+use crate::order::{PatchOrder, ordered};
 use crate::plan::Plan;
 use crate::spec::AxisRole;
 use crate::strided::Strided;
 use crate::threads::{in_parts, parallel_parts};
-use crate::walk::{PatchOrder, RunWeights, ScatterSink, Sink, Walk, ordered};
+use crate::walk::{RunWeights, Sink, Walk};
 
 /// Per-position window weights for a weighted fold.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,24 +53,28 @@ impl WindowFn {
     /// assert!((w[0] + w[2] - 1.0).abs() < 1e-12 && (w[1] + w[3] - 1.0).abs() < 1e-12);
     /// ```
     pub fn weights(&self, n: usize) -> Vec<f64> {
+        (0..n).map(|i| self.weight(i, n)).collect()
+    }
+
+    /// [`weights`](Self::weights), or an allocation error.
+    fn try_weights(&self, n: usize) -> Result<Vec<f64>> {
+        try_collect((0..n).map(|i| self.weight(i, n)))
+    }
+
+    /// Weight `i` of a window of `n` samples (1 for `PerAxis`, whose
+    /// weights are the caller's).
+    fn weight(&self, i: usize, n: usize) -> f64 {
         match self {
-            WindowFn::Hann => (0..n)
-                .map(|i| {
-                    let s = (std::f64::consts::PI * (i as f64 + 0.5) / n as f64).sin();
-                    s * s
-                })
-                .collect(),
+            WindowFn::Hann => {
+                let s = (std::f64::consts::PI * (i as f64 + 0.5) / n as f64).sin();
+                s * s
+            }
             WindowFn::Gaussian { sigma_scale } => {
                 let sigma = sigma_scale * n as f64;
-                let centre = (n as f64 - 1.0) / 2.0;
-                (0..n)
-                    .map(|i| {
-                        let z = (i as f64 - centre) / sigma;
-                        (-0.5 * z * z).exp()
-                    })
-                    .collect()
+                let z = (i as f64 - (n as f64 - 1.0) / 2.0) / sigma;
+                (-0.5 * z * z).exp()
             }
-            WindowFn::PerAxis(_) => vec![1.0; n],
+            WindowFn::PerAxis(_) => 1.0,
         }
     }
 }
@@ -93,13 +102,9 @@ pub enum Reduce {
     Overwrite,
 }
 
-/// Accumulates the pieces of a walk over the patches into the target.
-struct FoldSink<'a, T> {
-    patches: &'a [T],
-    /// The target elements `lo..lo + out.len()` this sink owns (a thread's
-    /// slab); contributions elsewhere are left to the other sinks.
-    out: &'a mut [T],
-    lo: usize,
+/// The accumulators of one slab of a fold, allocated (fallibly) before
+/// anything is written; empty where the reduction needs none.
+struct Acc<T> {
     /// Running count (Mean) or summed weight (Weighted) per element.
     norm: Vec<T>,
     /// Weighted folds of `f32` ([`FloatElement::WIDE_WEIGHTS`]): the sums
@@ -107,6 +112,57 @@ struct FoldSink<'a, T> {
     wide: Vec<(f64, f64)>,
     /// Patch index + 1 of the current winner per element (Overwrite).
     winner: Vec<usize>,
+}
+
+impl<T: FloatElement> Acc<T> {
+    /// Room for the accumulators `mode` needs for `len` elements: reserved
+    /// here, before anything is written, and zeroed by [`Acc::zero`] on the
+    /// thread that uses them (so that large slabs are first touched in
+    /// parallel, each by its own thread).
+    fn new(mode: Mode, len: usize) -> Result<Self> {
+        let wide = mode == Mode::Weighted && T::WIDE_WEIGHTS;
+        let n = |needed: bool| if needed { len } else { 0 };
+        Ok(Acc {
+            norm: try_with_capacity(n(mode == Mode::Mean || (mode == Mode::Weighted && !wide)))?,
+            wide: try_with_capacity(n(wide))?,
+            winner: try_with_capacity(n(mode == Mode::Overwrite))?,
+        })
+    }
+
+    /// Zeroes the accumulators reserved for `len` elements (no allocation:
+    /// the room was reserved by [`Acc::new`]; the others stay empty).
+    fn zero(&mut self, len: usize) {
+        fn fill<V: Copy + Default>(v: &mut Vec<V>, len: usize) {
+            v.clear();
+            if v.capacity() >= len {
+                v.resize(len, V::default());
+            }
+        }
+        fill(&mut self.norm, len);
+        fill(&mut self.wide, len);
+        fill(&mut self.winner, len);
+    }
+}
+
+/// A slab of the fold's target (indices `range` of its first axis) with
+/// its accumulators: the work of one thread.
+struct Slab<'a, T> {
+    out: &'a mut [T],
+    range: Range<usize>,
+    acc: Acc<T>,
+}
+
+/// Accumulates the pieces of a walk over the patches into the target.
+struct FoldSink<'a, T> {
+    patches: &'a [T],
+    /// The target elements `lo..lo + out.len()` this sink owns (a thread's
+    /// slab); contributions elsewhere are left to the other sinks.
+    out: &'a mut [T],
+    lo: usize,
+    /// The slab's accumulators (see [`Acc`]), borrowed as slices.
+    norm: &'a mut [T],
+    wide: &'a mut [(f64, f64)],
+    winner: &'a mut [usize],
     mode: Mode,
     block: usize,
     order: PatchOrder,
@@ -296,14 +352,17 @@ impl Plan {
         reduce: &Reduce,
     ) -> Result<NdArray<T>> {
         check_itemsize::<T>(self, "patch buffer")?;
-        let mut out = alloc::<T>(self.layout().num_elements())?;
+        let mut out = try_zeroed::<T>(self.layout().num_elements())?;
         self.fold_into(patches, &mut out, order, reduce)?;
-        NdArray::from_vec(self.layout().shape().to_vec(), out)
+        NdArray::from_vec(try_to_vec(self.layout().shape())?, out)
     }
 
     /// Folds `patches` into `out` (C-contiguous, the input's shape, whatever
     /// the input's strides were), which is overwritten. The arguments are
-    /// checked before anything is written. The plan's item size must be `T`'s.
+    /// checked, and the fold's accumulators (a count or weight per element
+    /// for `Mean` and `Weighted`, a winner per element for `Overwrite`)
+    /// allocated, before anything is written: on any error, `out` is left
+    /// as it was. The plan's item size must be `T`'s.
     pub fn fold_into<T: FloatElement>(
         &self,
         patches: &[T],
@@ -312,23 +371,14 @@ impl Plan {
         reduce: &Reduce,
     ) -> Result<()> {
         check_itemsize::<T>(self, "patch buffer")?;
-        if patches.len() != self.copy_len() {
-            bail!(
-                BufferSize,
-                "{} patch elements given but {} patches of {} elements need {}",
-                patches.len(),
-                self.num_patches(),
-                self.patch_len(),
-                self.copy_len()
-            );
-        }
+        check_patches(self, patches.len())?;
         let n = self.layout().num_elements();
         if out.len() != n {
             bail!(
                 BufferSize,
-                "the fold output holds {} elements but shape {:?} needs {n}",
+                "the fold output holds {} elements but shape {} needs {n}",
                 out.len(),
-                self.layout().shape()
+                Short(self.layout().shape())
             );
         }
         let mode = match reduce {
@@ -367,28 +417,21 @@ impl Plan {
             T::from_weight(min).partial_cmp(&T::ZERO) == Some(std::cmp::Ordering::Greater)
         });
         let direct = positive && !self.axes().iter().any(|a| a.windows_collide());
-        let covered = direct && self.axes().iter().all(|a| a.windows_cover());
-        // Threads own disjoint slabs of the target along its first axis; each
-        // walks every patch and keeps the contributions that land in its slab.
-        let (rows, slab) = match self.layout().shape().split_first() {
-            Some((&rows, rest)) => (rows, rest.iter().product::<usize>()),
-            None => (1, 1),
-        };
-        // A scatter is memory-bound and its strided kernel is fastest on one
-        // thread; accumulating folds are split.
-        let parts = if direct {
-            1
-        } else {
-            parallel_parts(rows, self.copy_len() * size_of::<T>())
-        };
+        // Every element gets exactly one contribution: no zero-fill first.
+        let covered = direct && self.axes().iter().all(|a| a.reads_each_once());
         if direct && self.is_view() {
+            let view = self.view_strides_over(&strides, size_of::<T>())?;
+            let dims = ordered(
+                self.shape(),
+                &view.elements,
+                self.outer_shape().len(),
+                order,
+            );
+            let kernel = Strided::new(dims, 0, size_of::<T>())?;
             if !covered {
                 out.fill(T::ZERO);
             }
-            let view_strides = self.view_strides_over(&strides);
-            let (shape, strides) = ordered(self, &view_strides, order);
-            Strided::new(&shape, &strides, 0, size_of::<T>())
-                .scatter(as_bits(patches), as_bits_mut(out));
+            kernel.scatter(as_bits(patches), as_bits_mut(out));
             return Ok(());
         }
         let walk = Walk::new(
@@ -397,33 +440,38 @@ impl Plan {
             0,
             order,
             if direct { None } else { weights.as_deref() },
-        );
-        let fold_part = |part: &mut [T], range: std::ops::Range<usize>| -> Result<()> {
-            let lo = range.start * slab;
+        )?;
+        if direct {
+            // A scatter is memory-bound: one thread.
             if !covered {
-                part.fill(T::ZERO);
+                out.fill(T::ZERO);
             }
-            if direct {
-                walk.run(&mut ScatterSink::new(patches, part, lo, walk.block()));
-                return Ok(());
-            }
-            let len = part.len();
-            let wide = mode == Mode::Weighted && T::WIDE_WEIGHTS;
+            let block = walk.block();
+            walk.run(&mut ScatterSink {
+                patches,
+                data: out,
+                block,
+            });
+            return Ok(());
+        }
+        // Threads own disjoint slabs of the target along its first axis; each
+        // walks every patch and keeps the contributions that land in its slab.
+        let (rows, slab) = match self.layout().shape().split_first() {
+            Some((&rows, rest)) => (rows, rest.iter().product::<usize>()),
+            None => (1, 1),
+        };
+        let parts = parallel_parts(rows, self.copy_len() * size_of::<T>());
+        let mut slabs = slabs::<T>(out, rows, slab, parts, mode)?;
+        let fold_slab = |s: &mut Slab<'_, T>| {
+            s.out.fill(T::ZERO);
+            s.acc.zero(s.out.len());
             let mut sink = FoldSink {
                 patches,
-                out: part,
-                lo,
-                norm: if mode == Mode::Mean || (mode == Mode::Weighted && !wide) {
-                    alloc(len)?
-                } else {
-                    Vec::new()
-                },
-                wide: if wide { alloc(len)? } else { Vec::new() },
-                winner: if mode == Mode::Overwrite {
-                    alloc(len)?
-                } else {
-                    Vec::new()
-                },
+                out: &mut *s.out,
+                lo: s.range.start * slab,
+                norm: &mut s.acc.norm,
+                wide: &mut s.acc.wide,
+                winner: &mut s.acc.winner,
                 mode,
                 block: walk.block(),
                 order,
@@ -431,8 +479,8 @@ impl Plan {
                 num_patches: self.num_patches(),
             };
             walk.run(&mut sink);
-            if wide {
-                for (o, &(sum, weight)) in sink.out.iter_mut().zip(&sink.wide) {
+            if mode == Mode::Weighted && T::WIDE_WEIGHTS {
+                for (o, &(sum, weight)) in s.out.iter_mut().zip(&s.acc.wide) {
                     *o = if weight > 0.0 {
                         T::from_weight(sum / weight)
                     } else {
@@ -440,29 +488,34 @@ impl Plan {
                     };
                 }
             }
-            Ok(())
         };
-        in_parts(out, rows, slab, parts, fold_part)
+        let n_slabs = slabs.len();
+        let Ok(()) = in_parts::<_, Infallible>(&mut slabs, n_slabs, 1, n_slabs, |part, _| {
+            part.iter_mut().for_each(fold_slab);
+            Ok(())
+        });
+        Ok(())
     }
 
     /// The weights of `f` for every input axis (empty for non-window axes).
     pub(crate) fn window_weights(&self, f: &WindowFn) -> Result<Vec<Vec<f64>>> {
-        let windows: Vec<usize> = self
-            .axes()
-            .iter()
-            .filter_map(|a| a.window().map(|w| w.size))
-            .collect();
-        let per_window: Vec<Vec<f64>> = match f {
+        let n_windows = self.grid().len();
+        let windows = || {
+            self.axes()
+                .iter()
+                .filter_map(|a| a.window().map(|w| w.size))
+        };
+        let mut per_window: Vec<Vec<f64>> = try_with_capacity(n_windows)?;
+        match f {
             WindowFn::PerAxis(lists) => {
-                if lists.len() != windows.len() {
+                if lists.len() != n_windows {
                     bail!(
                         RankMismatch,
-                        "{} weight lists given for {} window axes",
+                        "{} weight lists given for {n_windows} window axes",
                         lists.len(),
-                        windows.len()
                     );
                 }
-                for (i, (list, &size)) in lists.iter().zip(&windows).enumerate() {
+                for (i, (list, size)) in lists.iter().zip(windows()).enumerate() {
                     if list.len() != size {
                         bail!(
                             RankMismatch,
@@ -476,8 +529,8 @@ impl Plan {
                             "weight {bad} in list {i} is not a finite number >= 0"
                         );
                     }
+                    per_window.push(try_to_vec(list)?);
                 }
-                lists.clone()
             }
             WindowFn::Gaussian { sigma_scale }
                 if !(sigma_scale.is_finite() && *sigma_scale > 0.0) =>
@@ -487,16 +540,81 @@ impl Plan {
                     "Gaussian sigma_scale {sigma_scale} must be finite and > 0"
                 );
             }
-            _ => windows.iter().map(|&n| f.weights(n)).collect(),
-        };
+            _ => {
+                for size in windows() {
+                    per_window.push(f.try_weights(size)?);
+                }
+            }
+        }
         let mut it = per_window.into_iter();
-        Ok(self
-            .axes()
-            .iter()
-            .map(|a| match a.role {
-                AxisRole::Window(_) => it.next().unwrap_or_default(),
-                _ => Vec::new(),
-            })
-            .collect())
+        try_collect(self.axes().iter().map(|a| match a.role {
+            AxisRole::Window(_) => it.next().unwrap_or_default(),
+            _ => Vec::new(),
+        }))
     }
+}
+
+/// The target cut into at most `parts` slabs along its first axis (`rows`
+/// indices of `slab` elements each), each with the accumulators of `mode`:
+/// all allocated before any slab is written.
+fn slabs<T: FloatElement>(
+    out: &mut [T],
+    rows: usize,
+    slab: usize,
+    parts: usize,
+    mode: Mode,
+) -> Result<Vec<Slab<'_, T>>> {
+    let chunk = rows.div_ceil(parts.max(1)).max(1);
+    let mut slabs = try_with_capacity(rows.div_ceil(chunk))?;
+    for (i, part) in out.chunks_mut(chunk * slab).enumerate() {
+        let first = i * chunk;
+        let acc = Acc::new(mode, part.len())?;
+        slabs.push(Slab {
+            out: part,
+            range: first..(first + chunk).min(rows),
+            acc,
+        });
+    }
+    Ok(slabs)
+}
+
+/// Writes the real (non-padding) pieces of patches back into the whole
+/// array (one thread: a scatter is memory-bound): the inverse of a copy
+/// where no two positions reach one element.
+struct ScatterSink<'a, T> {
+    patches: &'a [T],
+    data: &'a mut [T],
+    block: usize,
+}
+
+impl<T: Copy> Sink for ScatterSink<'_, T> {
+    fn interior(
+        &mut self,
+        out: usize,
+        src: usize,
+        step: isize,
+        n: usize,
+        real: bool,
+        _w: RunWeights<'_>,
+    ) {
+        if !real {
+            return;
+        }
+        let b = self.block;
+        if n == 1 || step == b as isize {
+            let len = n * b;
+            self.data[src..src + len].copy_from_slice(&self.patches[out..out + len]);
+            return;
+        }
+        let mut at = src as isize;
+        for t in 0..n {
+            let (s, o) = (at as usize, out + t * b);
+            self.data[s..s + b].copy_from_slice(&self.patches[o..o + b]);
+            at = at.wrapping_add(step);
+        }
+    }
+
+    fn remapped(&mut self, _out: usize, _src: usize) {}
+
+    fn constant(&mut self, _out: usize, _n: usize) {}
 }

@@ -1,15 +1,16 @@
 //! 1-D framing with `tf.signal.frame` semantics, and overlap-add as its fold.
 
+use crate::alloc::try_zeroed;
 use crate::array::NdArray;
 use crate::element::{Element, FloatElement};
 use crate::error::{Result, bail};
-use crate::extract::{ExtractOptions, alloc};
+use crate::extract::ExtractOptions;
 use crate::fold::Reduce;
 use crate::layout::Layout;
+use crate::order::PatchOrder;
 use crate::padding::{PadMode, Padding};
 use crate::plan::Plan;
 use crate::spec::PatchSpec;
-use crate::walk::PatchOrder;
 
 /// Number of frames and end padding of `tf.signal.frame` for a signal of
 /// `len` samples: with `pad_end`, `ceil(len / hop)` frames and the end padded
@@ -153,7 +154,7 @@ pub fn overlap_add<T: FloatElement>(
     hop: usize,
 ) -> Result<NdArray<T>> {
     let len = overlap_add_len(frames.len(), frame_len, hop)?;
-    let mut out = alloc::<T>(len)?;
+    let mut out = try_zeroed::<T>(len)?;
     overlap_add_into(frames, &mut out, frame_len, hop)?;
     NdArray::from_vec(vec![len], out)
 }

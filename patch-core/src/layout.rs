@@ -1,8 +1,10 @@
 //! How an N-d array sits in a flat buffer: shape, signed element strides,
 //! element offset and item size, validated with checked arithmetic.
 
+use crate::alloc::{try_collect, try_to_vec, try_zeroed};
 use crate::element::Element;
-use crate::error::{Result, bail, err};
+use crate::error::{Result, Short, bail, err};
+use crate::odometer::Axes;
 
 /// The layout of an N-dimensional array in a buffer of elements.
 ///
@@ -53,9 +55,11 @@ pub struct Layout {
     reach: Option<(isize, isize)>,
 }
 
-/// C-contiguous (row-major) element strides of `shape`, with overflow checks.
+/// C-contiguous (row-major) element strides of `shape`, with overflow
+/// checks (and an [`Allocation`](crate::ErrorKind::Allocation) error when
+/// the list cannot be allocated).
 pub fn c_strides(shape: &[usize]) -> Result<Vec<isize>> {
-    let mut strides = vec![0isize; shape.len()];
+    let mut strides = try_zeroed::<isize>(shape.len())?;
     let mut acc: isize = 1;
     for (i, &n) in shape.iter().enumerate().rev() {
         strides[i] = acc;
@@ -65,7 +69,8 @@ pub fn c_strides(shape: &[usize]) -> Result<Vec<isize>> {
         acc = acc.checked_mul(n_i.max(1)).ok_or_else(|| {
             err!(
                 Overflow,
-                "the C-contiguous strides of shape {shape:?} overflow isize"
+                "the C-contiguous strides of shape {} overflow isize",
+                Short(shape)
             )
         })?;
     }
@@ -77,7 +82,74 @@ pub(crate) fn checked_product(shape: &[usize], what: &str) -> Result<usize> {
     shape
         .iter()
         .try_fold(1usize, |acc, &n| acc.checked_mul(n))
-        .ok_or_else(|| err!(Overflow, "the {what} of shape {shape:?} overflows usize"))
+        .ok_or_else(|| {
+            err!(
+                Overflow,
+                "the {what} of shape {} overflows usize",
+                Short(shape)
+            )
+        })
+}
+
+/// Why an index has no place in a buffer (see [`locate`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Miss {
+    /// The index has another number of coordinates than the shape axes.
+    Rank,
+    /// Coordinate `index` of `axis` is not below the axis length `len`.
+    Axis {
+        axis: usize,
+        index: usize,
+        len: usize,
+    },
+    /// The position does not fit `isize`.
+    Overflow,
+}
+
+/// The buffer position `offset + sum(index[i] * strides[i])` of `index`
+/// under `shape`: the one index-to-offset rule of the crate (layouts,
+/// patch offsets, the array types). Negative for a layout that reaches
+/// before its buffer.
+pub(crate) fn locate(
+    shape: &[usize],
+    strides: &[isize],
+    offset: usize,
+    index: &[usize],
+) -> std::result::Result<isize, Miss> {
+    if index.len() != shape.len() || strides.len() != shape.len() {
+        return Err(Miss::Rank);
+    }
+    if let Some((axis, (&i, &len))) = index
+        .iter()
+        .zip(shape)
+        .enumerate()
+        .find(|(_, (i, n))| i >= n)
+    {
+        return Err(Miss::Axis {
+            axis,
+            index: i,
+            len,
+        });
+    }
+    let coords = index
+        .iter()
+        .map(|&i| isize::try_from(i).unwrap_or(isize::MAX));
+    offset_of(strides, offset, coords).ok_or(Miss::Overflow)
+}
+
+/// `offset + sum(coords[i] * strides[i])` with checked arithmetic: the
+/// position of coordinates that may be signed (a patch origin), unchecked
+/// against any shape.
+pub(crate) fn offset_of(
+    strides: &[isize],
+    offset: usize,
+    coords: impl Iterator<Item = isize>,
+) -> Option<isize> {
+    coords
+        .zip(strides)
+        .try_fold(isize::try_from(offset).ok()?, |at, (c, &s)| {
+            at.checked_add(c.checked_mul(s)?)
+        })
 }
 
 impl Layout {
@@ -110,7 +182,8 @@ impl Layout {
         {
             bail!(
                 Overflow,
-                "{count} elements of {itemsize} bytes (shape {shape:?}) overflow isize bytes"
+                "{count} elements of {itemsize} bytes (shape {}) overflow isize bytes",
+                Short(shape)
             );
         }
         if let Some((axis, &s)) = strides
@@ -149,7 +222,9 @@ impl Layout {
                 isize::try_from(v).map_err(|_| {
                     err!(
                         Overflow,
-                        "shape {shape:?} with strides {strides:?} and offset {offset} reaches index {v}, which overflows isize"
+                        "shape {} with strides {} and offset {offset} reaches index {v}, which overflows isize",
+                        Short(shape),
+                        Short(strides)
                     )
                 })
             };
@@ -159,20 +234,32 @@ impl Layout {
             {
                 bail!(
                     Overflow,
-                    "shape {shape:?} with strides {strides:?} and offset {offset} reaches byte offset {hi} * {itemsize}, which overflows isize"
+                    "shape {} with strides {} and offset {offset} reaches byte offset {hi} * {itemsize}, which overflows isize",
+                    Short(shape),
+                    Short(strides)
                 );
             }
             Some((lo, hi))
         };
         // Cannot overflow: every stride in bytes is checked above.
-        let byte_strides = strides.iter().map(|&s| s * itemsize as isize).collect();
+        let byte_strides = try_collect(strides.iter().map(|&s| s * itemsize as isize))?;
         Ok(Layout {
-            shape: shape.to_vec(),
-            strides: strides.to_vec(),
+            shape: try_to_vec(shape)?,
+            strides: try_to_vec(strides)?,
             offset,
             itemsize,
             byte_strides,
             reach,
+        })
+    }
+
+    /// A copy, or an [`Allocation`](crate::ErrorKind::Allocation) error.
+    pub(crate) fn try_clone(&self) -> Result<Self> {
+        Ok(Layout {
+            shape: try_to_vec(&self.shape)?,
+            strides: try_to_vec(&self.strides)?,
+            byte_strides: try_to_vec(&self.byte_strides)?,
+            ..*self
         })
     }
 
@@ -268,18 +355,18 @@ impl Layout {
             if lo < 0 {
                 bail!(
                     OutOfBounds,
-                    "shape {:?} with strides {:?} and offset {} reaches index {lo}, before the start of the buffer",
-                    self.shape,
-                    self.strides,
+                    "shape {} with strides {} and offset {} reaches index {lo}, before the start of the buffer",
+                    Short(&self.shape),
+                    Short(&self.strides),
                     self.offset
                 );
             }
             if hi as usize >= len {
                 bail!(
                     OutOfBounds,
-                    "shape {:?} with strides {:?} and offset {} reaches index {hi}, past the end of a buffer of {len} elements",
-                    self.shape,
-                    self.strides,
+                    "shape {} with strides {} and offset {} reaches index {hi}, past the end of a buffer of {len} elements",
+                    Short(&self.shape),
+                    Short(&self.strides),
                     self.offset
                 );
             }
@@ -289,26 +376,31 @@ impl Layout {
 
     /// Buffer index of element `index`, or an error naming the bad coordinate.
     pub fn index_of(&self, index: &[usize]) -> Result<usize> {
-        if index.len() != self.ndim() {
-            bail!(
+        match locate(&self.shape, &self.strides, self.offset, index) {
+            Ok(at) => usize::try_from(at).map_err(|_| {
+                err!(
+                    OutOfBounds,
+                    "index {} lies at element {at}, before the start of the buffer",
+                    Short(index)
+                )
+            }),
+            Err(Miss::Rank) => bail!(
                 RankMismatch,
                 "index has {} coordinates but the array has {} axes",
                 index.len(),
                 self.ndim()
-            );
-        }
-        let mut at = self.offset as isize;
-        for (axis, ((&i, &n), &s)) in index.iter().zip(&self.shape).zip(&self.strides).enumerate() {
-            if i >= n {
-                bail!(
-                    OutOfBounds,
-                    "index {i} is out of range for axis {axis} of length {n}"
-                );
-            }
+            ),
+            Err(Miss::Axis { axis, index, len }) => bail!(
+                OutOfBounds,
+                "index {index} is out of range for axis {axis} of length {len}"
+            ),
             // In range: bounded by the reach checked in `new`.
-            at += i as isize * s;
+            Err(Miss::Overflow) => bail!(
+                Overflow,
+                "the position of index {} overflows isize",
+                Short(index)
+            ),
         }
-        Ok(at as usize)
     }
 
     /// Whether two different indices could reach the same element.
@@ -321,16 +413,19 @@ impl Layout {
         if self.is_empty() {
             return false;
         }
-        let mut axes: Vec<(usize, usize)> = self
-            .shape
-            .iter()
-            .zip(&self.strides)
-            .filter(|(n, _)| **n > 1)
-            .map(|(&n, &s)| (s.unsigned_abs(), n))
-            .collect();
+        // A non-empty array has at most MAX_AXES axes longer than 1.
+        let Some(mut axes) = Axes::try_from_iter(
+            self.shape
+                .iter()
+                .zip(&self.strides)
+                .filter(|(n, _)| **n > 1)
+                .map(|(&n, &s)| (s.unsigned_abs(), n)),
+        ) else {
+            return true;
+        };
         axes.sort_unstable();
         let mut span = 0usize; // highest distance reachable by the smaller axes
-        for (s, n) in axes {
+        for &(s, n) in axes.iter() {
             if s <= span {
                 return true;
             }

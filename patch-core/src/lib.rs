@@ -245,15 +245,22 @@
 // under Miri; everything else is safe code.
 #![deny(unsafe_code)]
 
+mod alloc;
 mod array;
+mod checks;
+mod copy;
 mod element;
 mod error;
 mod extract;
 mod fold;
 mod frame;
+mod interior;
 #[cfg(any(feature = "ndarray", feature = "image"))]
 pub mod interop;
 mod layout;
+mod merge;
+mod odometer;
+mod order;
 mod padding;
 mod plan;
 mod spec;
@@ -272,12 +279,12 @@ pub use frame::{
     unframe, unframe_into,
 };
 pub use layout::{Layout, c_strides};
+pub use order::PatchOrder;
 pub use padding::{Convention, PadMode, Padding};
 pub use plan::{AxisPlan, Plan, PlanSummary};
 pub use spec::{AxisRole, PatchSpec, Window};
 pub use threads::{num_threads, set_num_threads, shutdown_threads};
 pub use view::{PatchView, PatchViewMut};
-pub use walk::PatchOrder;
 
 /// The Rust examples of the repository's README, compiled and run as doc tests.
 #[cfg(doctest)]

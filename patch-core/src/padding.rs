@@ -128,6 +128,20 @@ impl Padding {
         }
     }
 
+    /// A copy, or an [`Allocation`](crate::ErrorKind::Allocation) error.
+    pub(crate) fn try_clone(&self) -> crate::Result<Self> {
+        let convention = match &self.convention {
+            Convention::Explicit(pads) => Convention::Explicit(crate::alloc::try_to_vec(pads)?),
+            Convention::Valid => Convention::Valid,
+            Convention::Same => Convention::Same,
+            Convention::Cover => Convention::Cover,
+        };
+        Ok(Padding {
+            convention,
+            mode: self.mode,
+        })
+    }
+
     /// Cover the whole input by shifting the last window back to the border.
     ///
     /// It takes no mode because, like [`valid`](Padding::valid), it never

@@ -1,6 +1,7 @@
 //! What to cut: one role per input axis.
 
-use crate::error::{Result, bail, err};
+use crate::alloc::{try_collect, try_to_vec, try_with_capacity};
+use crate::error::{Result, Short, bail, err};
 
 /// How a window axis is cut: `size` samples, `dilation` apart, the window
 /// moving by `step` (all at least 1).
@@ -168,6 +169,7 @@ impl PatchSpec {
             );
         }
         PatchSpec::checked_windows(
+            window.len(),
             window
                 .iter()
                 .zip(step)
@@ -199,6 +201,7 @@ impl PatchSpec {
             );
         }
         PatchSpec::checked_windows(
+            window.len(),
             window
                 .iter()
                 .zip(step)
@@ -207,13 +210,19 @@ impl PatchSpec {
         )
     }
 
-    /// A spec of one window per axis, each checked as the plan checks it.
-    fn checked_windows(windows: impl Iterator<Item = Window>) -> Result<Self> {
-        let roles = windows
-            .enumerate()
-            .map(|(axis, w)| w.checked_extent(axis).map(|_| AxisRole::Window(w)))
-            .collect::<Result<Vec<_>>>()?;
+    /// A spec of `n` windows, one per axis, each checked as the plan checks it.
+    fn checked_windows(n: usize, windows: impl Iterator<Item = Window>) -> Result<Self> {
+        let mut roles = try_with_capacity(n)?;
+        for (axis, w) in windows.enumerate() {
+            w.checked_extent(axis)?;
+            roles.push(AxisRole::Window(w));
+        }
         Ok(PatchSpec::new(roles))
+    }
+
+    /// A copy, or an [`Allocation`](crate::ErrorKind::Allocation) error.
+    pub(crate) fn try_clone(&self) -> Result<Self> {
+        Ok(PatchSpec::new(try_to_vec(&self.roles)?))
     }
 
     /// 1-D frames of `frame_len` samples every `hop` samples (audio framing).
@@ -242,7 +251,7 @@ impl PatchSpec {
                         window_shape.len()
                     );
                 }
-                (0..ndim).collect()
+                try_collect(0..ndim)?
             }
             Some(axes) => {
                 if axes.len() != window_shape.len() {
@@ -253,7 +262,7 @@ impl PatchSpec {
                         axes.len()
                     );
                 }
-                let mut out = Vec::with_capacity(axes.len());
+                let mut out = try_with_capacity(axes.len())?;
                 for &a in axes {
                     let n = ndim as isize;
                     let resolved = if a < 0 { a + n } else { a };
@@ -267,7 +276,8 @@ impl PatchSpec {
                     if out.last().is_some_and(|&prev| prev >= resolved) {
                         bail!(
                             InvalidArgument,
-                            "axes {axes:?} must be strictly increasing after resolving negative axes (one window per axis, in input order)"
+                            "axes {} must be strictly increasing after resolving negative axes (one window per axis, in input order)",
+                            Short(axes)
                         );
                     }
                     out.push(resolved);
@@ -275,7 +285,7 @@ impl PatchSpec {
                 out
             }
         };
-        let mut roles = vec![AxisRole::Batch; ndim];
+        let mut roles = try_collect((0..ndim).map(|_| AxisRole::Batch))?;
         for (&a, &w) in axes.iter().zip(window_shape) {
             roles[a] = AxisRole::window(w, 1, 1);
         }

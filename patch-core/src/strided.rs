@@ -2,19 +2,25 @@
 //! a contiguous buffer (gather for extract, scatter for folds whose
 //! windows do not overlap).
 //!
-//! Adjacent axes are merged so that the innermost loop moves the longest
-//! contiguous run (`p*C` elements for ViT); the loop nest is compiled for
-//! the common run lengths so a short run is a few vector moves instead of a
-//! `memcpy` call; the odometer over the outer axes updates the offset
-//! incrementally. In *band mode* one contiguous strided row feeds a row of
+//! Adjacent axes are merged ([`merge_axes`]) so that the innermost loop
+//! moves the longest contiguous run (`p*C` elements for ViT); the loop nest
+//! is compiled for the common run lengths so a short run is a few vector
+//! moves instead of a `memcpy` call; the crate's odometer walks the outer
+//! axes, updating both offsets incrementally. In *band mode* one contiguous strided row feeds a row of
 //! several consecutive blocks at once, so the strided side is read or
 //! written sequentially while the contiguous side stays in cache.
+
+use std::ops::Range;
+
+use crate::error::Result;
+use crate::merge::{Merged, merge_axes};
+use crate::odometer::{Axes, MAX_AXES, too_many_axes, walk_box};
 
 /// A strided array walked in C order of its shape, against a contiguous one.
 #[derive(Debug, Clone)]
 pub(crate) struct Strided {
     /// Outer dimensions (after merging), without the band, row and run dimensions.
-    outer: Vec<(usize, isize)>,
+    outer: Vec<Merged>,
     /// Rows per block, and the strided step between rows.
     rows: usize,
     row_step: isize,
@@ -76,34 +82,32 @@ macro_rules! dispatch_run {
 }
 
 impl Strided {
-    /// Plans moving `shape` through `strides` from `offset` (elements of
-    /// `itemsize` bytes). The shape must hold at least one element.
-    pub(crate) fn new(shape: &[usize], strides: &[isize], offset: usize, itemsize: usize) -> Self {
-        // Drop length-1 axes, then merge an axis into the one before it when
-        // the pair is contiguous with each other.
-        let mut dims: Vec<(usize, isize)> = Vec::with_capacity(shape.len());
-        for (&n, &s) in shape.iter().zip(strides) {
-            if n == 1 {
-                continue;
-            }
-            match dims.last_mut() {
-                Some((pn, ps)) if *ps == s.wrapping_mul(n as isize) => {
-                    *pn *= n;
-                    *ps = s;
-                }
-                _ => dims.push((n, s)),
-            }
+    /// Plans moving an array of axes `(len, stride)` in C order from
+    /// `offset` (elements of `itemsize` bytes). The array must hold at least
+    /// one element. Fails when its list of axes cannot be allocated, or
+    /// (which no array whose element count fits `usize` does) when more
+    /// than [`MAX_AXES`] axes are longer than 1.
+    pub(crate) fn new(
+        axes: impl Iterator<Item = (usize, isize)> + Clone,
+        offset: usize,
+        itemsize: usize,
+    ) -> Result<Self> {
+        let mut dims = merge_axes(axes)?;
+        if dims.len() > MAX_AXES {
+            return Err(too_many_axes());
         }
         let run = match dims.last() {
-            Some(&(n, 1)) => {
+            Some(&Merged { len, stride: 1, .. }) => {
                 dims.pop();
-                n
+                len
             }
             _ => 1,
         };
-        let (rows, row_step) = dims.pop().unwrap_or((1, 0));
+        let (rows, row_step) = dims.pop().map_or((1, 0), |m| (m.len, m.stride));
         let mut band = 1;
-        if let Some(&(n, s)) = dims.last()
+        if let Some(&Merged {
+            len: n, stride: s, ..
+        }) = dims.last()
             && run > 1
             && rows > 1
             && s == run as isize
@@ -113,27 +117,63 @@ impl Strided {
             band = n;
             dims.pop();
         }
-        Strided {
+        Ok(Strided {
             outer: dims,
             rows,
             row_step,
             run,
             band,
             offset: offset as isize,
-        }
+        })
+    }
+
+    /// Elements of the contiguous side per index of the outer dimensions.
+    fn block(&self) -> usize {
+        self.band * self.rows * self.run
+    }
+
+    /// Number of outer dimensions.
+    pub(crate) fn n_outer(&self) -> usize {
+        self.outer.len()
     }
 
     /// Length of the first outer dimension and the contiguous elements per
     /// index of it (for splitting the work across threads).
     pub(crate) fn split(&self) -> (usize, usize) {
-        let block = self.band * self.rows * self.run;
-        match self.outer.first() {
-            Some(&(n, _)) => (
-                n,
-                block * self.outer[1..].iter().map(|d| d.0).product::<usize>(),
+        match self.outer.split_first() {
+            Some((first, rest)) => (
+                first.len,
+                self.block() * rest.iter().map(|d| d.len).product::<usize>(),
             ),
-            None => (1, block),
+            None => (1, self.block()),
         }
+    }
+
+    /// The box of the outer dimensions, the first restricted to `part`,
+    /// with the strided and the contiguous step of each, appended to
+    /// `ranges`, `strided` and `contiguous`. Returns the strided offset of
+    /// index `part.start` of the first dimension relative to index 0, or
+    /// `None` when the part is empty.
+    fn outer_box(
+        &self,
+        part: Range<usize>,
+        (ranges, strided, contiguous): (
+            &mut Axes<Range<usize>>,
+            &mut Axes<isize>,
+            &mut Axes<isize>,
+        ),
+    ) -> Option<isize> {
+        let Some(first) = self.outer.first() else {
+            return (!part.is_empty()).then_some(0);
+        };
+        let mut per = self.block() * self.outer.iter().map(|d| d.len).product::<usize>();
+        for (m, d) in self.outer.iter().enumerate() {
+            per /= d.len;
+            let range = if m == 0 { part.clone() } else { 0..d.len };
+            // The caller keeps the total within MAX_AXES.
+            let _ = ranges.push(range) && strided.push(d.stride) && contiguous.push(per as isize);
+        }
+        Some((part.start as isize).wrapping_mul(first.stride))
     }
 
     /// Gathers the part whose first outer index lies in `first..last` from
@@ -148,7 +188,9 @@ impl Strided {
     /// of box index `i` reads from `src0 + sum(i * source stride)` and fills
     /// `dst` from `dst0 + sum(i * destination stride)`. With no boxes this
     /// is the plain gather; with boxes, the interior box of a padded plan
-    /// (the patches that read no padding).
+    /// (the patches that read no padding). The boxes and the kernel's
+    /// outer dimensions together must number at most
+    /// [`MAX_AXES`](crate::odometer::MAX_AXES).
     pub(crate) fn gather_boxes<T: Copy>(
         &self,
         src: &[T],
@@ -156,7 +198,7 @@ impl Strided {
         boxes: &[(usize, isize, usize)],
         src0: isize,
         dst0: usize,
-        part: std::ops::Range<usize>,
+        part: Range<usize>,
     ) {
         fn go<T: Copy, const N: usize>(
             k: &Strided,
@@ -165,38 +207,26 @@ impl Strided {
             boxes: &[(usize, isize, usize)],
             src0: isize,
             dst0: usize,
-            part: std::ops::Range<usize>,
+            part: Range<usize>,
         ) {
-            let block = k.band * k.rows * k.run;
-            let total = part.len() * k.split().1;
-            if boxes.iter().any(|b| b.0 == 0) {
+            let (mut ranges, mut strided, mut contiguous) = (Axes::new(), Axes::new(), Axes::new());
+            for &(len, s, d) in boxes {
+                let _ = ranges.push(0..len) && strided.push(s) && contiguous.push(d as isize);
+            }
+            let Some(at) = k.outer_box(part, (&mut ranges, &mut strided, &mut contiguous)) else {
                 return;
-            }
-            let mut idx = vec![0usize; boxes.len()];
-            let (mut at, mut o) = (src0, dst0);
-            loop {
-                let copy = &mut dst[o..o + total];
-                k.walk(part.start, part.end, at, |i, a| {
-                    k.gather_block::<T, N>(src, &mut copy[i * block..(i + 1) * block], a)
-                });
-                let mut m = boxes.len();
-                loop {
-                    if m == 0 {
-                        return;
-                    }
-                    m -= 1;
-                    let (len, s, d) = boxes[m];
-                    idx[m] += 1;
-                    at = at.wrapping_add(s);
-                    o += d;
-                    if idx[m] < len {
-                        break;
-                    }
-                    at = at.wrapping_sub(s.wrapping_mul(len as isize));
-                    o -= d * len;
-                    idx[m] = 0;
-                }
-            }
+            };
+            let block = k.block();
+            walk_box(
+                &ranges,
+                &strided,
+                &contiguous,
+                (src0.wrapping_add(at), dst0 as isize),
+                |a, o| {
+                    let o = o as usize;
+                    k.gather_block::<T, N>(src, &mut dst[o..o + block], a);
+                },
+            );
         }
         dispatch_run!(self.run, go, self, src, dst, boxes, src0, dst0, part)
     }
@@ -228,29 +258,40 @@ impl Strided {
     /// must be distinct (a view whose windows do not overlap).
     pub(crate) fn scatter<T: Copy>(&self, src: &[T], dst: &mut [T]) {
         fn go<T: Copy, const N: usize>(k: &Strided, src: &[T], dst: &mut [T]) {
-            let block = k.band * k.rows * k.run;
+            let block = k.block();
+            let (mut ranges, mut strided, mut contiguous) = (Axes::new(), Axes::new(), Axes::new());
             let (n, _) = k.split();
-            k.walk(0, n, k.offset, |i, at| {
-                let chunk = &src[i * block..(i + 1) * block];
-                if k.run == 1 {
-                    let mut a = at;
-                    for &v in chunk {
-                        dst[a as usize] = v;
-                        a = a.wrapping_add(k.row_step);
+            let Some(at) = k.outer_box(0..n, (&mut ranges, &mut strided, &mut contiguous)) else {
+                return;
+            };
+            walk_box(
+                &ranges,
+                &strided,
+                &contiguous,
+                (k.offset.wrapping_add(at), 0),
+                |at, i| {
+                    let i = i as usize;
+                    let chunk = &src[i..i + block];
+                    if k.run == 1 {
+                        let mut a = at;
+                        for &v in chunk {
+                            dst[a as usize] = v;
+                            a = a.wrapping_add(k.row_step);
+                        }
+                    } else if k.band > 1 {
+                        let seg = k.band * k.run;
+                        k.band_rows(at, |r, s| {
+                            scatter_band::<T, N>(chunk, r, k.rows, k.run, &mut dst[s..s + seg])
+                        });
+                    } else {
+                        let mut a = at;
+                        for row in chunk.chunks_exact(k.run) {
+                            move_run::<T, N>(&mut dst[a as usize..], row, k.run);
+                            a = a.wrapping_add(k.row_step);
+                        }
                     }
-                } else if k.band > 1 {
-                    let seg = k.band * k.run;
-                    k.band_rows(at, |r, s| {
-                        scatter_band::<T, N>(chunk, r, k.rows, k.run, &mut dst[s..s + seg])
-                    });
-                } else {
-                    let mut a = at;
-                    for row in chunk.chunks_exact(k.run) {
-                        move_run::<T, N>(&mut dst[a as usize..], row, k.run);
-                        a = a.wrapping_add(k.row_step);
-                    }
-                }
-            });
+                },
+            );
         }
         dispatch_run!(self.run, go, self, src, dst)
     }
@@ -263,50 +304,6 @@ impl Strided {
         for r in 0..self.rows {
             f(r, a as usize);
             a = a.wrapping_add(self.row_step);
-        }
-    }
-
-    /// Calls `f(i, at)` for block `i` (counted from the start of the part)
-    /// at strided offset `at`, for every outer index in `first..last` of the
-    /// first outer dimension.
-    #[inline(always)]
-    fn walk(&self, first: usize, last: usize, base: isize, mut f: impl FnMut(usize, isize)) {
-        if self.outer.is_empty() {
-            if first < last {
-                f(0, base);
-            }
-            return;
-        }
-        let mut idx = vec![0usize; self.outer.len()];
-        idx[0] = first;
-        let mut at = base + first as isize * self.outer[0].1;
-        let mut i = 0;
-        if first >= last {
-            return;
-        }
-        loop {
-            f(i, at);
-            i += 1;
-            // Advance the odometer, updating the offset incrementally.
-            let mut m = self.outer.len();
-            loop {
-                if m == 0 {
-                    return;
-                }
-                m -= 1;
-                let (n, s) = self.outer[m];
-                idx[m] += 1;
-                at = at.wrapping_add(s);
-                let end = if m == 0 { last } else { n };
-                if idx[m] < end {
-                    break;
-                }
-                if m == 0 {
-                    return;
-                }
-                at = at.wrapping_sub(s.wrapping_mul(n as isize));
-                idx[m] = 0;
-            }
         }
     }
 }
@@ -337,10 +334,14 @@ fn gather_band<T: Copy, const N: usize>(
 ) {
     if N > 0 {
         // Runs as arrays: block `g`'s row `r` is run `g*rows + r` of `chunk`.
+        // (Groups of `rows` runs rather than `skip(r).step_by(rows)`: one
+        // register less in the loop, which kept a count on the stack.)
         let (to, _) = chunk.as_chunks_mut::<N>();
         let (from, _) = from.as_chunks::<N>();
-        for (t, f) in to.iter_mut().skip(r).step_by(rows).zip(from) {
-            *t = *f;
+        for (group, f) in to.chunks_exact_mut(rows).zip(from) {
+            if let Some(t) = group.get_mut(r) {
+                *t = *f;
+            }
         }
         return;
     }

@@ -1,15 +1,18 @@
 //! Zero-copy patch views: the input's memory read through the patch shape
 //! and strides.
 
-use crate::array::{NdArray, NdView, NdViewMut, locate};
+use crate::alloc::try_to_vec;
+use crate::array::{NdArray, NdView, NdViewMut};
+use crate::checks::{check_itemsize, check_patches};
 use crate::element::{Element, as_bits, as_bits_mut};
-use crate::error::{Result, bail};
-use crate::extract::{ExtractOptions, check_itemsize};
-use crate::layout::Layout;
+use crate::error::Result;
+use crate::extract::ExtractOptions;
+use crate::layout::{Layout, locate};
+use crate::odometer::Offsets;
+use crate::order::{PatchOrder, ordered};
 use crate::plan::Plan;
 use crate::spec::PatchSpec;
 use crate::strided::Strided;
-use crate::walk::{PatchOrder, ordered};
 
 fn check_view<T: Element>(plan: &Plan, len: usize) -> Result<()> {
     check_itemsize::<T>(plan, "slice")?;
@@ -20,15 +23,16 @@ fn check_view<T: Element>(plan: &Plan, len: usize) -> Result<()> {
 /// Buffer index of element `index` of the patch view, if in range.
 fn view_index(plan: &Plan, index: &[usize]) -> Option<usize> {
     let strides = plan.view_strides().ok()?;
-    locate(plan.shape(), strides, plan.layout().offset(), index)
+    let at = locate(plan.shape(), strides, plan.layout().offset(), index).ok()?;
+    usize::try_from(at).ok()
 }
 
 /// The inner shape, strides and offset of patch `k`.
 fn patch_geometry(plan: &Plan, k: usize) -> Result<(Vec<usize>, Vec<isize>, usize)> {
     let offset = plan.patch_offset(k)?;
     let n_outer = plan.outer_shape().len();
-    let strides = plan.view_strides()?[n_outer..].to_vec();
-    Ok((plan.inner_shape().to_vec(), strides, offset))
+    let strides = try_to_vec(&plan.view_strides()?[n_outer..])?;
+    Ok((try_to_vec(plan.inner_shape())?, strides, offset))
 }
 
 /// A read-only view of an array as patches, over a borrowed slice.
@@ -129,16 +133,24 @@ impl<'a, T: Element> PatchView<'a, T> {
         Ok(NdView::from_checked(self.data, shape, strides, offset))
     }
 
-    /// Every patch in order.
+    /// Every patch in order. (Each view's shape and strides are allocated
+    /// as `Vec::to_vec` allocates; [`patch`](Self::patch) is the fallible
+    /// form.)
     pub fn patches(&self) -> impl ExactSizeIterator<Item = NdView<'a, T>> + '_ {
-        (0..self.num_patches()).map(move |k| {
-            // k is in range, and the plan is a view: cannot fail.
-            self.patch(k)
-                .unwrap_or_else(|_| NdView::from_checked(self.data, vec![0], vec![0], 0))
+        let n_outer = self.plan.outer_shape().len();
+        let (outer, inner) = self.strides().split_at(n_outer);
+        Offsets::new(self.plan.outer_shape(), outer, self.offset()).map(move |offset| {
+            NdView::from_checked(
+                self.data,
+                self.plan.inner_shape().to_vec(),
+                inner.to_vec(),
+                offset,
+            )
         })
     }
 
-    /// The whole view as one N-d strided view.
+    /// The whole view as one N-d strided view. (Its shape and strides are
+    /// allocated as `Vec::to_vec` allocates.)
     pub fn as_array(&self) -> NdView<'a, T> {
         NdView::from_checked(
             self.data,
@@ -286,26 +298,18 @@ impl<'a, T: Element> PatchViewMut<'a, T> {
     /// Writes contiguous patches (as [`extract`](Self::extract) lays them
     /// out in `order`) back through the view: the inverse of a copy.
     pub fn assign(&mut self, patches: &[T], order: PatchOrder) -> Result<()> {
-        if patches.len() != self.plan.copy_len() {
-            bail!(
-                BufferSize,
-                "{} patch elements given but {} patches of {} elements need {}",
-                patches.len(),
-                self.plan.num_patches(),
-                self.plan.patch_len(),
-                self.plan.copy_len()
-            );
-        }
+        check_patches(&self.plan, patches.len())?;
         if self.plan.copy_len() == 0 {
             return Ok(());
         }
-        let (shape, strides) = ordered(&self.plan, self.plan.view_strides()?, order);
-        let kernel = Strided::new(
-            &shape,
-            &strides,
-            self.plan.layout().offset(),
-            size_of::<T>(),
+        let plan = &self.plan;
+        let dims = ordered(
+            plan.shape(),
+            plan.view_strides()?,
+            plan.outer_shape().len(),
+            order,
         );
+        let kernel = Strided::new(dims, plan.layout().offset(), size_of::<T>())?;
         kernel.scatter(as_bits(patches), as_bits_mut(self.data));
         Ok(())
     }

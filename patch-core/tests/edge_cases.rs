@@ -762,3 +762,138 @@ fn views_extract_with_options_and_compare_with_arrays() {
         ErrorKind::UnsupportedDtype
     );
 }
+
+/// Issue 9, item 6: every reported view stride is the true distance
+/// between consecutive indices; an axis with no second index reports 0
+/// when its distance does not fit, in elements and in bytes alike.
+#[test]
+fn view_strides_are_true_distances_or_zero_on_axes_of_one_index() {
+    // One window of size 1, step 4, on an axis of 3 with stride 2^61: the
+    // grid axis has length 1 (it used to be refused with Overflow).
+    let layout = Layout::new(&[3], &[1 << 61], 0, 1).unwrap();
+    let plan = Plan::valid(&layout, &PatchSpec::new(vec![AxisRole::window(1, 4, 1)])).unwrap();
+    assert_eq!(plan.shape(), &[1, 1]);
+    assert_eq!(plan.view_strides().unwrap(), &[0, 1 << 61]);
+    assert_eq!(plan.view_byte_strides().unwrap(), &[0, 1 << 61]);
+    let x = [5u8];
+    let y = PatchView::from_plan(
+        &x,
+        Plan::valid(&Layout::new(&[1], &[1 << 61], 0, 1).unwrap(), plan.spec()).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(y.extract(PatchOrder::PatchMajor).unwrap().data(), &[5]);
+    // Step or dilation usize::MAX on an axis of length 1 (they used to wrap
+    // to -1 and report strides [-4, 4]).
+    let layout = Layout::of::<f32>(&[1]).unwrap();
+    let step = Plan::valid(
+        &layout,
+        &PatchSpec::new(vec![AxisRole::window(1, usize::MAX, 1)]),
+    )
+    .unwrap();
+    assert_eq!(step.view_byte_strides().unwrap(), &[0, 4]);
+    let dilation = Plan::valid(
+        &layout,
+        &PatchSpec::new(vec![AxisRole::window(1, 1, usize::MAX)]),
+    )
+    .unwrap();
+    assert_eq!(dilation.view_byte_strides().unwrap(), &[4, 0]);
+    assert_eq!(dilation.view_strides().unwrap(), &[1, 0]);
+    // The element stride fits but the byte stride does not: both are 0.
+    let layout = Layout::new(&[2], &[1 << 59], 0, 8).unwrap();
+    let plan = Plan::valid(&layout, &PatchSpec::new(vec![AxisRole::window(1, 4, 1)])).unwrap();
+    assert_eq!(plan.view_strides().unwrap(), &[0, 1 << 59]);
+    assert_eq!(plan.view_byte_strides().unwrap(), &[0, 1 << 62]);
+    // Two windows whose distance does not fit isize are refused, naming it.
+    let s = -(1isize << 62) - 1;
+    let layout = Layout::new(&[3], &[s], isize::MAX as usize, 1).unwrap();
+    let e = Plan::valid(&layout, &PatchSpec::new(vec![AxisRole::window(1, 2, 1)])).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Overflow);
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "overflow: the view stride of axis 0, its step 2 times its stride {s} in elements of 1 bytes, overflows isize"
+        )
+    );
+}
+
+/// Issue 9, item 7: the span is what the patches really read, padding
+/// remapped and dilation gaps skipped.
+#[test]
+fn span_bytes_follow_remapped_padding_and_dilation_gaps() {
+    let layout = Layout::of::<f32>(&[5]).unwrap();
+    let spec = PatchSpec::sliding(&[2], &[10]).unwrap();
+    let span = |mode| {
+        Plan::new(&layout, &spec, &Padding::explicit(&[(3, 0)], mode))
+            .unwrap()
+            .span_bytes()
+    };
+    // The one window reads coordinates -3 and -2.
+    assert_eq!(span(PadMode::Reflect), 8); // x[3], x[2]
+    assert_eq!(span(PadMode::Symmetric), 8); // x[2], x[1]
+    assert_eq!(span(PadMode::Wrap), 8); // x[2], x[3]
+    assert_eq!(span(PadMode::Edge), 4); // x[0]
+    assert_eq!(span(PadMode::Constant), 0); // nothing
+    // SAME with nothing read: a window of 2 with dilation 3 on an axis of 1
+    // is padded (1, 2) and reads positions -1 and 2, both constant padding.
+    let one = Layout::of::<f32>(&[1]).unwrap();
+    let spec = PatchSpec::dilated(&[2], &[1], &[3]).unwrap();
+    let plan = Plan::new(&one, &spec, &Padding::same(PadMode::Constant)).unwrap();
+    assert_eq!((plan.num_patches(), plan.span_bytes()), (1, 0));
+    // So does any patch of an empty axis padded with a constant.
+    let empty = Layout::of::<f32>(&[0]).unwrap();
+    let plan = Plan::new(
+        &empty,
+        &PatchSpec::tiles(&[3]),
+        &Padding::explicit(&[(2, 1)], PadMode::Constant),
+    )
+    .unwrap();
+    assert_eq!((plan.num_patches(), plan.span_bytes()), (1, 0));
+    // Dilation gaps: one window of 3 with dilation 3 at -2 on an axis of 6
+    // reads positions -2 (constant padding), 1 and 4: from x[1] to x[4],
+    // not from x[0].
+    let layout = Layout::of::<u8>(&[6]).unwrap();
+    let spec = PatchSpec::dilated(&[3], &[10], &[3]).unwrap();
+    let plan = Plan::new(
+        &layout,
+        &spec,
+        &Padding::explicit(&[(2, 0)], PadMode::Constant),
+    )
+    .unwrap();
+    assert_eq!((plan.num_patches(), plan.span_bytes()), (1, 4));
+    // Without padding the span runs from the first to the last window.
+    let layout = Layout::of::<u8>(&[10]).unwrap();
+    let two = Plan::valid(&layout, &PatchSpec::dilated(&[2], &[5], &[4]).unwrap()).unwrap();
+    assert_eq!((two.num_patches(), two.span_bytes()), (2, 10));
+    // Padding past the reach of the windows: SAME edge, 3 windows of 3 on
+    // 3, step 1: (1, 1) padding reads x[0] and x[2] again, nothing more.
+    let layout = Layout::new(&[3, 2], &[2, 1], 0, 4).unwrap();
+    let plan = Plan::new(
+        &layout,
+        &PatchSpec::sliding(&[3], &[1]).unwrap().channels_last(),
+        &Padding::same(PadMode::Edge),
+    )
+    .unwrap();
+    assert_eq!(plan.span_bytes(), 24);
+}
+
+/// Issue 9, item 2: a message about a 200,000-axis array prints a bounded
+/// prefix of its lists.
+#[test]
+fn messages_about_huge_shapes_stay_short() {
+    let shape = vec![2usize; 200_000];
+    let e = Layout::of::<u8>(&shape).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Overflow);
+    assert!(e.to_string().len() < 200, "{}", e.to_string().len());
+    assert!(
+        e.to_string()
+            .contains("[2, 2, 2, 2, 2, 2, 2, 2, ... (200000 entries)]"),
+        "{e}"
+    );
+    let ones = vec![1usize; 200_000];
+    let layout = Layout::of::<u8>(&ones).unwrap();
+    let e = Plan::valid(&layout, &PatchSpec::tiles(&[1])).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::RankMismatch);
+    assert!(e.to_string().len() < 200, "{e}");
+    let e = layout.check_buffer(0).unwrap_err();
+    assert!(e.to_string().len() < 300, "{e}");
+}

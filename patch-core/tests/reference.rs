@@ -465,8 +465,11 @@ proptest! {
             }
             prop_assert_eq!(plan.touches_padding(k).unwrap(), touches);
         }
-        // The zero-copy view reads the same elements.
+        // The zero-copy view reads the same elements, and its byte strides
+        // are its element strides in bytes.
         if plan.is_view() {
+            let (e, b) = (plan.view_strides().unwrap(), plan.view_byte_strides().unwrap());
+            prop_assert!(e.iter().zip(b).all(|(e, b)| e * 8 == *b), "{:?} vs {:?}", e, b);
             let view = PatchView::from_plan(&src, plan.clone()).unwrap();
             let flat = view.extract(PatchOrder::PatchMajor).unwrap();
             let elems = view.as_array().to_vec();
@@ -537,5 +540,61 @@ proptest! {
                 }
             }
         }
+    }
+
+    /// The span of memory the patches read, against a scan of every
+    /// element every patch reads.
+    #[test]
+    fn span_matches_a_brute_force_scan(case in case_strategy(4)) {
+        let layout = Layout::new(&case.shape, &case.strides, case.offset, 8).unwrap();
+        let Ok(plan) = Plan::new(&layout, &PatchSpec::new(case.roles.clone()), &case.padding) else { return Ok(()) };
+        let geo = ref_geometry(&case.shape, &case.roles, &case.padding).unwrap();
+        prop_assert_eq!(plan.span_bytes(), ref_span(&layout, &geo, case.padding.mode));
+    }
+
+    /// The same with wide padding on short axes, where windows lie wholly in
+    /// padding and the periodic modes wrap many times.
+    #[test]
+    fn span_of_wide_padding_matches_a_brute_force_scan(
+        axes in prop::collection::vec((1usize..7, 1usize..5, 1usize..9, 1usize..5, 0usize..40, 0usize..40), 1..3),
+        mode in mode_strategy(),
+        flip in any::<bool>(),
+    ) {
+        let shape: Vec<usize> = axes.iter().map(|a| a.0).collect();
+        let roles: Vec<AxisRole> = axes.iter().map(|a| AxisRole::window(a.1, a.2, a.3)).collect();
+        let pads: Vec<(usize, usize)> = axes.iter().map(|a| (a.4, a.5)).collect();
+        let mut strides = patch_core::c_strides(&shape).unwrap();
+        let mut offset = 0;
+        if flip {
+            offset = (shape[0] - 1) * strides[0] as usize;
+            strides[0] = -strides[0];
+        }
+        let layout = Layout::new(&shape, &strides, offset, 8).unwrap();
+        let padding = Padding::explicit(&pads, mode);
+        let Ok(plan) = Plan::new(&layout, &PatchSpec::new(roles.clone()), &padding) else { return Ok(()) };
+        let geo = ref_geometry(&shape, &roles, &padding).unwrap();
+        prop_assert_eq!(plan.span_bytes(), ref_span(&layout, &geo, mode));
+    }
+}
+
+/// Bytes from the lowest to the highest element any patch reads, plus one
+/// element, by visiting every element of every patch.
+fn ref_span(layout: &Layout, geo: &[RefAxis], mode: PadMode) -> usize {
+    let (mut lo, mut hi) = (isize::MAX, isize::MIN);
+    'positions: for (coords, _) in ref_positions(geo, PatchOrder::PatchMajor) {
+        let mut at = layout.offset() as isize;
+        for ((&c, g), &s) in coords.iter().zip(geo).zip(layout.strides()) {
+            match ref_remap(c, g.len, mode) {
+                Some(r) => at += r as isize * s,
+                None => continue 'positions,
+            }
+        }
+        lo = lo.min(at);
+        hi = hi.max(at);
+    }
+    if lo > hi {
+        0
+    } else {
+        (hi - lo + 1) as usize * layout.itemsize()
     }
 }

@@ -7,7 +7,7 @@ use patch_core::{Layout, PadMode, Padding, PatchSpec, Plan};
 fn summary_serializes_with_every_number() {
     let layout = Layout::of::<u8>(&[224, 224, 3]).unwrap();
     let plan = Plan::valid(&layout, &PatchSpec::tiles(&[16, 16]).channels_last()).unwrap();
-    let json = serde_json::to_value(plan.summary()).unwrap();
+    let json = serde_json::to_value(plan.summary().unwrap()).unwrap();
     assert_eq!(json["shape"], serde_json::json!([14, 14, 16, 16, 3]));
     assert_eq!(
         json["view_byte_strides"],
@@ -26,7 +26,7 @@ fn summary_serializes_with_every_number() {
         &Padding::same(PadMode::Reflect),
     )
     .unwrap();
-    let json = serde_json::to_value(padded.summary()).unwrap();
+    let json = serde_json::to_value(padded.summary().unwrap()).unwrap();
     assert_eq!(json["padding"]["mode"], "reflect");
     // The plan carries no fill value: the padding is a convention and a mode.
     assert_eq!(
@@ -40,5 +40,8 @@ fn summary_serializes_with_every_number() {
         r#"{"convention":"explicit","pads":[[1,2]],"mode":"constant"}"#
     );
     assert_eq!(serde_json::from_str::<Padding>(&text).unwrap(), constant);
-    println!("{}", serde_json::to_string(&plan.summary()).unwrap());
+    println!(
+        "{}",
+        serde_json::to_string(&plan.summary().unwrap()).unwrap()
+    );
 }

@@ -419,7 +419,7 @@ pub extern "C" fn patch_view_grid(
 ) -> patch_status {
     ffi_boundary! {
         let plan = &view_arg(view)?.plan;
-        copy_array(&plan.grid(), buf, buf_len, out_len, "buf", "the grid")
+        copy_array(plan.grid(), buf, buf_len, out_len, "buf", "the grid")
     }
 }
 
@@ -539,7 +539,7 @@ pub extern "C" fn patch_view_plan_json(
 ) -> patch_status {
     ffi_boundary! {
         let plan = &view_arg(view)?.plan;
-        let summary = plan.summary();
+        let summary = plan.summary()?;
         let mut count = Counter(0);
         serde_json::to_writer(&mut count, &summary).map_err(|e| json_failure(&e))?;
         let needed = count.0.saturating_add(1);

@@ -266,7 +266,7 @@ fn vit_view_getters_match_the_plan() {
     let json: serde_json::Value = serde_json::from_str(&text(buf.as_ptr())).unwrap();
     let layout = Layout::of::<u8>(&[224, 224, 3]).unwrap();
     let plan = Plan::valid(&layout, &PatchSpec::tiles(&[16, 16]).channels_last()).unwrap();
-    assert_eq!(json, serde_json::to_value(plan.summary()).unwrap());
+    assert_eq!(json, serde_json::to_value(plan.summary().unwrap()).unwrap());
     assert_eq!(
         buf.len(),
         needed,

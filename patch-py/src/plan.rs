@@ -226,7 +226,7 @@ impl PyPlan {
     /// Windows per window axis, in input order.
     #[getter]
     fn grid<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        tuple(py, &self.template.grid())
+        tuple(py, self.template.grid())
     }
 
     /// ``(lo, hi)`` padding per window axis, as the convention resolved it.

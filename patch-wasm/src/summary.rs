@@ -7,21 +7,16 @@ use serde::Serialize as _;
 use wasm_bindgen::prelude::*;
 
 use crate::args;
-use crate::error::{JsResult, invalid};
+use crate::error::{JsResult, OrThrow, invalid};
 
 /// The plan's summary with camelCase keys.
 pub(crate) fn to_js(plan: &Plan) -> JsResult<JsValue> {
     let json = plan
         .summary()
+        .js()?
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| invalid(format!("cannot convert the plan: {e}")))?;
     let out = camel_case(&json)?;
-    // patch-core's plan still carries the constant of constant padding,
-    // always 0 here because the fill is given to each copy (see fill.rs);
-    // its typed-fill summary has no such field.
-    if let Ok(padding) = Reflect::get(&out, &"padding".into()) {
-        let _ = Reflect::delete_property(padding.unchecked_ref::<Object>(), &"value".into());
-    }
     Ok(out)
 }
 

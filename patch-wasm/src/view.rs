@@ -419,7 +419,7 @@ impl PatchView {
     /// Number of windows along every window axis, in input order.
     #[wasm_bindgen(getter, unchecked_return_type = "number[]")]
     pub fn grid(&self) -> Result<Array, JsValue> {
-        self.plan_get(|p| sizes(&p.grid()))
+        self.plan_get(|p| sizes(p.grid()))
     }
 
     /// Whether the patches are a strided view of the input (no padding is

@@ -229,7 +229,7 @@ fn plan_is_patch_core_json_in_camel_case() {
         &Padding::explicit(&[(1, 1), (0, 3)], PadMode::Constant),
     )
     .unwrap();
-    let native = camel_json(serde_json::to_value(plan.summary()).unwrap());
+    let native = camel_json(serde_json::to_value(plan.summary().unwrap()).unwrap());
     assert!(native.get("inputByteStrides").is_some() && native["axes"][1].get("padLo").is_some());
     let ours = String::from(JSON::stringify(&view.plan().unwrap()).unwrap());
     let ours: serde_json::Value = serde_json::from_str(&ours).unwrap();

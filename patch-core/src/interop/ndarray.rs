@@ -65,17 +65,18 @@ use ::ndarray::{
     Axis, Dimension, Ix2, IxDyn, LayoutRef, RawData, ShapeBuilder, StrideShape,
 };
 
+use crate::alloc::try_zeroed;
 use crate::array::{NdArray, NdView};
 use crate::element::{Element, FloatElement};
 use crate::error::{Result, bail, err};
-use crate::extract::{ExtractOptions, alloc};
+use crate::extract::ExtractOptions;
 use crate::fold::Reduce;
 use crate::layout::Layout;
+use crate::order::PatchOrder;
 use crate::padding::Padding;
 use crate::plan::Plan;
 use crate::spec::PatchSpec;
 use crate::view::{PatchView, PatchViewMut};
-use crate::walk::PatchOrder;
 
 impl Layout {
     /// The layout of an ndarray array: its shape and signed element
@@ -422,7 +423,7 @@ fn c_order<'v, T: Element, D: Dimension>(x: &'v ArrayView<'_, T, D>) -> Result<C
     if let Some(s) = x.as_slice() {
         return Ok(CowSlice::Borrowed(s));
     }
-    let mut v = alloc::<T>(x.len())?;
+    let mut v = try_zeroed::<T>(x.len())?;
     gather(x.view().into_dyn(), &mut v);
     Ok(CowSlice::Owned(v))
 }
