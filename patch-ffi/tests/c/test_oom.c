@@ -230,15 +230,19 @@ struct oom_case {
     const char *name;
     const char *what;
     enum outcome (*run)(size_t limit);
+    /* The case needs no memory of the size of its input at all (the best
+     * outcome: it cannot fail for lack of memory), so no limit has to make
+     * it fail; it must still finish and be right at every limit. */
+    int needs_nothing;
 };
 
 static const struct oom_case CASES[] = {
     {"fold_sum_tiles", "SUM fold of non-overlapping tiles, f32 [1<<20], 8 every 8",
-     fold_sum_tiles},
-    {"view_200k_axes", "patch_view_create with 200,000 axes (NULL strides)", view_many_axes},
-    {"plan_json", "patch_view_plan_json of a view of 200,000 axes", plan_json},
-    {"fold_mean", "MEAN fold, f32 [1<<20], windows of 8 every 4", fold_mean},
-    {"fold_hann", "WEIGHTED_HANN fold, f32 [1<<20], windows of 8 every 4", fold_hann},
+     fold_sum_tiles, 1},
+    {"view_200k_axes", "patch_view_create with 200,000 axes (NULL strides)", view_many_axes, 0},
+    {"plan_json", "patch_view_plan_json of a view of 200,000 axes", plan_json, 0},
+    {"fold_mean", "MEAN fold, f32 [1<<20], windows of 8 every 4", fold_mean, 0},
+    {"fold_hann", "WEIGHTED_HANN fold, f32 [1<<20], windows of 8 every 4", fold_hann, 0},
 };
 
 /* Requests above these many bytes fail; SIZE_MAX is no limit. */
@@ -338,7 +342,7 @@ int main(void) {
                 fprintf(stderr, "  %s: fails without a limit\n", oc->name);
             }
         }
-        if (refusals == 0 && wrong == 0) {
+        if (refusals == 0 && wrong == 0 && !oc->needs_nothing) {
             wrong++;
             fprintf(stderr, "  %s: no limit made it fail: the case tests nothing\n", oc->name);
         }
