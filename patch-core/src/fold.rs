@@ -497,8 +497,24 @@ impl Plan {
         Ok(())
     }
 
-    /// The weights of `f` for every input axis (empty for non-window axes).
-    pub(crate) fn window_weights(&self, f: &WindowFn) -> Result<Vec<Vec<f64>>> {
+    /// The weights a [`Reduce::Weighted`] fold with `f` gives each position
+    /// of a window, one list per input axis (the window's size for a window
+    /// axis, empty for the other axes): a window's weight at an inner
+    /// position is the product of its axes' entries, and the fold divides
+    /// by the sum of those products over the windows covering an element.
+    /// Checked as the fold checks them (`PerAxis` lists: one per window
+    /// axis, each of its window's size, finite and `>= 0`; a Gaussian's
+    /// `sigma_scale` finite and `> 0`).
+    ///
+    /// ```
+    /// use patch_core::{Layout, PatchSpec, Plan, WindowFn};
+    ///
+    /// let plan = Plan::valid(&Layout::of::<f32>(&[8, 8]).unwrap(), &PatchSpec::tiles(&[4, 4])).unwrap();
+    /// let w = plan.window_weights(&WindowFn::gaussian()).unwrap();
+    /// assert_eq!((w.len(), w[0].len()), (2, 4));
+    /// assert_eq!(w[0], WindowFn::gaussian().weights(4));
+    /// ```
+    pub fn window_weights(&self, f: &WindowFn) -> Result<Vec<Vec<f64>>> {
         let n_windows = self.grid().len();
         let windows = || {
             self.axes()

@@ -441,6 +441,51 @@ impl PatchView {
         self.plan_get(Plan::copy_bytes)
     }
 
+    /// Elements of the input one patch spans along every input axis:
+    /// `dilation * (size - 1) + 1` for a window axis, the length for a whole
+    /// axis, 1 for a batch axis (patch-core's `AxisPlan::extent`). With
+    /// `patchOrigin(k)` it gives the box of input coordinates patch `k`
+    /// reads: `origin[a] <= x < origin[a] + extents[a]`.
+    #[wasm_bindgen(getter, unchecked_return_type = "number[]")]
+    pub fn extents(&self) -> Result<Array, JsValue> {
+        let extents = self.plan_get(|p| p.axes().iter().map(|a| a.extent()).collect::<Vec<_>>())?;
+        Ok(sizes(&extents))
+    }
+
+    /// The weights a weighted `fold` with `opts` (a `FoldOptions` with
+    /// `reduce: 'weighted'` or a `window`) gives each position of a window:
+    /// one list per input axis (the window's size for a window axis, empty
+    /// for the other axes), patch-core's `Plan::window_weights`. The weight
+    /// of a window at inner position `(r, s, ...)` is the product of the
+    /// lists' entries; the fold divides by the sum of those products over
+    /// the windows covering an element. Throws `invalid argument` for the
+    /// reductions without weights.
+    #[wasm_bindgen(js_name = windowWeights, unchecked_return_type = "number[][]")]
+    pub fn window_weights(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FoldOptions")] opts: JsValue,
+    ) -> Result<Array, JsValue> {
+        let max_window = self.plan_get(max_window)?;
+        let (_, reduce) = parse_fold(&opts, max_window)?;
+        let Reduce::Weighted(f) = reduce else {
+            return Err(invalid(
+                "windowWeights needs the options of a weighted fold (reduce 'weighted' or a window)",
+            ));
+        };
+        self.with(|s| {
+            Ok(s.plan
+                .window_weights(&f)
+                .js()?
+                .iter()
+                .map(|list| {
+                    list.iter()
+                        .map(|&w| JsValue::from_f64(w))
+                        .collect::<Array>()
+                })
+                .collect())
+        })
+    }
+
     /// Input coordinates of the first element of patch `k`, one per input
     /// axis; negative inside padding. Throws `out of bounds` for
     /// `k >= numPatches` and `invalid argument` for a `k` that is not a

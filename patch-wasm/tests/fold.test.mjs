@@ -127,3 +127,30 @@ test('overlapAdd of Float64Array frames', () => {
   assert.deepEqual(Array.from(out.data), [1, 1, 3, 3, 2, 2]);
   assert.equal(overlapAdd(new Float32Array(0), 4, 2).length, 0);
 });
+
+test('extents and windowWeights: the box a patch spans and the weights a weighted fold uses', () => {
+  for (const geo of geometries) {
+    const view = new PatchView({ ...geo, dtype: 'float64' });
+    // extents: dilation * (size - 1) + 1 per window axis, the length of a whole axis, 1 for a batch axis.
+    const want = geo.axes.map((a, i) => (a.role === 'window' ? a.dilation * (a.size - 1) + 1 : a.role === 'whole' ? geo.shape[i] : 1));
+    assert.deepEqual(view.extents, want, JSON.stringify(geo));
+    // The Gaussian of a window of n samples: exp(-z²/2), z = (i - (n - 1) / 2) / (0.125 n); empty lists off the window axes.
+    const gauss = (n, scale = 0.125) => Array.from({ length: n }, (_, i) => Math.exp(-0.5 * ((i - (n - 1) / 2) / (scale * n)) ** 2));
+    const weights = view.windowWeights({ window: 'gaussian', sigmaScale: 0.25 });
+    assert.equal(weights.length, geo.shape.length);
+    geo.axes.forEach((a, i) => {
+      const expected = a.role === 'window' ? gauss(a.size, 0.25) : [];
+      assert.equal(weights[i].length, expected.length);
+      weights[i].forEach((w, j) => assert.ok(Math.abs(w - expected[j]) < 1e-12, `axis ${i} weight ${j}: ${w} vs ${expected[j]}`));
+    });
+    // A sum fold of patches holding those weights is what a weighted fold divides by: folding
+    // patches of ones with the weights gives 1 wherever windows cover.
+    const x = WasmArray.fromTypedArray('float64', geo.shape, new Float64Array(geo.shape.reduce((p, v) => p * v, 1)).fill(1));
+    const ones = view.fold(view.extract(x), { window: 'gaussian', sigmaScale: 0.25 });
+    const { count } = ref.fold({ ...geo, dtype: 'float64' }, ref.extract({ ...geo, dtype: 'float64' }, x.toArray()), 'mean');
+    Array.from(ones.data).forEach((v, i) => assert.ok(count[i] > 0 ? Math.abs(v - 1) < 1e-12 : v === 0));
+    assert.throws(() => view.windowWeights({ reduce: 'mean' }), /invalid argument: windowWeights needs the options of a weighted fold/);
+    assert.throws(() => view.windowWeights({ window: 'gaussian', sigmaScale: 0 }), /invalid argument: Gaussian sigma_scale 0 must be finite and > 0/);
+    view.free();
+  }
+});
