@@ -2,6 +2,9 @@
 
 import { PatchView, WasmArray, frame, overlapAdd } from '../pkg/web/patch_wasm.js';
 import { $, fmtArr, fmtInt, fmtBytes, fmtBytesShort, fmtMs, hiDpiContext, hatch } from './util.js';
+import { codePanel } from './codepanel.js';
+import { framesGeometry } from './code.js';
+import { readInt, markInvalid } from './errors.js';
 
 /** The generated test signal: a chirp under a slow envelope, plus tone bursts. Deterministic. */
 export function makeSignal(T) {
@@ -16,21 +19,19 @@ export function makeSignal(T) {
   return x;
 }
 
-export function setupAudio({ showError, clearError, messageOf, demo }) {
+export function setupAudio({ showError, showPlainError, clearError, messageOf, demo, announce }) {
   const st = { T: 0, signal: null, arr: null, frames: null, n: 0, L: 0, hop: 0, sel: 0, ola: null, active: false };
+  const code = codePanel($('audio-code'), 'audio');
 
   function read() {
-    const int = (id) => {
-      const v = Number($(id).value);
-      return Number.isInteger(v) && $(id).value.trim() !== '' ? v : NaN;
-    };
-    return {
-      T: Number($('audio-len').value),
-      L: int('frame-len'),
-      hop: int('hop'),
-      padEnd: $('pad-end').checked,
-      padValue: Number($('audio-pad-value').value) || 0,
-    };
+    const L = readInt('frame-len', 'The frame length', 1, 1 << 20);
+    const hop = readInt('hop', 'The hop', 1, 1 << 20);
+    const raw = $('audio-pad-value').value.trim();
+    const padValue = raw === '' ? 0 : Number(raw);
+    const errors = [L, hop].filter((r) => r.error);
+    if (!Number.isFinite(padValue)) errors.push({ error: `The pad value must be a number, not “${raw}”.`, id: 'audio-pad-value' });
+    if (errors.length) return { errors };
+    return { T: Number($('audio-len').value), L: L.value, hop: hop.value, padEnd: $('pad-end').checked, padValue };
   }
 
   function ensureSignal(T) {
@@ -41,23 +42,31 @@ export function setupAudio({ showError, clearError, messageOf, demo }) {
     st.T = T;
   }
 
+  function clearNumbers() {
+    st.n = 0;
+    for (const id of ['frame-count', 'audio-shape', 'audio-strides', 'audio-view-bytes', 'audio-copy-bytes', 'audio-time']) $(id).textContent = '–';
+    $('audio-cost-text').textContent = '';
+  }
+
   function update() {
     const p = read();
-    ensureSignal(p.T);
     st.frames?.free();
     st.frames = null;
     st.ola = null;
-    let view = null;
+    if (p.errors) {
+      markInvalid($('audio-controls'), p.errors.map((e) => e.id));
+      showPlainError(p.errors.map((e) => e.error).join(' '), '');
+      clearNumbers();
+      code.update(null, 'No frames: a box needs a number.');
+      draw();
+      return;
+    }
+    markInvalid($('audio-controls'), []);
+    ensureSignal(p.T);
+    const owned = [];
     try {
-      // The view of the frames that fit (and, with pad end, the padded tail).
-      const need = p.padEnd ? Math.max(0, (Math.ceil(p.T / p.hop) - 1) * p.hop + p.L - p.T) : 0;
-      view = new PatchView({
-        shape: [p.T],
-        dtype: 'float32',
-        axes: [{ role: 'window', size: p.L, step: p.hop }],
-        padding: p.padEnd ? { convention: 'explicit', pads: [[0, need]], mode: 'constant' } : { convention: 'valid' },
-      });
       const frames = frame(st.arr, p.L, p.hop, { padEnd: p.padEnd, fill: p.padValue });
+      st.frames = frames;
       // Time a few more calls for a steadier number (the timer is coarse).
       let runs = 0;
       const t0 = performance.now();
@@ -66,42 +75,60 @@ export function setupAudio({ showError, clearError, messageOf, demo }) {
         runs++;
       }
       st.ms = (performance.now() - t0) / Math.max(1, runs);
-      st.frames = frames;
-      st.n = Number(frames.shape[0]);
+      st.n = frames.shape[0];
       st.L = p.L;
       st.hop = p.hop;
       st.padEnd = p.padEnd;
-      const plan = view.plan();
-      let strides = null;
-      let why = '';
-      try {
-        strides = Array.from(view.strides, Number);
-      } catch (e) {
-        why = messageOf(e);
+      // The frames overlap-add to (n - 1) * hop + frameLen samples: how far they reach, padding included.
+      let olaLength = 0;
+      if (st.n > 0) {
+        const ola = overlapAdd(st.frames, p.L, p.hop);
+        olaLength = ola.length;
+        st.ola = Float32Array.from(ola.data);
+        ola.free();
       }
+      // The frames that fit are a view of the signal: the engine's strides. Padded frames are not.
+      const windowAxis = { role: 'window', size: p.L, step: p.hop };
+      let valid = null;
+      try {
+        valid = new PatchView({ shape: [p.T], dtype: 'float32', axes: [windowAxis] });
+        owned.push(valid);
+      } catch {
+        valid = null; // no whole frame fits
+      }
+      const isView = valid !== null && valid.numPatches === st.n;
+      const strides = isView ? valid.strides : null;
+      let padded = null;
+      if (!isView && st.n > 0) {
+        // numpy's way: pad first (a copy), then view: the engine's view of the padded signal.
+        const pv = new PatchView({ shape: [Math.max(p.T, olaLength)], dtype: 'float32', axes: [windowAxis] });
+        owned.push(pv);
+        padded = { shape: pv.inputShape, strides: pv.strides, elementStrides: pv.elementStrides };
+      }
+      const spanBytes = isView ? valid.spanBytes : 0;
+      const bytes = st.n * p.L * 4;
       $('frame-count').textContent = fmtInt(st.n);
       $('audio-shape').textContent = fmtArr(frames.shape);
       $('audio-strides').textContent = strides ? fmtArr(strides) : 'copy only';
       $('audio-view-bytes').textContent = strides ? '0 B' : 'not a view';
-      $('audio-copy-bytes').textContent = fmtBytesShort(st.n * p.L * 4);
+      $('audio-copy-bytes').textContent = fmtBytesShort(bytes);
       $('audio-time').textContent = fmtMs(st.ms);
       $('audio-cost-text').textContent = strides
-        ? `Signal: shape [${p.T}], byte strides [4] (float32). Frames: shape [${st.n}, ${p.L}], byte strides [${p.hop * 4}, 4]: the next frame starts hop × 4 = ${p.hop * 4} bytes later, and inside a frame consecutive samples are 4 bytes apart. The view reads ${fmtBytes(Number(plan.spanBytes))} and allocates nothing; the copy from frame() takes ${fmtBytes(st.n * p.L * 4)}.`
-        : `With pad end the last frames run past the end of the signal and read the pad value, which is in no memory: no strides express them (the engine says "${why}"). frame() returns a copy of ${fmtBytes(st.n * p.L * 4)}.`;
-      view.free();
-      view = null;
-      if (st.n > 0) {
-        const ola = overlapAdd(st.frames, p.L, p.hop);
-        st.ola = Float32Array.from(ola.data);
-        ola.free();
-      }
+        ? `Signal: shape [${p.T}], byte strides [4] (float32). Frames: shape [${st.n}, ${p.L}], byte strides [${strides.join(', ')}]: the next frame starts hop × 4 = ${strides[0]} bytes later, and inside a frame consecutive samples are 4 bytes apart. The view reads ${fmtBytes(spanBytes)} and allocates nothing; the copy from frame() takes ${fmtBytes(bytes)}.`
+        : st.n > 0
+          ? `With pad end the last frames run ${Math.max(0, olaLength - p.T)} samples past the end of the signal and read the pad value, which is in no memory: no strides express them. frame() returns a copy of ${fmtBytes(bytes)}.`
+          : `No frame of ${p.L} samples fits in ${p.T} samples: frame() returns [0, ${p.L}]. Tick "pad end" to keep the tail.`;
+      code.update(st.n > 0 ? framesGeometry({
+        T: p.T, frameLen: p.L, hop: p.hop, padEnd: !isView, fill: p.padValue, olaLength,
+        view: { shape: frames.shape, strides, elementStrides: isView ? valid.elementStrides : null, padded },
+      }) : null, 'No frame fits.');
       clearError();
     } catch (e) {
-      view?.free();
       showError(messageOf(e));
-      st.n = 0;
-      for (const id of ['frame-count', 'audio-shape', 'audio-strides', 'audio-view-bytes', 'audio-copy-bytes', 'audio-time']) $(id).textContent = '–';
-      $('audio-cost-text').textContent = '';
+      clearNumbers();
+      code.update(null, messageOf(e));
+    } finally {
+      for (const o of owned) o.free();
     }
     st.sel = Math.max(0, Math.min(st.sel, st.n - 1));
     draw();
@@ -336,6 +363,7 @@ export function setupAudio({ showError, clearError, messageOf, demo }) {
     if (k !== st.sel) {
       st.sel = k;
       draw();
+      announce?.(`Frame ${k} of ${st.n}: samples ${k * st.hop} to ${k * st.hop + st.L - 1}.`);
     }
   };
   wave.addEventListener('mousemove', pick);

@@ -1,17 +1,19 @@
-// Drawing the image with its patch grid, and the mosaic of extracted patches.
+// Drawing the image with its patch grid, the mosaic of extracted patches and
+// the zoomed neighbourhood of the selection. Window positions are the
+// engine's: origins from patchOrigin(k) (m.origins), spans from extents.
 
-import { $, dpr, hiDpiContext, hatch, product, fmtInt } from './util.js';
-import { windowOrigin, extent, patchSamples, outerIndex, patchNumber, CHANNEL_NAMES } from './geometry.js';
+import { $, dpr, hiDpiContext, hatch, fmtInt } from './util.js';
+import { outerIndex, patchNumber } from './geometry.js';
+import { tileXY, tileAt, MAX_MOSAIC_PIXELS } from './mosaic.js';
 
-/** Mosaics larger than this many canvas pixels are cut to their first rows. */
-export const MAX_MOSAIC_PIXELS = 2_000_000;
 /** Above this many windows the image shows window corners instead of outlines. */
 const MAX_OUTLINES = 20000;
+/** At most this many corner dots (one window row and column in n shown beyond). */
+const MAX_DOTS = 60000;
 
-const SEL = '#ff2f92';
-const PAD = '#f08c00';
-
-// ---------------------------------------------------------------- image
+const SEL = '#e0177a';
+const PAD = '#c96a00';
+const SHIFT = '#00a3c4';
 
 function panelWidth(el) {
   const panel = el.closest('.panel');
@@ -21,16 +23,22 @@ function panelWidth(el) {
 /** Where the padded image box sits on the image canvas. */
 function imageGeometry(m, state) {
   const { width: W, height: H } = state.image;
-  const padT = m ? Number(m.axH.padLo) : 0;
-  const padB = m ? Number(m.axH.padHi) : 0;
-  const padL = m ? Number(m.axW.padLo) : 0;
-  const padR = m ? Number(m.axW.padHi) : 0;
+  const padT = m ? m.axH.padLo : 0;
+  const padB = m ? m.axH.padHi : 0;
+  const padL = m ? m.axW.padLo : 0;
+  const padR = m ? m.axW.padHi : 0;
   const boxW = W + padL + padR;
   const boxH = H + padT + padB;
   let scale = Math.min(panelWidth($('image-view')) / boxW, 560 / boxH, 14);
   if (scale >= 2) scale = Math.floor(scale);
   return { W, H, padT, padB, padL, padR, boxW, boxH, scale };
 }
+
+/** Whether window g of an axis (origin o, extent e, axis length len) reaches outside the image. */
+const outside = (o, e, len) => o < 0 || o + e > len;
+
+/** Whether window g of a plan axis is Cover's shifted last window. */
+const shifted = (a, g) => a.coverLast != null && g === a.grid - 1;
 
 /**
  * Draws the image, the padding margins and every window outline into an
@@ -56,36 +64,45 @@ export function drawImageBase(m, state) {
     ctx.strokeRect(g.padL * s + 0.5, g.padT * s + 0.5, g.W * s - 1, g.H * s - 1);
     ctx.setLineDash([]);
   }
-  const caption = [];
-  caption.push(`${g.H} × ${g.W} px, ${state.imageLabel}.`);
+  const caption = [`${g.H} × ${g.W} px, ${state.imageLabel}.`];
   if (m) {
-    const gh = Number(m.axH.grid);
-    const gw = Number(m.axW.grid);
-    const eh = extent(m.axH);
-    const ew = extent(m.axW);
+    const oy = m.origins.h;
+    const ox = m.origins.w;
+    const gh = oy.length;
+    const gw = ox.length;
+    const { eh, ew } = m;
     const count = gh * gw;
-    const x0 = (gx) => (windowOrigin(m.axW, gx) + g.padL) * s;
-    const y0 = (gy) => (windowOrigin(m.axH, gy) + g.padT) * s;
+    const x0 = (j) => (ox[j] + g.padL) * s;
+    const y0 = (i) => (oy[i] + g.padT) * s;
     const overlap = m.axH.step < eh || m.axW.step < ew;
     const outlines = count <= MAX_OUTLINES && (!overlap || count <= 300);
     if (outlines) {
-      ctx.lineWidth = 1;
+      // One path per colour: plain, reading padding, Cover's shifted windows (dashed).
+      const paths = { plain: new Path2D(), pad: new Path2D(), shift: new Path2D() };
       for (let i = 0; i < gh; i++) {
         for (let j = 0; j < gw; j++) {
-          const touches = windowOrigin(m.axH, i) < 0 || windowOrigin(m.axW, j) < 0 ||
-            windowOrigin(m.axH, i) + eh > g.H || windowOrigin(m.axW, j) + ew > g.W;
-          ctx.strokeStyle = touches ? 'rgba(240,140,0,0.95)' : overlap ? 'rgba(255,255,255,0.55)' : 'rgba(255,255,255,0.85)';
-          ctx.strokeRect(x0(j) + 0.5, y0(i) + 0.5, ew * s - 1, eh * s - 1);
+          const kind = shifted(m.axH, i) || shifted(m.axW, j) ? 'shift' : outside(oy[i], eh, g.H) || outside(ox[j], ew, g.W) ? 'pad' : 'plain';
+          paths[kind].rect(x0(j) + 0.5, y0(i) + 0.5, ew * s - 1, eh * s - 1);
         }
       }
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = overlap ? 'rgba(255,255,255,0.55)' : 'rgba(255,255,255,0.85)';
+      ctx.stroke(paths.plain);
+      ctx.strokeStyle = 'rgba(240,140,0,0.95)';
+      ctx.stroke(paths.pad);
+      ctx.lineWidth = 2;
+      ctx.setLineDash([5, 3]);
+      ctx.strokeStyle = SHIFT;
+      ctx.stroke(paths.shift);
+      ctx.setLineDash([]);
     } else {
       const d = Math.max(1.5, Math.min(3, s * 0.5));
+      const stride = count > MAX_DOTS ? Math.ceil(Math.sqrt(count / MAX_DOTS)) : 1;
+      const dots = new Path2D();
+      for (let i = 0; i < gh; i += stride) for (let j = 0; j < gw; j += stride) dots.rect(x0(j), y0(i), d, d);
       ctx.fillStyle = 'rgba(255,255,255,0.8)';
-      const stride = count > 60000 ? Math.ceil(Math.sqrt(count / 60000)) : 1;
-      for (let i = 0; i < gh; i += stride) {
-        for (let j = 0; j < gw; j += stride) ctx.fillRect(x0(j), y0(i), d, d);
-      }
-      caption.push(`The ${fmtInt(count)} windows overlap, so each white dot marks one window's top-left sample${stride > 1 ? ` (one window row and column in ${stride} shown)` : ''}.`);
+      ctx.fill(dots);
+      caption.push(`The ${fmtInt(count)} windows overlap, so each white dot marks one window's top-left sample${stride > 1 ? ` (one window row and column in ${stride} shown)` : ''}; the zoom below shows them at full size.`);
     }
     caption.push(`${gh} × ${gw} windows of ${m.axH.size} × ${m.axW.size} samples` +
       (m.axH.dilation > 1 || m.axW.dilation > 1 ? ` spread over ${eh} × ${ew} px (dilation ${m.axH.dilation} × ${m.axW.dilation})` : '') +
@@ -93,14 +110,18 @@ export function drawImageBase(m, state) {
     if (g.padT + g.padB + g.padL + g.padR > 0) {
       caption.push(`Padding: ${g.padT} rows above, ${g.padB} below, ${g.padL} columns left, ${g.padR} right (${m.s.mode}${m.s.mode === 'constant' ? ' ' + m.s.value : ''}).`);
     }
-    const covH = (gh - 1) * m.axH.step + eh - g.padT;
-    const covW = (gw - 1) * m.axW.step + ew - g.padL;
-    if (m.axH.coverLast == null && m.axW.coverLast == null && (covH < g.H || covW < g.W) && gh > 0 && gw > 0) {
+    const covH = gh ? oy[gh - 1] + eh : 0;
+    const covW = gw ? ox[gw - 1] + ew : 0;
+    if (m.axH.coverLast == null && m.axW.coverLast == null && gh > 0 && gw > 0 && (covH < g.H || covW < g.W)) {
       caption.push(`The windows stop ${Math.max(0, g.H - covH)} rows and ${Math.max(0, g.W - covW)} columns short of the far edges: those pixels are in no patch.`);
     }
-    if (m.axH.coverLast != null || m.axW.coverLast != null) {
-      caption.push('Cover: the last window of an axis is shifted back to end at the border.');
+    const shifts = [];
+    for (const [a, o, name] of [[m.axH, oy, 'row'], [m.axW, ox, 'column']]) {
+      if (a.coverLast == null) continue;
+      const regular = o.length > 1 ? o[o.length - 2] + a.step : 0;
+      shifts.push(`the last ${name} of windows starts at ${a.coverLast} instead of ${regular} (${regular - a.coverLast} back), overlapping its neighbour`);
     }
+    if (shifts.length) caption.push(`Cover (dashed blue): ${shifts.join('; ')}. That shift breaks the regular stride, so these patches are a copy.`);
   }
   state.imageBase = base;
   state.imageGeom = g;
@@ -108,42 +129,35 @@ export function drawImageBase(m, state) {
   if (!m) view.getContext('2d').drawImage(base, 0, 0);
 }
 
-/** Draws the base plus the selected window and the pixels it samples. */
-export function drawImageSelection(m, state) {
-  const view = $('image-view');
-  const ctx = view.getContext('2d');
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.drawImage(state.imageBase, 0, 0);
-  const r = dpr();
-  ctx.setTransform(r, 0, 0, r, 0, 0);
-  if (!m || m.sel < 0) return;
-  const g = state.imageGeom;
-  const s = g.scale;
-  const origin = Array.from(m.view.patchOrigin(m.sel), Number);
-  m.selOrigin = origin;
-  const oy = origin[m.ix.h];
-  const ox = origin[m.ix.w];
-  const eh = extent(m.axH);
-  const ew = extent(m.axW);
-  const x = (ox + g.padL) * s;
-  const y = (oy + g.padT) * s;
+/** The selected window's origin, from the engine. */
+function selOrigin(m) {
+  if (!m.selOrigin || m.selOriginK !== m.sel) {
+    m.selOrigin = m.view.patchOrigin(m.sel);
+    m.selOriginK = m.sel;
+  }
+  return m.selOrigin;
+}
+
+/** Draws the selected window's box and one mark per sample: pink inside the image, orange in padding. */
+function drawSamples(ctx, m, oy, ox, s, offX, offY, H, W, big) {
+  const x = (ox + offX) * s;
+  const y = (oy + offY) * s;
   ctx.fillStyle = 'rgba(255,47,146,0.13)';
-  ctx.fillRect(x, y, ew * s, eh * s);
+  ctx.fillRect(x, y, m.ew * s, m.eh * s);
   ctx.lineWidth = 3;
   ctx.strokeStyle = 'rgba(255,255,255,0.9)';
-  ctx.strokeRect(x - 1.5, y - 1.5, ew * s + 3, eh * s + 3);
+  ctx.strokeRect(x - 1.5, y - 1.5, m.ew * s + 3, m.eh * s + 3);
   ctx.lineWidth = 2;
   ctx.strokeStyle = SEL;
-  ctx.strokeRect(x - 1, y - 1, ew * s + 2, eh * s + 2);
-  // The samples: one mark per (row, column) the patch reads.
-  const rad = Math.min(5, s * 0.32);
+  ctx.strokeRect(x - 1, y - 1, m.ew * s + 2, m.eh * s + 2);
+  const rad = Math.min(big ? 7 : 5, s * 0.32);
   for (let a = 0; a < m.axH.size; a++) {
     for (let b = 0; b < m.axW.size; b++) {
       const py = oy + a * m.axH.dilation;
       const px = ox + b * m.axW.dilation;
-      const inside = py >= 0 && py < g.H && px >= 0 && px < g.W;
-      const cx = (px + g.padL + 0.5) * s;
-      const cy = (py + g.padT + 0.5) * s;
+      const inside = py >= 0 && py < H && px >= 0 && px < W;
+      const cx = (px + offX + 0.5) * s;
+      const cy = (py + offY + 0.5) * s;
       if (rad >= 1.6) {
         ctx.beginPath();
         ctx.arc(cx, cy, rad, 0, Math.PI * 2);
@@ -160,30 +174,50 @@ export function drawImageSelection(m, state) {
   }
 }
 
+/** Draws the base plus the selected window and the pixels it samples. */
+export function drawImageSelection(m, state) {
+  const view = $('image-view');
+  const ctx = view.getContext('2d');
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.drawImage(state.imageBase, 0, 0);
+  const r = dpr();
+  ctx.setTransform(r, 0, 0, r, 0, 0);
+  if (!m || m.sel < 0) return;
+  const g = state.imageGeom;
+  const origin = selOrigin(m);
+  drawSamples(ctx, m, origin[m.ix.h], origin[m.ix.w], g.scale, g.padL, g.padT, g.H, g.W, false);
+}
+
+/** The window of axis origins `o` (extent e) nearest to coordinate c. */
+function nearestWindow(o, e, c) {
+  let best = 0;
+  let bestD = Infinity;
+  // Origins increase: binary search for the last origin <= c - (e - 1) / 2, then check its neighbours.
+  const target = c - (e - 1) / 2;
+  let lo = 0;
+  let hi = o.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (o[mid] <= target) lo = mid;
+    else hi = mid - 1;
+  }
+  for (const cand of [lo - 1, lo, lo + 1, o.length - 1]) {
+    if (cand < 0 || cand >= o.length) continue;
+    const d = Math.abs(o[cand] + (e - 1) / 2 - c);
+    if (d < bestD) {
+      bestD = d;
+      best = cand;
+    }
+  }
+  return best;
+}
+
 /** The patch whose window is nearest to the pointer at CSS (px, py) of the image canvas, or -1. */
 export function pickWindow(m, state, px, py) {
   const g = state.imageGeom;
   if (!g || m.numPatches === 0) return -1;
-  const ix = px / g.scale - g.padL;
-  const iy = py / g.scale - g.padT;
-  const nearest = (a, c) => {
-    const e = extent(a);
-    const grid = Number(a.grid);
-    let best = 0;
-    let bestD = Infinity;
-    const guess = Math.round((c + Number(a.padLo) - (e - 1) / 2) / a.step);
-    for (const cand of [guess - 1, guess, guess + 1, grid - 1]) {
-      if (cand < 0 || cand >= grid) continue;
-      const d = Math.abs(windowOrigin(a, cand) + (e - 1) / 2 - c);
-      if (d < bestD) {
-        bestD = d;
-        best = cand;
-      }
-    }
-    return best;
-  };
-  const gi = nearest(m.axH, iy);
-  const gj = nearest(m.axW, ix);
+  const gi = nearestWindow(m.origins.h, m.eh, py / g.scale - g.padT);
+  const gj = nearestWindow(m.origins.w, m.ew, px / g.scale - g.padL);
   const cur = m.sel >= 0 ? outerIndex(m.sel, m.outerShape) : m.outerShape.map(() => 0);
   const idx = m.vaxes.outer.map((a, n) => (a.kind === 'batch' ? cur[n] : a.n === 'h' ? gi : gj));
   return patchNumber(idx, m.outerShape);
@@ -192,121 +226,30 @@ export function pickWindow(m, state, px, py) {
 // ---------------------------------------------------------------- mosaic
 
 /**
- * How the mosaic lays tiles out: in output order, row-major, `cols` tiles per
- * row. When the first outer axis is a batch axis (CHW per-channel: [c, i, j])
- * each of its entries is a block of its own, the blocks side by side.
+ * Draws the extracted patches: `rgba` is the worker's painting of the patch
+ * matrix the engine returned (patch k is row k), never the source image.
+ * Without it (before the worker answers, or when the copy is skipped) the
+ * mosaic is blank with the reason.
  */
-export function mosaicLayout(m) {
-  const th = Number(m.axH.size);
-  const tw = Number(m.axW.size);
-  const wPos = m.vaxes.outer.findIndex((a) => a.kind === 'grid' && a.n === 'w');
-  const cols = Math.max(1, product(m.outerShape.slice(wPos)));
-  const gap = 1;
-  const blockGap = 6;
-  let blocks = 1;
-  let blockSize = m.numPatches;
-  if (m.vaxes.outer[0].kind === 'batch' && m.outerShape.length > 1) {
-    blocks = m.outerShape[0];
-    blockSize = product(m.outerShape.slice(1));
-    const width = gap + blocks * cols * (tw + gap) + (blocks - 1) * blockGap;
-    if (width * Math.ceil(blockSize / cols) * (th + gap) > MAX_MOSAIC_PIXELS) {
-      blocks = 1;
-      blockSize = m.numPatches;
-    }
-  }
-  const rowsPerBlock = Math.ceil(blockSize / cols);
-  const width = gap + blocks * cols * (tw + gap) + (blocks - 1) * blockGap;
-  const rowPixels = width * (th + gap);
-  const drawRows = Math.min(rowsPerBlock, Math.max(1, Math.floor(MAX_MOSAIC_PIXELS / rowPixels)));
-  const drawn = blocks > 1
-    ? m.numPatches
-    : Math.min(m.numPatches, drawRows * cols, Math.max(1, Math.floor(MAX_MOSAIC_PIXELS / ((tw + gap) * (th + gap)))));
-  const usedRows = Math.ceil(Math.min(drawn, blockSize) / cols);
-  return { th, tw, gap, cols, blocks, blockSize, blockGap, drawn, width, height: usedRows * (th + gap) + gap };
-}
-
-/** Top-left canvas pixel of tile k. */
-export function tileXY(L, k) {
-  const b = Math.floor(k / L.blockSize);
-  const kk = k % L.blockSize;
-  return [
-    L.gap + b * (L.cols * (L.tw + L.gap) + L.blockGap) + (kk % L.cols) * (L.tw + L.gap),
-    L.gap + Math.floor(kk / L.cols) * (L.th + L.gap),
-  ];
-}
-
-/**
- * Draws the extracted patches: the pixels come from the patch matrix the
- * engine returned (patch k is row k), never from the source image.
- */
-export function drawMosaic(m) {
+export function drawMosaic(m, rgba) {
   const canvas = $('mosaic');
   const caption = $('mosaic-caption');
-  if (!m.patches) {
+  const L = m.mosaicLayout;
+  if (!L || !rgba) {
     canvas.width = canvas.height = 1;
     canvas.style.width = canvas.style.height = '1px';
     canvas.dataset.drawn = '0';
     canvas.dataset.total = String(m.numPatches);
     $('mosaic-overlay').width = 1;
-    caption.textContent = m.skipped;
+    caption.textContent = m.skipped || 'Copying the patches…';
     m.mosaic = null;
     return;
   }
-  const L = mosaicLayout(m);
   m.mosaic = L;
   canvas.width = L.width;
   canvas.height = L.height;
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  const img = ctx.createImageData(L.width, L.height);
-  const out = img.data;
-  for (let p = 0; p < out.length; p += 4) {
-    out[p] = 34;
-    out[p + 1] = 36;
-    out[p + 2] = 44;
-    out[p + 3] = 255;
-  }
-  for (let b = 1; b < L.blocks; b++) {
-    const x1 = L.gap + b * (L.cols * (L.tw + L.gap) + L.blockGap);
-    for (let y = 0; y < L.height; y++) {
-      for (let x = x1 - L.blockGap; x < x1 - 1; x++) {
-        const o = (y * L.width + x) * 4;
-        out[o] = out[o + 1] = out[o + 2] = 255;
-      }
-    }
-  }
-  const d = m.patches.data; // fresh view over wasm memory
-  const f = m.s.dtype === 'float32' ? 255 : 1;
-  const { th, tw } = L;
-  const n = m.patchLen;
-  const perChannel = m.axC.role === 'batch';
-  const chw = m.s.layout === 'chw';
-  const plane = th * tw;
-  for (let k = 0; k < L.drawn; k++) {
-    const [x0, y0] = tileXY(L, k);
-    const base = k * n;
-    for (let r = 0; r < th; r++) {
-      let o = ((y0 + r) * L.width + x0) * 4;
-      for (let s = 0; s < tw; s++, o += 4) {
-        if (perChannel) {
-          const v = d[base + r * tw + s] * f;
-          out[o] = v;
-          out[o + 1] = v;
-          out[o + 2] = v;
-        } else if (chw) {
-          const e = base + r * tw + s;
-          out[o] = d[e] * f;
-          out[o + 1] = d[e + plane] * f;
-          out[o + 2] = d[e + 2 * plane] * f;
-        } else {
-          const e = base + (r * tw + s) * 3;
-          out[o] = d[e] * f;
-          out[o + 1] = d[e + 1] * f;
-          out[o + 2] = d[e + 2] * f;
-        }
-      }
-    }
-  }
-  ctx.putImageData(img, 0, 0);
+  ctx.putImageData(new ImageData(rgba, L.width, L.height), 0, 0);
   let scale = Math.min(10, panelWidth(canvas) / L.width, 900 / L.height);
   if (scale >= 1) scale = Math.floor(scale);
   L.scale = scale;
@@ -323,18 +266,14 @@ export function drawMosaic(m) {
     total: m.numPatches,
     scale,
   });
-  // Which tiles read padding (asked of the engine, per patch).
-  m.padFlags = null;
-  if (!m.plan.isView) {
-    m.padFlags = new Uint8Array(L.drawn);
-    for (let k = 0; k < L.drawn; k++) m.padFlags[k] = m.view.touchesPadding(k) ? 1 : 0;
-  }
+  const perChannel = m.axC.role === 'batch';
+  const chw = m.s.layout === 'chw';
   const padCount = m.padFlags ? m.padFlags.reduce((a, b) => a + b, 0) : 0;
   const dt = m.s.dtype === 'float32' ? 'f32' : 'u8';
   let order;
   if (perChannel && chw) order = `the ${m.outerShape[1]} × ${m.outerShape[2]} grid of the R channel, then G's, then B's${L.blocks > 1 ? ', side by side' : ''} (outer axes [c, i, j])`;
-  else if (perChannel) order = `one grid row per line, and within it R, G, B of each window side by side (outer axes [i, j, c])`;
-  else order = `one grid row per line (outer axes [i, j])`;
+  else if (perChannel) order = 'one grid row per line, and within it R, G, B of each window side by side (outer axes [i, j, c])';
+  else order = 'one grid row per line (outer axes [i, j])';
   let text = `${fmtInt(m.numPatches)} patches of ${m.innerShape.join(' × ')} from extract(): the ${dt} patch matrix [${m.numPatches}, ${m.patchLen}], tiles in row order: ${order}.`;
   if (perChannel) text += ' Single-channel patches are drawn in grey.';
   if (m.s.dtype === 'float32') text += ' f32 values are shown × 255.';
@@ -342,6 +281,7 @@ export function drawMosaic(m) {
   if (L.drawn < m.numPatches) {
     text += ` Showing the first ${fmtInt(L.drawn)} of ${fmtInt(m.numPatches)} patches: the mosaic is capped at ${fmtInt(MAX_MOSAIC_PIXELS)} pixels to stay fast.`;
   }
+  if (m.numPatches > 5000) text += ' So many tiles read as texture: the zoom below shows the selected one among its neighbours.';
   caption.textContent = text;
 }
 
@@ -359,13 +299,15 @@ export function drawMosaicOverlay(m) {
   ctx.clearRect(0, 0, L.width * s, L.height * s);
   const tile = (k) => tileXY(L, k).map((v) => v * s);
   if (m.padFlags) {
-    ctx.strokeStyle = PAD;
-    ctx.lineWidth = Math.max(1, Math.min(2, s * 0.5));
+    const path = new Path2D();
     for (let k = 0; k < L.drawn; k++) {
       if (!m.padFlags[k]) continue;
       const [x, y] = tile(k);
-      ctx.strokeRect(x, y, L.tw * s, L.th * s);
+      path.rect(x, y, L.tw * s, L.th * s);
     }
+    ctx.strokeStyle = PAD;
+    ctx.lineWidth = Math.max(1, Math.min(2, s * 0.5));
+    ctx.stroke(path);
   }
   if (m.sel >= 0 && m.sel < L.drawn) {
     const [x, y] = tile(m.sel);
@@ -382,17 +324,135 @@ export function drawMosaicOverlay(m) {
 export function mosaicPick(m, px, py) {
   const L = m.mosaic;
   if (!L) return -1;
-  const x = px / L.scale - L.gap;
-  const y = py / L.scale - L.gap;
-  const blockW = L.cols * (L.tw + L.gap) + L.blockGap;
-  const b = Math.floor(x / blockW);
-  const col = Math.floor((x - b * blockW) / (L.tw + L.gap));
-  const row = Math.floor(y / (L.th + L.gap));
-  if (b < 0 || b >= L.blocks || col < 0 || col >= L.cols || row < 0) return -1;
-  const kk = row * L.cols + col;
-  if (kk >= L.blockSize) return -1;
-  const k = b * L.blockSize + kk;
-  return k < L.drawn ? k : -1;
+  return tileAt(L, px / L.scale, py / L.scale);
 }
 
-export { CHANNEL_NAMES };
+// ---------------------------------------------------------------- zoom
+
+const ZOOM_CSS = 300;
+
+/** The neighbourhood of the selection on the grid: up to 2 windows on each side, same channel. */
+export function zoomTiles(m) {
+  if (m.sel < 0) return [];
+  const idx = outerIndex(m.sel, m.outerShape);
+  const ih = m.vaxes.outer.findIndex((a) => a.kind === 'grid' && a.n === 'h');
+  const iw = m.vaxes.outer.findIndex((a) => a.kind === 'grid' && a.n === 'w');
+  const out = [];
+  for (let di = -2; di <= 2; di++) {
+    for (let dj = -2; dj <= 2; dj++) {
+      const j = idx.slice();
+      j[ih] += di;
+      j[iw] += dj;
+      const ok = j[ih] >= 0 && j[ih] < m.outerShape[ih] && j[iw] >= 0 && j[iw] < m.outerShape[iw];
+      out.push({ di, dj, k: ok ? patchNumber(j, m.outerShape) : -1 });
+    }
+  }
+  return out;
+}
+
+/** The selected window and its surroundings, magnified: pixels, neighbouring outlines, samples. */
+export function drawZoomImage(m, state) {
+  const canvas = $('zoom-image');
+  const cap = $('zoom-image-caption');
+  if (!m || m.sel < 0) {
+    hiDpiContext(canvas, 1, 1);
+    cap.textContent = '';
+    return;
+  }
+  const g = state.imageGeom;
+  const origin = selOrigin(m);
+  const oy = origin[m.ix.h];
+  const ox = origin[m.ix.w];
+  // The box: the window plus about one step (at least 2 px, at most 16) on each side.
+  const my = Math.max(2, Math.min(16, m.axH.step));
+  const mx = Math.max(2, Math.min(16, m.axW.step));
+  const y0 = oy - my;
+  const x0 = ox - mx;
+  const bh = m.eh + 2 * my;
+  const bw = m.ew + 2 * mx;
+  const avail = Math.min(ZOOM_CSS, Math.max(200, canvas.closest('.panel').clientWidth / 2 - 30));
+  const s = Math.max(1, Math.min(40, Math.floor(avail / Math.max(bw, bh))));
+  const ctx = hiDpiContext(canvas, bw * s, bh * s);
+  ctx.fillStyle = hatch(ctx);
+  ctx.fillRect(0, 0, bw * s, bh * s);
+  ctx.imageSmoothingEnabled = false;
+  // The part of the box inside the image.
+  const sx = Math.max(0, x0);
+  const sy = Math.max(0, y0);
+  const ex = Math.min(g.W, x0 + bw);
+  const ey = Math.min(g.H, y0 + bh);
+  if (ex > sx && ey > sy) ctx.drawImage($('source-canvas'), sx, sy, ex - sx, ey - sy, (sx - x0) * s, (sy - y0) * s, (ex - sx) * s, (ey - sy) * s);
+  if (s >= 8) {
+    ctx.strokeStyle = 'rgba(0,0,0,0.15)';
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    for (let x = 0; x <= bw; x++) {
+      ctx.moveTo(x * s + 0.5, 0);
+      ctx.lineTo(x * s + 0.5, bh * s);
+    }
+    for (let y = 0; y <= bh; y++) {
+      ctx.moveTo(0, y * s + 0.5);
+      ctx.lineTo(bw * s, y * s + 0.5);
+    }
+    ctx.stroke();
+  }
+  // Neighbouring windows (the engine's origins), thin.
+  const tiles = zoomTiles(m);
+  ctx.lineWidth = 1.5;
+  for (const t of tiles) {
+    if (t.k < 0 || t.k === m.sel) continue;
+    const o = m.view.patchOrigin(t.k);
+    ctx.strokeStyle = t.di === 0 || t.dj === 0 ? 'rgba(255,255,255,0.95)' : 'rgba(255,255,255,0.5)';
+    ctx.strokeRect((o[m.ix.w] - x0) * s + 0.5, (o[m.ix.h] - y0) * s + 0.5, m.ew * s - 1, m.eh * s - 1);
+  }
+  drawSamples(ctx, m, oy, ox, s, -x0, -y0, g.H, g.W, true);
+  cap.textContent = `Pixels ${y0}…${y0 + bh - 1} × ${x0}…${x0 + bw - 1} around window (${oy}, ${ox}), ${s}× magnified. White: the neighbouring windows; dots: the ${m.axH.size * m.axW.size} pixels the patch samples${m.axH.dilation > 1 || m.axW.dilation > 1 ? ', every dilation-th pixel' : ''}.`;
+}
+
+/** The copy's tiles around the selected one (from the worker: `tiles` maps k to RGBA), magnified. */
+export function drawZoomTiles(m, tiles) {
+  const canvas = $('zoom-tiles');
+  const cap = $('zoom-tiles-caption');
+  if (!m || m.sel < 0 || !tiles) {
+    hiDpiContext(canvas, 1, 1);
+    cap.textContent = m && m.skipped ? `No copy to show: ${m.skipped}` : '';
+    return;
+  }
+  const th = m.axH.size;
+  const tw = m.axW.size;
+  const gap = 3;
+  const avail = Math.min(ZOOM_CSS, Math.max(200, canvas.closest('.panel').clientWidth / 2 - 30));
+  const s = Math.max(1, Math.min(32, Math.floor((avail - 4 * gap) / (5 * Math.max(th, tw)))));
+  const cw = 5 * tw * s + 4 * gap;
+  const ch = 5 * th * s + 4 * gap;
+  const ctx = hiDpiContext(canvas, cw, ch);
+  ctx.fillStyle = '#f1f3f8';
+  ctx.fillRect(0, 0, cw, ch);
+  ctx.imageSmoothingEnabled = false;
+  const tmp = document.createElement('canvas');
+  tmp.width = tw;
+  tmp.height = th;
+  const tctx = tmp.getContext('2d');
+  let shown = 0;
+  for (const t of zoomTiles(m)) {
+    const x = (t.dj + 2) * (tw * s + gap);
+    const y = (t.di + 2) * (th * s + gap);
+    const rgba = tiles.get(t.k);
+    if (t.k < 0 || !rgba) continue;
+    tctx.putImageData(new ImageData(rgba, tw, th), 0, 0);
+    ctx.drawImage(tmp, x, y, tw * s, th * s);
+    shown++;
+    if (m.padFlags && t.k < m.padFlags.length && m.padFlags[t.k]) {
+      ctx.strokeStyle = PAD;
+      ctx.lineWidth = 2;
+      ctx.strokeRect(x + 1, y + 1, tw * s - 2, th * s - 2);
+    }
+    if (t.k === m.sel) {
+      ctx.strokeStyle = SEL;
+      ctx.lineWidth = 3;
+      ctx.strokeRect(x - 1.5, y - 1.5, tw * s + 3, th * s + 3);
+    }
+  }
+  canvas.dataset.tiles = String(shown);
+  cap.textContent = `Tile ${m.sel} of the copy (pink) and its neighbours in the grid, ${s}× magnified: rows k of the patch matrix, read back from extract().`;
+}

@@ -1,105 +1,7 @@
-// Fold back: patches -> image with the engine's fold(), compared with the input.
+// Fold back: the worker folds the patches with the engine's fold() and
+// compares with the input (js/worker.js); this draws its three images.
 
 import { $, fmtInt, fmtMs } from './util.js';
-import { viewOptions, extractOptions, CHANNELS } from './geometry.js';
-import { windowOrigin } from './geometry.js';
-
-/** How many windows of a plan axis read each coordinate of an axis of length `len`. */
-function axisCounts(a, len) {
-  const n = new Uint16Array(len);
-  for (let g = 0; g < a.grid; g++) {
-    const o = windowOrigin(a, g);
-    for (let t = 0; t < a.size; t++) {
-      const c = o + t * a.dilation;
-      if (c >= 0 && c < len) n[c]++;
-    }
-  }
-  return n;
-}
-
-/**
- * Extracts float32 patches with the current geometry (from a float32 copy of
- * the image when the page works in u8, since fold takes float patches),
- * folds them back and compares with the input.
- */
-export function computeFold(m, s, state, PatchView) {
-  const owned = [];
-  try {
-    let view = m.view;
-    let patches = m.patches;
-    let src = state.input;
-    if (s.dtype !== 'float32') {
-      view = new PatchView(viewOptions(s, m.H, m.W, 'float32'));
-      owned.push(view);
-      src = state.inputF32;
-      patches = view.extract(src, extractOptions(s));
-      owned.push(patches);
-    }
-    const opts = s.fold === 'gaussian' ? { reduce: 'weighted', window: 'gaussian' } : { reduce: 'mean' };
-    const t0 = performance.now();
-    const folded = view.fold(patches, opts);
-    const ms = performance.now() - t0;
-    owned.push(folded);
-    // Read wasm memory only now: every allocation above may have moved it.
-    const rec = folded.data;
-    const orig = src.data;
-    const { H, W } = m;
-    const cntH = axisCounts(m.axH, H);
-    const cntW = axisCounts(m.axW, W);
-    const chw = s.layout === 'chw';
-    const plane = H * W;
-    const recon = new Uint8ClampedArray(plane * 4);
-    const diff = new Uint8ClampedArray(plane * 4);
-    const weight = new Uint8ClampedArray(plane * 4);
-    let maxDiff = 0;
-    let covered = 0;
-    let maxCount = 1;
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) maxCount = Math.max(maxCount, cntH[y] * cntW[x]);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const p = y * W + x;
-        const o = p * 4;
-        const count = cntH[y] * cntW[x];
-        let dmax = 0;
-        for (let c = 0; c < CHANNELS; c++) {
-          const e = chw ? c * plane + p : p * CHANNELS + c;
-          recon[o + c] = rec[e] * 255;
-          if (count) dmax = Math.max(dmax, Math.abs(rec[e] - orig[e]));
-        }
-        recon[o + 3] = 255;
-        if (count) {
-          covered++;
-          maxDiff = Math.max(maxDiff, dmax);
-          const v = Math.min(255, dmax * 255 * 50);
-          diff[o] = 28 + v;
-          diff[o + 1] = 30 + v * 0.55;
-          diff[o + 2] = 40;
-        } else {
-          const stripe = ((x + y) >> 2) & 1;
-          diff[o] = stripe ? 255 : 240;
-          diff[o + 1] = stripe ? 226 : 240;
-          diff[o + 2] = stripe ? 180 : 240;
-        }
-        diff[o + 3] = 255;
-        if (count) {
-          const w = maxCount === 1 ? 0.45 : 0.15 + (0.85 * (count - 1)) / (maxCount - 1);
-          weight[o] = 235 - 195 * w;
-          weight[o + 1] = 240 - 170 * w;
-          weight[o + 2] = 255 - 55 * w;
-        } else {
-          const stripe = ((x + y) >> 2) & 1;
-          weight[o] = stripe ? 255 : 240;
-          weight[o + 1] = stripe ? 226 : 240;
-          weight[o + 2] = stripe ? 180 : 240;
-        }
-        weight[o + 3] = 255;
-      }
-    }
-    return { recon, diff, weight, maxDiff, covered, pixels: plane, maxCount, ms, reduce: s.fold, dtype: s.dtype };
-  } finally {
-    for (const o of owned) o.free();
-  }
-}
 
 function put(canvas, data, W, H, cssW) {
   canvas.width = W;
@@ -125,7 +27,10 @@ export function renderFold(m, f, note) {
   put(canvases[0], f.recon, m.W, m.H, cssW);
   put(canvases[1], f.diff, m.W, m.H, cssW);
   put(canvases[2], f.weight, m.W, m.H, cssW);
-  $('fold-weight-caption').textContent = f.maxCount === 1 ? 'windows covering each pixel: 1 everywhere covered' : `windows covering each pixel: 1 (light) to ${f.maxCount} (dark)`;
+  $('fold-weight-caption').textContent = f.reduce === 'gaussian'
+    ? `what the fold divides by: the summed Gaussian weights of the windows covering each pixel (light: little, dark: up to ${f.maxWeight.toFixed(2)})`
+    : f.maxCount === 1 ? 'windows covering each pixel: 1 everywhere covered' : `windows covering each pixel: 1 (light) to ${f.maxCount} (dark)`;
+  $('fold-weight').dataset.kind = f.reduce === 'gaussian' ? 'weights' : 'counts';
   const how = f.reduce === 'gaussian'
     ? 'Gaussian-weighted fold (each window weighted by a Gaussian centred on it, divided by the summed weights)'
     : 'Mean fold (sum of the patches divided by the number of windows covering each pixel)';

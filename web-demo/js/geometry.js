@@ -125,9 +125,32 @@ export function patchNumber(idx, outerShape) {
 }
 
 /**
- * The input elements a patch samples, from the plan and the patch's origin
- * (PatchView.patchOrigin(k), one coordinate per input axis): for each inner position, its input
- * coordinates, and whether it lies inside the image (else it reads padding).
+ * Window origins along the image's two window axes, asked of the engine:
+ * `view.patchOrigin(k)` of the patches in the first grid row (for the
+ * columns) and the first grid column (for the rows). Returns
+ * { h: Int32Array(gh), w: Int32Array(gw) } (negative inside padding).
+ */
+export function axisOrigins(view, m) {
+  const nOuter = m.outerShape.length;
+  const out = {};
+  for (const n of ['h', 'w']) {
+    const pos = m.vaxes.outer.findIndex((a) => a.kind === 'grid' && a.n === n);
+    const len = m.outerShape[pos];
+    const o = new Int32Array(len);
+    const idx = new Array(nOuter).fill(0);
+    for (let g = 0; g < len; g++) {
+      idx[pos] = g;
+      o[g] = view.patchOrigin(patchNumber(idx, m.outerShape))[m.ix[n]];
+    }
+    out[n] = o;
+  }
+  return out;
+}
+
+/**
+ * The input elements a patch samples, from its origin (the engine's
+ * `patchOrigin(k)`) and the plan's dilations: inner position t of a window
+ * axis reads coordinate origin + t × dilation (that is what dilation means).
  * Returns { y: Int32Array, x: Int32Array, c: Int8Array, inside: Uint8Array }
  * in the patch's own element order (row-major over the inner shape).
  */
@@ -168,8 +191,8 @@ export function patchSamples(plan, origin, layout, height, width) {
 
 /**
  * The contiguous byte runs of the input buffer a patch reads: its in-image
- * samples' byte addresses, sorted and merged. Padding reads no memory.
- * Returns an array of [start, end) byte pairs.
+ * samples' byte addresses (Σ coordinate × input byte stride), sorted and
+ * merged. Padding reads no memory. Returns an array of [start, end) pairs.
  */
 export function byteRuns(samples, inputByteStrides, layout, itemsize) {
   const ix = axisIndex(layout);
@@ -180,6 +203,11 @@ export function byteRuns(samples, inputByteStrides, layout, itemsize) {
   for (let e = 0; e < samples.inside.length; e++) {
     if (samples.inside[e]) addrs.push(samples.y[e] * sh + samples.x[e] * sw + samples.c[e] * sc);
   }
+  return mergeAddresses(addrs, itemsize);
+}
+
+/** Sorted, merged [start, end) byte runs of elements of `itemsize` bytes at `addrs`. */
+export function mergeAddresses(addrs, itemsize) {
   addrs.sort((a, b) => a - b);
   const runs = [];
   for (const a of addrs) {
@@ -191,34 +219,35 @@ export function byteRuns(samples, inputByteStrides, layout, itemsize) {
 }
 
 /**
- * Which coordinates along one window axis are read by at least one window,
- * from the plan's per-axis numbers (origins, size, dilation), for an axis of
- * length `len`. Returns a Uint8Array of 0/1.
+ * numpy's rule for reshaping a strided array without a copy, applied to
+ * axes [from, to) of a view: neighbouring axes a, a+1 merge into one axis
+ * when stride[a] == shape[a+1] × stride[a+1] (axes of length 1 always
+ * merge). Returns the groups, from the left: { axes: [first, last], len,
+ * stride, breaks } where `stride` is the stride of the group's innermost
+ * axis and `breaks` the failed comparison with the next axis a (null for
+ * the last group): { a, stride, need } with need = shape[a] × stride[a].
  */
-export function axisCoverage(a, len) {
-  const cov = new Uint8Array(len);
-  for (let g = 0; g < a.grid; g++) {
-    const o = a.coverLast != null && g === a.grid - 1 ? a.coverLast : g * a.step - a.padLo;
-    for (let t = 0; t < a.size; t++) {
-      const c = o + t * a.dilation;
-      if (c >= 0 && c < len) cov[c] = 1;
+export function mergeGroups(shape, strides, from = 0, to = shape.length) {
+  const groups = [];
+  let cur = null;
+  for (let a = from; a < to; a++) {
+    if (cur && (shape[a] === 1 || cur.len === 1 || cur.stride === shape[a] * strides[a])) {
+      if (shape[a] !== 1) cur.stride = strides[a];
+      cur.len *= shape[a];
+      cur.axes[1] = a;
+      continue;
     }
+    if (cur) {
+      cur.breaks = { a, stride: cur.stride, need: shape[a] * strides[a] };
+      groups.push(cur);
+    }
+    cur = { axes: [a, a], len: shape[a], stride: strides[a], breaks: null };
   }
-  return cov;
+  if (cur) groups.push(cur);
+  return groups;
 }
 
-/** Grid-axis origin of window g along a plan axis (negative inside padding). */
-export function windowOrigin(a, g) {
-  if (a.coverLast != null && g === a.grid - 1) return a.coverLast;
-  return g * a.step - a.padLo;
-}
-
-/** Extent of a window: dilation * (size - 1) + 1. */
-export function extent(a) {
-  return a.dilation * (a.size - 1) + 1;
-}
-
-/** Merges contiguous inner axes of a view (from the innermost): the length in bytes of one contiguous run. */
+/** The length in bytes of the contiguous run at the end of a patch: inner axes merged from the innermost while each stride equals the bytes to its right. */
 export function contiguousRun(innerShape, innerByteStrides, itemsize) {
   let run = itemsize;
   for (let i = innerShape.length - 1; i >= 0; i--) {

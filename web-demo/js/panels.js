@@ -1,7 +1,7 @@
 // The text panels (selected patch, strides) and the linear-memory strip.
 
-import { $, esc, fmtArr, fmtInt, fmtBytes, hiDpiContext, dpr } from './util.js';
-import { outerIndex, patchSamples, byteRuns, contiguousRun, CHANNEL_NAMES, CHANNELS } from './geometry.js';
+import { $, esc, fmtArr, fmtInt, fmtBytes, fmtBytesShort, fmtMs, hiDpiContext, dpr } from './util.js';
+import { outerIndex, patchSamples, byteRuns, contiguousRun, mergeGroups, CHANNEL_NAMES, CHANNELS } from './geometry.js';
 
 /** "1 byte", "48 bytes". */
 const bytes = (n) => `${fmtInt(n)} byte${n === 1 ? '' : 's'}`;
@@ -31,7 +31,7 @@ export function renderInspector(m) {
   }
   const k = m.sel;
   const idx = outerIndex(k, m.outerShape);
-  const origin = m.selOrigin || Array.from(m.view.patchOrigin(k), Number);
+  const origin = m.view.patchOrigin(k);
   const touches = m.view.touchesPadding(k);
   const parts = m.vaxes.outer.map((a, n) => `${a.sym} = ${idx[n]}`);
   const chan = m.vaxes.outer.findIndex((a) => a.kind === 'batch');
@@ -83,12 +83,15 @@ export function renderStrides(m) {
   const inElems = m.plan.inputStrides.map(Number);
   const dt = m.s.dtype === 'float32' ? 'f32' : 'u8';
   const names = m.s.layout === 'chw' ? 'C, H, W' : 'H, W, C';
-  let html = '<table class="strides"><thead><tr><th></th><th>shape</th><th>strides (bytes)</th><th>itemsize</th></tr></thead><tbody>';
+  let html = '<table class="strides"><thead><tr><th>array</th><th>shape</th><th>strides (bytes)</th><th>itemsize</th></tr></thead><tbody>';
   html += `<tr><td>input x<div class="sub">${names}, ${dt}, ${fmtBytes(inShape.reduce((a, b) => a * b, 1) * m.isz)}</div></td><td class="mono" data-testid="input-shape">${fmtArr(inShape)}</td><td class="mono" data-testid="input-strides">${fmtArr(inBytes)}</td><td class="mono" data-testid="itemsize">${m.isz}</td></tr>`;
   if (m.viewStrides) {
     html += `<tr><td>patch view <span class="tag view">view</span><div class="sub">0 B of its own; reads ${fmtBytes(m.spanBytes)}</div></td><td class="mono" data-testid="view-shape">${fmtArr(m.plan.shape)}</td><td class="mono" data-testid="view-strides">${fmtArr(m.viewStrides)}</td><td class="mono">${m.isz}</td></tr>`;
   } else {
     html += `<tr><td>patch array <span class="tag copy">copy only</span></td><td class="mono" data-testid="view-shape">${fmtArr(m.plan.shape)}</td><td data-testid="view-strides" class="why">no strides: ${esc(m.viewStridesError)}</td><td class="mono">${m.isz}</td></tr>`;
+    if (m.paddedView) {
+      html += `<tr><td>numpy's way: view of a padded copy<div class="sub">np.pad(x) makes ${fmtArr(m.paddedView.shape)} first</div></td><td class="mono">${fmtArr(m.plan.shape)}</td><td class="mono" data-testid="padded-strides">${fmtArr(m.paddedView.strides)}</td><td class="mono">${m.isz}</td></tr>`;
+    }
   }
   html += `<tr><td>patch matrix<div class="sub">extract(): ${fmtBytes(m.copyBytes)}, a copy</div></td><td class="mono" data-testid="matrix-shape">${fmtArr([m.numPatches, m.patchLen])}</td><td class="mono">${fmtArr([m.patchLen * m.isz, m.isz])}</td><td class="mono">${m.isz}</td></tr>`;
   html += '</tbody></table>';
@@ -187,14 +190,14 @@ export function renderMemory(m) {
   const ov = $('memory-overview');
   const det = $('memory-detail');
   const cap = $('memory-caption');
-  const width = Math.max(300, ov.closest('.panel').clientWidth - 30);
+  const width = Math.max(240, ov.closest('.panel').clientWidth - 30);
   if (m.sel < 0) {
     hiDpiContext(ov, width, 1);
     hiDpiContext(det, width, 1);
     cap.textContent = '';
     return;
   }
-  const origin = m.selOrigin || Array.from(m.view.patchOrigin(m.sel), Number);
+  const origin = m.view.patchOrigin(m.sel);
   const samples = patchSamples(m.plan, origin, m.s.layout, m.H, m.W);
   const runs = byteRuns(samples, m.inputByteStrides, m.s.layout, m.isz);
   const total = m.H * m.W * CHANNELS * m.isz;
@@ -238,8 +241,10 @@ export function renderMemory(m) {
   octx.fillText('byte 0', 0, 0);
   const endLabel = `byte ${fmtInt(total)}`;
   octx.fillText(endLabel, width - octx.measureText(endLabel).width, 0);
-  const mid = 'the whole input buffer on one line; pink: the bytes of the selected patch';
-  octx.fillText(mid, (width - octx.measureText(mid).width) / 2, 0);
+  const mid = width >= 620 ? 'the whole input buffer on one line; pink: the bytes of the selected patch' : 'the whole buffer';
+  const midW = octx.measureText(mid).width;
+  const free = width - octx.measureText('byte 0').width - octx.measureText(endLabel).width - 24;
+  if (midW <= free) octx.fillText(mid, (width - midW) / 2, 0);
 
   // --- detail: the lines holding the patch's bytes.
   const pieces = runsByLine(runs, bpl);
@@ -419,4 +424,63 @@ export function renderMemory(m) {
       : `wrapped every ${fmtInt(rowBytes)} bytes (one image row: ${inputStrideWhy(m, 'h')}) so that image rows stack. `) +
     `Pale cells are tinted by channel (${m.s.layout === 'chw' ? 'CHW: a whole plane of R, then of G, then of B' : 'HWC: R G B interleaved, pixel after pixel'}); ` +
     'pink cells are the bytes the patch reads.';
+}
+
+// ---------------------------------------------------------------- reshape
+
+/**
+ * Why [numPatches, patchLen] is a copy: numpy's reshape rule (mergeGroups)
+ * applied to the outer axes and to the inner axes of the view, with the
+ * numbers of the comparison that fails.
+ */
+export function renderReshape(m) {
+  const box = $('reshape');
+  const strides = m.viewStrides;
+  const nOuter = m.outerShape.length;
+  const shape = m.plan.shape;
+  if (!strides) {
+    box.innerHTML = `<p class="caption">These patches are not even a view (${esc(m.viewStridesError.replace(/^.*?: /, ''))}), so the matrix <code>[${m.numPatches}, ${m.patchLen}]</code> can only be a copy: <code>extract()</code> writes it in one pass.</p>`;
+    return;
+  }
+  const part = (from, to, what, len) => {
+    const groups = mergeGroups(shape, strides, from, to);
+    const names = m.vaxes.all.slice(from, to).map((a) => a.sym);
+    if (groups.length <= 1) return { ok: true, html: `<li class="ok-line">the ${what} axes <code>[${names.join(', ')}]</code> = <code>${fmtArr(shape.slice(from, to))}</code> merge into one axis of ${fmtInt(len)} with stride ${groups[0] ? groups[0].stride : 0}: no copy needed for them.</li>` };
+    const b = groups[0].breaks;
+    const a = m.vaxes.all[b.a - 1] ? b.a - 1 : b.a;
+    return {
+      ok: false,
+      html: `<li>the ${what} axes <code>[${names.join(', ')}]</code> = <code>${fmtArr(shape.slice(from, to))}</code> with strides <code>${fmtArr(strides.slice(from, to))}</code> do not merge: ` +
+        `axis <b>${m.vaxes.all[a].sym}</b> strides <b>${fmtInt(b.stride)}</b> bytes, but one axis of ${fmtInt(len)} would need it to stride ` +
+        `${shape[b.a]} × ${strides[b.a]} = <b>${fmtInt(b.need)}</b> (the length × stride of <b>${m.vaxes.all[b.a].sym}</b> inside it). No single stride walks them in order.</li>`,
+    };
+  };
+  const outer = part(0, nOuter, 'outer (patch)', m.numPatches);
+  const inner = part(nOuter, shape.length, 'inner (within a patch)', m.patchLen);
+  const verdict = outer.ok && inner.ok
+    ? `<p class="ok" data-testid="reshape-verdict">Both merge: here <code>view.reshape(${m.numPatches}, ${m.patchLen})</code> is a view too (no copy).</p>`
+    : `<p class="warn" data-testid="reshape-verdict">So <code>[${m.numPatches}, ${m.patchLen}]</code> has no strides over the image: <code>reshape</code> (numpy, torch) silently copies, and <code>extract()</code> makes that copy on purpose, in one pass (${fmtBytes(m.copyBytes)}).</p>`;
+  box.innerHTML = `<ul class="reshape">${outer.html}${inner.html}</ul>${verdict}`;
+}
+
+// ---------------------------------------------------------------- cost
+
+/** The view's cost beside the copy's: time to make each, bytes of each, as two bar pairs. */
+export function renderCost(m) {
+  const box = $('cost');
+  const viewUs = Number.isFinite(m.viewMs) ? m.viewMs : null;
+  const copyMs = Number.isFinite(m.extractMs) ? m.extractMs : null;
+  const bar = (v, max) => `<span class="bar" style="width:${max > 0 ? Math.max(1, Math.round((100 * v) / max)) : 0}%"></span>`;
+  const tMax = Math.max(viewUs || 0, copyMs || 0);
+  const bMax = m.copyBytes;
+  const viewBytes = m.plan.isView ? 0 : null;
+  box.innerHTML = `<table class="costs"><caption class="sr-only">Cost of the view and of the copy</caption>
+    <thead><tr><th scope="col">what</th><th scope="col">time</th><th scope="col">bytes of its own</th></tr></thead><tbody>
+    <tr><th scope="row">the view${m.plan.isView ? '' : ' (none: padding)'}</th>
+      <td><span class="num" data-testid="view-time">${viewUs === null ? '…' : fmtMs(viewUs)}</span>${viewUs === null ? '' : bar(viewUs, tMax)}<span class="sub">new PatchView()</span></td>
+      <td><span class="num" data-testid="view-own-bytes">${viewBytes === null ? '–' : '0 B'}</span>${bar(0, bMax)}<span class="sub">same memory, new strides</span></td></tr>
+    <tr><th scope="row">the copy</th>
+      <td><span class="num" data-testid="copy-time">${copyMs === null ? (m.skipped ? 'skipped' : '…') : fmtMs(copyMs)}</span>${copyMs === null ? '' : bar(copyMs, tMax)}<span class="sub">extract()</span></td>
+      <td><span class="num" data-testid="copy-own-bytes">${fmtBytesShort(m.copyBytes)}</span>${bar(m.copyBytes, bMax)}<span class="sub">${fmtInt(m.numPatches)} × ${fmtInt(m.patchLen)} × ${m.isz} B</span></td></tr>
+    </tbody></table>`;
 }
