@@ -22,6 +22,7 @@ export function makeSignal(T) {
 export function setupAudio({ showError, showPlainError, clearError, messageOf, demo, announce }) {
   const st = { T: 0, signal: null, arr: null, frames: null, n: 0, L: 0, hop: 0, sel: 0, ola: null, active: false };
   const code = codePanel($('audio-code'), 'audio');
+  demo.code = { ...demo.code, audio: code };
 
   function read() {
     const L = readInt('frame-len', 'The frame length', 1, 1 << 20);

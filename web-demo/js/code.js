@@ -28,7 +28,8 @@ const TORCH_MODE = { reflect: 'reflect', edge: 'replicate', wrap: 'circular' };
 const tuple = (a) => (a.length === 1 ? `(${a[0]},)` : `(${a.join(', ')})`);
 const list = (a) => `[${a.join(', ')}]`;
 const windowAxes = (G) => G.axes.map((a, i) => i).filter((i) => G.axes[i].role === 'window');
-const padded = (G) => G.padding.convention === 'same' || G.padding.convention === 'explicit';
+/** Whether the windows read padding (then numpy pads first and G.padded is the view of that copy). */
+const padded = (G) => (G.padding.convention === 'same' || G.padding.convention === 'explicit') && G.padded != null;
 const cover = (G) => G.padding.convention === 'cover';
 const product = (a) => a.reduce((x, y) => x * y, 1);
 const extentOf = (a) => a.dilation * (a.size - 1) + 1;

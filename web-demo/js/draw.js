@@ -7,7 +7,7 @@ import { outerIndex, patchNumber } from './geometry.js';
 import { tileXY, tileAt, MAX_MOSAIC_PIXELS } from './mosaic.js';
 
 /** Above this many windows the image shows window corners instead of outlines. */
-const MAX_OUTLINES = 20000;
+const MAX_OUTLINES = 5000;
 /** At most this many corner dots (one window row and column in n shown beyond). */
 const MAX_DOTS = 60000;
 
@@ -96,12 +96,33 @@ export function drawImageBase(m, state) {
       ctx.stroke(paths.shift);
       ctx.setLineDash([]);
     } else {
-      const d = Math.max(1.5, Math.min(3, s * 0.5));
+      // Tens of thousands of dots: written as pixels (a path of that many rectangles takes ~70 ms to raster).
+      const r = dpr();
+      const d = Math.max(1, Math.round(Math.max(1.5, Math.min(3, s * 0.5)) * r));
       const stride = count > MAX_DOTS ? Math.ceil(Math.sqrt(count / MAX_DOTS)) : 1;
-      const dots = new Path2D();
-      for (let i = 0; i < gh; i += stride) for (let j = 0; j < gw; j += stride) dots.rect(x0(j), y0(i), d, d);
-      ctx.fillStyle = 'rgba(255,255,255,0.8)';
-      ctx.fill(dots);
+      const layer = document.createElement('canvas');
+      layer.width = base.width;
+      layer.height = base.height;
+      const lctx = layer.getContext('2d');
+      const px = lctx.createImageData(layer.width, layer.height);
+      const data = new Uint32Array(px.data.buffer);
+      const white = new Uint8ClampedArray([255, 255, 255, 204]);
+      const dot = new Uint32Array(white.buffer)[0];
+      for (let i = 0; i < gh; i += stride) {
+        const py = Math.round(y0(i) * r);
+        for (let j = 0; j < gw; j += stride) {
+          const pxx = Math.round(x0(j) * r);
+          for (let a = 0; a < d && py + a < layer.height; a++) {
+            if (py + a < 0) continue;
+            const row = (py + a) * layer.width;
+            for (let b = 0; b < d && pxx + b < layer.width; b++) if (pxx + b >= 0) data[row + pxx + b] = dot;
+          }
+        }
+      }
+      lctx.putImageData(px, 0, 0);
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(layer, 0, 0);
+      ctx.setTransform(r, 0, 0, r, 0, 0);
       caption.push(`The ${fmtInt(count)} windows overlap, so each white dot marks one window's top-left sample${stride > 1 ? ` (one window row and column in ${stride} shown)` : ''}; the zoom below shows them at full size.`);
     }
     caption.push(`${gh} × ${gw} windows of ${m.axH.size} × ${m.axW.size} samples` +

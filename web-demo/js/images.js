@@ -51,6 +51,7 @@ export const SIZES = [
   [224, 224],
   [240, 320],
   [512, 512],
+  [768, 1024],
 ];
 
 /** Cell size of the labelled grid for an image of width `w`. */

@@ -25,6 +25,7 @@ export function setupTiny(app) {
   const { demo, announce, clearError } = app;
   const st = { m: null, k: 0, kb: -1, hover: -1, timer: 0 };
   const code = codePanel($('tiny-code'), 'tiny');
+  demo.code = { ...demo.code, tiny: code };
 
   function read() {
     const r = {
