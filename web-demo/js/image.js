@@ -51,6 +51,7 @@ export function setupImage(app) {
     imageGeom: null,
     loading: 0,
     builtInSize: '224x224',
+    imageReq: 0,
   };
   const code = codePanel($('image-code'), 'image');
   demo.code = { ...demo.code, image: code };
@@ -186,11 +187,12 @@ export function setupImage(app) {
     const k = kind.value;
     const [h, w] = sizeSel.value.split('x').map(Number);
     const key = `${k}:${h}x${w}`;
+    const req = `${key}#${++state.imageReq}`; // one answer per request, also for the same picture twice
     const msg = await new Promise((resolve) => {
-      imageWaiters.set(key, resolve);
-      worker.postMessage({ type: 'generate', key, kind: k, width: w, height: h });
+      imageWaiters.set(req, resolve);
+      worker.postMessage({ type: 'generate', key: req, kind: k, width: w, height: h });
     });
-    imageWaiters.delete(key);
+    imageWaiters.delete(req);
     if (kind.value !== k || sizeSel.value !== `${h}x${w}`) return; // changed again meanwhile
     setImage({ width: msg.width, height: msg.height, data: msg.rgba }, key, `${IMAGES[k].label}, generated`);
     schedule();
@@ -442,6 +444,8 @@ export function setupImage(app) {
     m.patchesReady = !!r.mosaic;
     const t0 = performance.now();
     renderStats(m);
+    m.mosaicRGBA = r.mosaic || null;
+    m.foldResult = r.fold || null;
     drawMosaic(m, r.mosaic);
     drawMosaicOverlay(m);
     if (r.fold) renderFold(m, r.fold, '');
@@ -686,7 +690,17 @@ export function setupImage(app) {
       schedule();
     },
     redraw() {
-      if (state.image) schedule();
+      // A new width: redraw from the current model and the worker's last pixels (no new copy).
+      const m = state.model;
+      if (!m) {
+        if (state.image) schedule();
+        return;
+      }
+      drawImageBase(m, state);
+      drawMosaic(m, m.mosaicRGBA);
+      drawMosaicOverlay(m);
+      if (m.foldResult) renderFold(m, m.foldResult, '');
+      renderSelection(true);
     },
     schedule,
   };

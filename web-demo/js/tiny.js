@@ -339,7 +339,7 @@ export function setupTiny(app) {
     const shape = m.plan.shape.slice();
     shape[0] += extra;
     const stridesText = `(${m.strides.join(', ')})`;
-    let html = `<pre class="snippet"><code>as_strided(x, shape=(${shape.join(', ')}), strides=${stridesText})</code></pre>`;
+    let html = `<pre class="snippet" tabindex="0"><code>as_strided(x, shape=(${shape.join(', ')}), strides=${stridesText})</code></pre>`;
     st.past = null;
     if (extra === 0) {
       html += `<p class="caption">With the engine's shape, <code>(${m.plan.shape.join(', ')})</code>, every window fits. Add a row of windows to see what happens.</p>`;
@@ -361,7 +361,7 @@ export function setupTiny(app) {
     html += `<p class="caption warn-box">numpy returns a view anyway: its last ${extra === 1 ? 'row' : `${extra} rows`} of windows read ` +
       `${reach ? `elements ${m.n} to ${reach[1]} (bytes ${m.n * m.isz} to ${(Number(reach[1]) + 1) * m.isz - 1})` : 'past the end'}, which are not x's: whatever lies after it in memory ` +
       '(another array, or unmapped memory and a crash). The <b>?</b> cells at the end of the memory strip.</p>' +
-      `<p class="caption">The engine, given the same shape and strides, refuses before reading anything:</p><pre class="snippet error-text" data-testid="tiny-past-error"><code>${esc(error || 'no error')}</code></pre>` +
+      `<p class="caption">The engine, given the same shape and strides, refuses before reading anything:</p><pre class="snippet error-text" tabindex="0" data-testid="tiny-past-error"><code>${esc(error || 'no error')}</code></pre>` +
       `<p class="caption">And its own windows cannot get there: the engine computes the grid, <code>(len − extent) / step + 1</code> = ${m.plan.grid.join(' × ')} windows, from the window itself.</p>`;
     box.innerHTML = html;
   }

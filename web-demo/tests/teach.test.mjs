@@ -375,7 +375,12 @@ test('stale controls, the Gaussian fold\'s weights, Cover\'s shifted window, the
   // 3x3 windows: the zoom shows the selected window's neighbourhood and 25 tiles of the copy.
   await setImageGeometry(page, { ph: 3, pw: 3, sh: 1, sw: 1 });
   await page.click('#image-view', { position: { x: 100, y: 100 } });
-  await page.waitForFunction(() => document.getElementById('zoom-tiles').dataset.tiles === '25', null, { timeout: 10_000 });
+  await page.waitForFunction(() => Number(document.getElementById('zoom-tiles').dataset.tiles) >= 9, null, { timeout: 10_000 });
+  const sel = await page.evaluate(() => window.demo.model.sel);
+  const grid = await page.evaluate(() => window.demo.model.outerShape);
+  const [i, j] = [Math.floor(sel / grid[1]), sel % grid[1]];
+  const inGrid = (n, g) => [-2, -1, 0, 1, 2].filter((d) => n + d >= 0 && n + d < g).length;
+  await page.waitForFunction((want) => Number(document.getElementById('zoom-tiles').dataset.tiles) === want, inGrid(i, grid[0]) * inGrid(j, grid[1]), { timeout: 10_000 });
   assert.match(await text(page, 'zoom-tiles-caption'), /and its neighbours/);
   await page.locator('#h-zoom').locator('xpath=..').screenshot({ path: path.join(SHOTS, '15-zoom-3x3-panel.png') });
 
@@ -400,6 +405,7 @@ test('stale controls, the Gaussian fold\'s weights, Cover\'s shifted window, the
   assert.equal(await text(page, 'copy-own-bytes'), '147 KiB');
   // Selections are announced in the live region.
   await page.focus('#mosaic');
+  await page.keyboard.press('Home');
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => /^Patch \d+ of 196/.test(document.querySelector('[data-testid=announce]').textContent), null, { timeout: 5000 });
 });
