@@ -1,7 +1,7 @@
 // Audio mode: a 1-D signal framed with a frame length and a hop.
 
 import { PatchView, WasmArray, frame, overlapAdd } from '../pkg/web/patch_wasm.js';
-import { $, fmtArr, fmtInt, fmtBytes, fmtBytesShort, fmtMs, hiDpiContext, hatch } from './util.js';
+import { $, frameScheduler, fmtArr, fmtInt, fmtBytes, fmtBytesShort, fmtMs, hiDpiContext, hatch } from './util.js';
 import { codePanel } from './codepanel.js';
 import { framesGeometry } from './code.js';
 import { readInt, markInvalid } from './errors.js';
@@ -338,21 +338,7 @@ export function setupAudio({ showError, showPlainError, clearError, messageOf, d
     drawOla();
   }
 
-  let scheduled = false;
-  function schedule() {
-    demo.pending = true;
-    if (scheduled) return;
-    scheduled = true;
-    requestAnimationFrame(() => {
-      scheduled = false;
-      try {
-        update();
-      } finally {
-        demo.pending = false;
-        demo.updates++;
-      }
-    });
-  }
+  const schedule = frameScheduler(demo, () => update());
 
   $('audio-controls').addEventListener('input', schedule);
   $('audio-controls').addEventListener('change', schedule);

@@ -5,7 +5,7 @@
 // extract() returned, and checks the offset arithmetic against them.
 
 import { PatchView, WasmArray } from '../pkg/web/patch_wasm.js';
-import { $, esc, fmtArr, fmtInt } from './util.js';
+import { $, frameScheduler, esc, fmtArr, fmtInt } from './util.js';
 import { outerIndex, patchNumber } from './geometry.js';
 import { codePanel } from './codepanel.js';
 import { readInt, markInvalid, explainEngine } from './errors.js';
@@ -387,21 +387,7 @@ export function setupTiny(app) {
     if (on) st.timer = setInterval(() => setK(st.k + 1, false), STEP_MS);
   }
 
-  let scheduled = false;
-  function schedule() {
-    demo.pending = true;
-    if (scheduled) return;
-    scheduled = true;
-    requestAnimationFrame(() => {
-      scheduled = false;
-      try {
-        update();
-      } finally {
-        demo.pending = false;
-        demo.updates++;
-      }
-    });
-  }
+  const schedule = frameScheduler(demo, () => update());
 
   $('tiny-controls').addEventListener('input', schedule);
   $('tiny-controls').addEventListener('change', schedule);

@@ -99,3 +99,26 @@ export function hatch(ctx, color = 'rgba(240,140,0,0.55)', bg = 'rgba(255,244,22
 export function product(shape) {
   return shape.reduce((a, b) => a * b, 1);
 }
+
+/**
+ * A schedule() that runs `update` once at the next animation frame however
+ * often it is called before, keeping demo.pending and demo.updates (which
+ * the tests wait on) in step.
+ */
+export function frameScheduler(demo, update) {
+  let scheduled = false;
+  return function schedule() {
+    demo.pending = true;
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(() => {
+      scheduled = false;
+      try {
+        update();
+      } finally {
+        demo.pending = false;
+        demo.updates++;
+      }
+    });
+  };
+}
