@@ -10,7 +10,7 @@ CBINDGEN_VERSION=0.29.4
 WASM_BINDGEN_VERSION=0.2.129
 WASM_PACK_VERSION=0.15.1
 
-say() { printf '\033[1m[tools]\033[0m %s\n' "$*"; }
+say() { printf '\033[1m[tools]\033[0m [%s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 
 have_version() { # command, expected version substring
     command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -q "$2"

@@ -12,7 +12,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 case "$TARGET" in /*) ;; *) TARGET="$ROOT/$TARGET" ;; esac
 VENV="${PYTHON_VENV:-$TARGET/python-venv}"
-pysay() { printf '\033[1m[python]\033[0m %s\n' "$*"; }
+pysay() { printf '\033[1m[python]\033[0m [%s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 
 if [ ! -x "$VENV/bin/python" ]; then
     pysay "python3 -m venv $VENV"

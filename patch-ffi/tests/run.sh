@@ -23,7 +23,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 root="$(cd "$here/.." && pwd)"
 cd "$root"
-say() { printf '\033[1m[ffi]\033[0m %s\n' "$*"; }
+say() { printf '\033[1m[ffi]\033[0m [%s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/patch-ffi-test.XXXXXX")"
 trap 'rm -rf "$work"' EXIT

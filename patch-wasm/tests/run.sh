@@ -19,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CRATE=$(pwd)
-say() { printf '\033[1m[patch-wasm test]\033[0m %s\n' "$*"; }
+say() { printf '\033[1m[patch-wasm test]\033[0m [%s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 
 say "node $(node --version), npm $(npm --version)"
 

@@ -8,7 +8,7 @@ set -euo pipefail
 tests="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 demo="$(dirname "$tests")"
 
-say() { printf '\033[1m[web-demo tests]\033[0m %s\n' "$*"; }
+say() { printf '\033[1m[web-demo tests]\033[0m [%s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 
 bash "$demo/tools/prepare.sh"
 
