@@ -2,7 +2,7 @@
 // the zoomed neighbourhood of the selection. Window positions are the
 // engine's: origins from patchOrigin(k) (m.origins), spans from extents.
 
-import { $, dpr, hiDpiContext, hatch, fmtInt } from './util.js';
+import { $, dpr, hiDpiContext, hatch, fmtInt, panelWidths } from './util.js';
 import { outerIndex, patchNumber } from './geometry.js';
 import { tileXY, tileAt, MAX_MOSAIC_PIXELS } from './mosaic.js';
 
@@ -16,8 +16,7 @@ const PAD = '#c96a00';
 const SHIFT = '#00a3c4';
 
 function panelWidth(el) {
-  const panel = el.closest('.panel');
-  return Math.max(200, panel.clientWidth - 30);
+  return Math.max(200, panelWidths.of(el) - 30);
 }
 
 /** Where the padded image box sits on the image canvas. */
@@ -391,7 +390,7 @@ export function drawZoomImage(m, state) {
   const x0 = ox - mx;
   const bh = m.eh + 2 * my;
   const bw = m.ew + 2 * mx;
-  const avail = Math.min(ZOOM_CSS, Math.max(200, canvas.closest('.panel').clientWidth / 2 - 30));
+  const avail = Math.min(ZOOM_CSS, Math.max(200, panelWidths.of(canvas) / 2 - 30));
   const s = Math.max(1, Math.min(40, Math.floor(avail / Math.max(bw, bh))));
   const ctx = hiDpiContext(canvas, bw * s, bh * s);
   ctx.fillStyle = hatch(ctx);
@@ -442,7 +441,7 @@ export function drawZoomTiles(m, tiles) {
   const th = m.axH.size;
   const tw = m.axW.size;
   const gap = 3;
-  const avail = Math.min(ZOOM_CSS, Math.max(200, canvas.closest('.panel').clientWidth / 2 - 30));
+  const avail = Math.min(ZOOM_CSS, Math.max(200, panelWidths.of(canvas) / 2 - 30));
   const s = Math.max(1, Math.min(32, Math.floor((avail - 4 * gap) / (5 * Math.max(th, tw)))));
   const cw = 5 * tw * s + 4 * gap;
   const ch = 5 * th * s + 4 * gap;

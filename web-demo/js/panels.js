@@ -1,6 +1,6 @@
 // The text panels (selected patch, strides) and the linear-memory strip.
 
-import { $, esc, fmtArr, fmtInt, fmtBytes, fmtBytesShort, fmtMs, hiDpiContext, dpr } from './util.js';
+import { $, esc, fmtArr, fmtInt, fmtBytes, fmtBytesShort, fmtMs, hiDpiContext, dpr, panelWidths } from './util.js';
 import { outerIndex, patchSamples, byteRuns, contiguousRun, mergeGroups, CHANNEL_NAMES, CHANNELS } from './geometry.js';
 
 /** "1 byte", "48 bytes". */
@@ -169,6 +169,11 @@ function byteColor(m, addr, read, out) {
   }
 }
 
+/** An opaque [r, g, b] as one little-endian RGBA word of ImageData. */
+function rgba32(c) {
+  return ((255 << 24) | (Math.round(c[2]) << 16) | (Math.round(c[1]) << 8) | Math.round(c[0])) >>> 0;
+}
+
 /** The runs, split by line, as [line, startInLine, endInLine] triples. */
 function runsByLine(runs, bpl) {
   const out = [];
@@ -190,7 +195,7 @@ export function renderMemory(m) {
   const ov = $('memory-overview');
   const det = $('memory-detail');
   const cap = $('memory-caption');
-  const width = Math.max(240, ov.closest('.panel').clientWidth - 30);
+  const width = Math.max(240, panelWidths.of(ov) - 30);
   if (m.sel < 0) {
     hiDpiContext(ov, width, 1);
     hiDpiContext(det, width, 1);
@@ -214,17 +219,13 @@ export function renderMemory(m) {
   const barH = 14;
   const devW = Math.round(width * r);
   const img = octx.createImageData(devW, Math.round(barH * r));
+  const ov32 = new Uint32Array(img.data.buffer);
   for (let px = 0; px < devW; px++) {
     const addr = Math.min(total - 1, Math.floor((px / devW) * total));
     byteColor(m, addr, false, col);
-    for (let y = 0; y < img.height; y++) {
-      const o = (y * devW + px) * 4;
-      img.data[o] = col[0];
-      img.data[o + 1] = col[1];
-      img.data[o + 2] = col[2];
-      img.data[o + 3] = 255;
-    }
+    ov32[px] = rgba32(col);
   }
+  for (let y = 1; y < img.height; y++) ov32.copyWithin(y * devW, 0, devW);
   octx.putImageData(img, 0, Math.round(barY * r));
   octx.strokeStyle = '#c5cbd8';
   octx.lineWidth = 1;
@@ -288,10 +289,50 @@ export function renderMemory(m) {
     if (!byLine.has(p[0])) byLine.set(p[0], []);
     byLine.get(p[0]).push(p);
   }
+  const devCw = Math.round(cw * r);
+  const devH = Math.max(1, Math.round((lineH - 2) * r));
+  const strips = byteMode ? null : dctx.createImageData(devCw, Math.max(1, Math.round(Math.max(height, 20) * r)));
+  if (!byteMode) {
+    // Every line's pixels in one image, put once before the labels are drawn
+    // over them (one putImageData per line cost most of this panel's time).
+    // One 32-bit store per pixel of a line's first pixel row, then copyWithin
+    // for the others (ImageData's data and height are DOM getters: read once).
+    const px32 = new Uint32Array(strips.data.buffer);
+    const sh = strips.height;
+    let yp = 2;
+    for (const row of rows) {
+      if (row.skip) {
+        yp += skipH;
+        continue;
+      }
+      const start = row.line * bpl;
+      read.fill(0);
+      for (const p of byLine.get(row.line) || []) read.fill(1, p[1], p[2]);
+      const devY = Math.round(yp * r);
+      const first = devY * devCw;
+      if (devY < sh) {
+        for (let px = 0; px < devCw; px++) {
+          const b = Math.floor((px / devCw) * bpl);
+          const addr = start + b;
+          if (addr < total) byteColor(m, addr, read[b], col);
+          else col[0] = col[1] = col[2] = 255;
+          px32[first + px] = rgba32(col);
+        }
+        for (let yy = 1; yy < devH && devY + yy < sh; yy++) px32.copyWithin(first + yy * devCw, first, first + devCw);
+      }
+      yp += lineH;
+    }
+    dctx.putImageData(strips, Math.round(gutter * r), 0);
+  }
+  // Setting a canvas font parses it: only when it changes (about 40 lines, three texts each).
+  let font = '';
+  const setFont = (f) => {
+    if (f !== font) dctx.font = font = f;
+  };
   let y = 2;
   dctx.textBaseline = 'middle';
   if (byteMode) {
-    dctx.font = '10px ui-monospace, Menlo, monospace';
+    setFont('10px ui-monospace, Menlo, monospace');
     dctx.fillStyle = '#8a93a8';
     for (let b = 0; b < bpl; b += 8) dctx.fillText(`+${b}`, gutter + (b / bpl) * cw, y + headH / 2);
     y += headH;
@@ -300,7 +341,7 @@ export function renderMemory(m) {
   const firstRunLine = pieces.length ? pieces[0][0] : -1;
   for (const row of rows) {
     if (row.skip) {
-      dctx.font = '11px ui-monospace, Menlo, monospace';
+      setFont('11px ui-monospace, Menlo, monospace');
       dctx.fillStyle = '#8a93a8';
       dctx.fillText(`⋮  ${fmtInt(row.skip)} lines (${fmtInt(row.skip * bpl)} bytes) where this patch reads nothing`, gutter, y + skipH / 2);
       y += skipH;
@@ -312,7 +353,7 @@ export function renderMemory(m) {
     if (byteMode) {
       // One cell per byte, with its channel's letter on the first byte of each element.
       const cell = cw / bpl;
-      dctx.font = `${Math.min(10, cell * 0.8)}px ui-monospace, Menlo, monospace`;
+      setFont(`${Math.min(10, cell * 0.8)}px ui-monospace, Menlo, monospace`);
       for (let b = 0; b < bpl; b++) {
         const addr = start + b;
         if (addr >= total) break;
@@ -325,26 +366,8 @@ export function renderMemory(m) {
           dctx.fillText(names[channelOf(m, addr)], x + cell / 2 - 3, y + (lineH - 3) / 2 + 0.5);
         }
       }
-    } else {
-      const devCw = Math.round(cw * r);
-      const devH = Math.max(1, Math.round((lineH - 2) * r));
-      const li = dctx.createImageData(devCw, devH);
-      for (let px = 0; px < devCw; px++) {
-        const b = Math.floor((px / devCw) * bpl);
-        const addr = start + b;
-        if (addr < total) byteColor(m, addr, read[b], col);
-        else col[0] = col[1] = col[2] = 255;
-        for (let yy = 0; yy < devH; yy++) {
-          const o = (yy * devCw + px) * 4;
-          li.data[o] = col[0];
-          li.data[o + 1] = col[1];
-          li.data[o + 2] = col[2];
-          li.data[o + 3] = 255;
-        }
-      }
-      dctx.putImageData(li, Math.round(gutter * r), Math.round(y * r));
     }
-    dctx.font = '10px ui-monospace, Menlo, monospace';
+    setFont('10px ui-monospace, Menlo, monospace');
     dctx.fillStyle = '#5b6478';
     const label = fmtInt(start);
     dctx.fillText(label, gutter - 8 - dctx.measureText(label).width, y + lineH / 2 - 1);
@@ -363,7 +386,7 @@ export function renderMemory(m) {
       const note = runs.length > 1
         ? `← a run of ${bytes(runs[0][1] - runs[0][0])}; the next run starts ${bytes(runs[1][0] - runs[0][0])} later`
         : `← one run of ${bytes(runs[0][1] - runs[0][0])}`;
-      dctx.font = '11px system-ui, sans-serif';
+      setFont('11px system-ui, sans-serif');
       const tx = gutter + (p[2] / bpl) * cw + 8;
       const tw = dctx.measureText(note).width;
       if (tx + tw < width) {

@@ -2,9 +2,28 @@
 
 export const $ = (id) => document.getElementById(id);
 
+// Panel widths, read once per update. Reading clientWidth after the panels'
+// DOM has changed forces a layout of the whole page (about 7 ms here, 20 ms
+// and more on a slow machine), and the image mode reads five widths per
+// update: so the update reads them all first, while nothing is changed yet,
+// and every drawing step uses those numbers (panelWidths.clear() starts over).
+const widths = new Map();
+export const panelWidths = {
+  clear() {
+    widths.clear();
+  },
+  /** The CSS width of the .panel holding `el`, from this update's reading. */
+  of(el) {
+    const panel = el.closest('.panel');
+    if (!widths.has(panel)) widths.set(panel, panel.clientWidth);
+    return widths.get(panel);
+  },
+};
+
 /** An integer with thousands separators: 150528 -> "150,528". */
+const INT = new Intl.NumberFormat('en-US'); // one formatter: toLocaleString builds a new one per call
 export function fmtInt(n) {
-  return Number(n).toLocaleString('en-US');
+  return INT.format(Number(n));
 }
 
 /** An array as the page prints shapes and strides: [14, 14, 16, 16, 3]. */
