@@ -107,14 +107,16 @@ export function drawImageBase(m, state) {
       const data = new Uint32Array(px.data.buffer);
       const white = new Uint8ClampedArray([255, 255, 255, 204]);
       const dot = new Uint32Array(white.buffer)[0];
+      const lw = layer.width; // read once: canvas width and height are DOM getters
+      const lh = layer.height;
       for (let i = 0; i < gh; i += stride) {
         const py = Math.round(y0(i) * r);
         for (let j = 0; j < gw; j += stride) {
           const pxx = Math.round(x0(j) * r);
-          for (let a = 0; a < d && py + a < layer.height; a++) {
+          for (let a = 0; a < d && py + a < lh; a++) {
             if (py + a < 0) continue;
-            const row = (py + a) * layer.width;
-            for (let b = 0; b < d && pxx + b < layer.width; b++) if (pxx + b >= 0) data[row + pxx + b] = dot;
+            const row = (py + a) * lw;
+            for (let b = 0; b < d && pxx + b < lw; b++) if (pxx + b >= 0) data[row + pxx + b] = dot;
           }
         }
       }
