@@ -9,17 +9,8 @@ use patch_core::{
 };
 mod common;
 use common::cases;
+use patch_testkit::covered;
 use proptest::prelude::*;
-
-/// Which samples of a signal of `len` samples `n` frames cover.
-fn covered(len: usize, n: usize, frame_len: usize, hop: usize) -> Vec<bool> {
-    let mut hit = vec![false; len];
-    for k in 0..n {
-        let end = (k * hop + frame_len).min(len);
-        hit[(k * hop).min(end)..end].fill(true);
-    }
-    hit
-}
 
 fn check<T: FloatElement>(x: &[T], frame_len: usize, hop: usize, pad_end: bool, reduce: &Reduce) {
     let frames = frame(x, frame_len, hop, pad_end, T::ZERO).unwrap();
