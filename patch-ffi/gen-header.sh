@@ -22,13 +22,13 @@ if [ "$have" != "cbindgen $CBINDGEN_VERSION" ]; then
     exit 1
 fi
 mkdir -p "$(dirname "$out")"
-# The version macros come from the workspace version, typed nowhere else.
 version="$(bash "$root/scripts/version.sh")"
 IFS=. read -r major minor patch <<<"$version"
-config="$(mktemp "${TMPDIR:-/tmp}/patch-cbindgen.XXXXXX.toml")"
-trap 'rm -f "$config"' EXIT
-sed -e "s/@VERSION@/$version/" -e "s/@MAJOR@/$major/" -e "s/@MINOR@/$minor/" \
-    -e "s/@PATCH@/$patch/" "$here/cbindgen.toml" > "$config"
+# The version macros in cbindgen.toml follow the workspace version.
+sed -i -e "s/^#define PATCH_VERSION \".*\"$/#define PATCH_VERSION \"$version\"/" \
+    -e "s/^#define PATCH_VERSION_MAJOR .*/#define PATCH_VERSION_MAJOR $major/" \
+    -e "s/^#define PATCH_VERSION_MINOR .*/#define PATCH_VERSION_MINOR $minor/" \
+    -e "s/^#define PATCH_VERSION_PATCH .*/#define PATCH_VERSION_PATCH $patch/" "$here/cbindgen.toml"
 say "cbindgen $CBINDGEN_VERSION: patch-ffi $version -> $out"
 cd "$here"
-cbindgen --quiet --config "$config" --crate patch-ffi --output "$out" .
+cbindgen --quiet --config cbindgen.toml --crate patch-ffi --output "$out" .
