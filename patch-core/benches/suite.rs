@@ -6,16 +6,18 @@
 //!
 //! `cargo bench -p patch-core --bench suite` (or `make bench` for the whole
 //! suite with numpy, the C ABI and WebAssembly). `BENCH_QUICK=1` shortens
-//! the runs.
+//! the runs; `BENCH_ONLY=vit_pre` runs only the workloads whose name
+//! contains the text.
 #![allow(missing_docs)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use half::{bf16, f16};
 use ndarray::ArrayView3;
 use patch_core::{
-    Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan, Reduce, WindowFn, overlap_add_into,
-    set_num_threads,
+    Affine, ExtractOptions, Layout, PadMode, Padding, PatchOrder, PatchSpec, PixelFormat, Plan,
+    Reduce, WindowFn, frame_into_with, overlap_add_into, set_num_threads, window,
 };
 use serde_json::{Value, json};
 
@@ -33,6 +35,8 @@ struct Row {
 
 struct Suite {
     rows: Vec<Row>,
+    /// `BENCH_ONLY`: run only the workloads whose name contains it.
+    only: Option<String>,
     sample: Duration,
     samples: usize,
 }
@@ -71,6 +75,13 @@ impl Suite {
         threads: usize,
         variants: Vec<Variant<'_>>,
     ) {
+        if self
+            .only
+            .as_ref()
+            .is_some_and(|o| !workload.contains(o.as_str()))
+        {
+            return;
+        }
         let mut variants = variants;
         let mut results: Vec<(&'static str, f64)> =
             variants.iter().map(|v| (v.0, f64::INFINITY)).collect();
@@ -337,10 +348,69 @@ fn plan(shape: &[usize], itemsize: usize, spec: PatchSpec, padding: Padding) -> 
     .unwrap()
 }
 
+/// ViT preprocessing in one plain loop: RGBA `[h, w, 4]` pixels into
+/// `[gh*gw, 3*p*p]` `(C, ph, pw)` tokens, `x * scale[c] + shift[c]`.
+fn vit_preprocess_loop(
+    rgba: &[u8],
+    dst: &mut [f32],
+    h: usize,
+    w: usize,
+    p: usize,
+    k: &[(f32, f32); 3],
+) {
+    let mut o = 0;
+    for gy in 0..h / p {
+        for gx in 0..w / p {
+            for (c, &(a, b)) in k.iter().enumerate() {
+                for y in 0..p {
+                    let row = ((gy * p + y) * w + gx * p) * 4 + c;
+                    for x in 0..p {
+                        dst[o] = rgba[row + x * 4] as f32 * a + b;
+                        o += 1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The separate normalize pass after a u8 copy of `(C, ph, pw)` tokens.
+fn normalize_pass(tokens: &[u8], dst: &mut [f32], pp: usize, k: &[(f32, f32); 3]) {
+    for (t, d) in tokens
+        .chunks_exact(3 * pp)
+        .zip(dst.chunks_exact_mut(3 * pp))
+    {
+        for (c, &(a, b)) in k.iter().enumerate() {
+            for (d, &x) in d[c * pp..(c + 1) * pp]
+                .iter_mut()
+                .zip(&t[c * pp..(c + 1) * pp])
+            {
+                *d = x as f32 * a + b;
+            }
+        }
+    }
+}
+
+/// A plan over a batch of `b` RGBA `h x w` images read as CHW RGB.
+fn rgba_chw_plan(b: usize, h: usize, w: usize, p: usize) -> Plan {
+    let one = Layout::pixels_chw::<u8>(PixelFormat::Rgba, h, w).unwrap();
+    let spec = PatchSpec::tiles(&[p, p]).channels_first();
+    if b == 1 {
+        return Plan::valid(&one, &spec).unwrap();
+    }
+    let mut shape = vec![b];
+    shape.extend_from_slice(one.shape());
+    let mut strides = vec![(h * w * 4) as isize];
+    strides.extend_from_slice(one.strides());
+    let layout = Layout::new(&shape, &strides, 0, 1).unwrap();
+    Plan::valid(&layout, &spec.batched()).unwrap()
+}
+
 fn main() {
     let quick = std::env::var("BENCH_QUICK").is_ok();
     let mut suite = Suite {
         rows: Vec::new(),
+        only: std::env::var("BENCH_ONLY").ok(),
         sample: Duration::from_millis(if quick { 40 } else { 120 }),
         samples: if quick { 3 } else { 7 },
     };
@@ -543,6 +613,165 @@ fn main() {
                         "plain_loop",
                         Box::new(|| unfold_loop(black_box(&stem), &mut d3, 3, 224, 224, 7, 2, 3)),
                     ),
+                ],
+            );
+        }
+        // Fused preprocessing: RGBA pixels into normalized (C, ph, pw)
+        // tokens in one pass, against the copy followed by a normalize
+        // pass, one plain loop, and memcpy of the output.
+        {
+            let (h, w, pp) = (224, 224, 16);
+            let rgba = fill_u8(h * w * 4);
+            let (mean, std) = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]);
+            let norm = Affine::normalize(0, 1.0 / 255.0, &mean, &std).unwrap();
+            let k: [(f32, f32); 3] =
+                std::array::from_fn(|c| (norm.scale()[c] as f32, norm.shift()[c] as f32));
+            let p = rgba_chw_plan(1, h, w, pp);
+            let n = p.copy_len();
+            let opts = ExtractOptions::<f32>::new().affine(norm.clone());
+            let (mut d1, mut d2, mut d3) = (vec![0f32; n], vec![0f32; n], vec![0f32; n]);
+            let mut tmp = vec![0u8; n];
+            // Outputs checked equal first (the loop computes the documented formula).
+            p.extract_into_with(&rgba, &mut d1, &opts).unwrap();
+            vit_preprocess_loop(&rgba, &mut d3, h, w, pp, &k);
+            assert_eq!(
+                d1, d3,
+                "vit_preprocess: the fused copy differs from the plain loop"
+            );
+            suite.run(
+                "vit_preprocess",
+                n * 4,
+                t,
+                vec![
+                    (
+                        "patch_core",
+                        Box::new(|| {
+                            p.extract_into_with(black_box(&rgba), &mut d1, &opts)
+                                .unwrap()
+                        }),
+                    ),
+                    (
+                        "copy_then_norm",
+                        Box::new(|| {
+                            p.extract_into(black_box(&rgba), &mut tmp, PatchOrder::PatchMajor)
+                                .unwrap();
+                            normalize_pass(&tmp, &mut d2, pp * pp, &k);
+                        }),
+                    ),
+                    (
+                        "plain_loop",
+                        Box::new(|| vit_preprocess_loop(black_box(&rgba), &mut d3, h, w, pp, &k)),
+                    ),
+                    memcpy_of(&fill_f32(n)),
+                ],
+            );
+            let b = 64;
+            let batch = fill_u8(b * h * w * 4);
+            let p = rgba_chw_plan(b, h, w, pp);
+            let n = p.copy_len();
+            let mut d1 = vec![0f32; n];
+            suite.run(
+                "vit_preprocess_b64",
+                n * 4,
+                t,
+                vec![
+                    (
+                        "patch_core",
+                        Box::new(|| {
+                            p.extract_into_with(black_box(&batch), &mut d1, &opts)
+                                .unwrap()
+                        }),
+                    ),
+                    memcpy_of(&fill_f32(n)),
+                ],
+            );
+            drop(d1);
+            let mut h1 = vec![f16::ZERO; n];
+            let hopts = ExtractOptions::<f16>::new().affine(norm.clone());
+            suite.run(
+                "vit_preprocess_b64_f16",
+                n * 2,
+                t,
+                vec![
+                    (
+                        "patch_core",
+                        Box::new(|| {
+                            p.extract_into_with(black_box(&batch), &mut h1, &hopts)
+                                .unwrap()
+                        }),
+                    ),
+                    memcpy_of(&vec![0u16; n]),
+                ],
+            );
+            drop(h1);
+            let mut b1 = vec![bf16::ZERO; n];
+            let bopts = ExtractOptions::<bf16>::new().affine(norm);
+            suite.run(
+                "vit_preprocess_b64_bf16",
+                n * 2,
+                t,
+                vec![
+                    (
+                        "patch_core",
+                        Box::new(|| {
+                            p.extract_into_with(black_box(&batch), &mut b1, &bopts)
+                                .unwrap()
+                        }),
+                    ),
+                    memcpy_of(&vec![0u16; n]),
+                ],
+            );
+        }
+        // Windowed frames: 30 s of 16 kHz audio, 400/160, periodic Hann, in
+        // one pass against frame-then-multiply and memcpy of the frames.
+        {
+            let signal = fill_f32(30 * 16_000);
+            let (len, hop) = (400, 160);
+            let hann = window::hann(len, true).unwrap();
+            let w32: Vec<f32> = hann.iter().map(|&v| v as f32).collect();
+            let opts = ExtractOptions::<f32>::new().affine(Affine::window(0, &hann).unwrap());
+            let p = plan(
+                &[signal.len()],
+                4,
+                PatchSpec::frames(len, hop),
+                Padding::valid(),
+            );
+            let n = p.copy_len();
+            let (mut d1, mut d2) = (vec![0f32; n], vec![0f32; n]);
+            frame_into_with(&signal, &mut d1, len, hop, false, &opts).unwrap();
+            p.extract_into(&signal, &mut d2, PatchOrder::PatchMajor)
+                .unwrap();
+            for f in d2.chunks_exact_mut(len) {
+                for (v, w) in f.iter_mut().zip(&w32) {
+                    *v *= w;
+                }
+            }
+            assert_eq!(d1, d2, "windowed frames differ from frame then multiply");
+            suite.run(
+                "frame_windowed",
+                n * 4,
+                t,
+                vec![
+                    (
+                        "patch_core",
+                        Box::new(|| {
+                            frame_into_with(black_box(&signal), &mut d1, len, hop, false, &opts)
+                                .unwrap()
+                        }),
+                    ),
+                    (
+                        "frame_then_mul",
+                        Box::new(|| {
+                            p.extract_into(black_box(&signal), &mut d2, PatchOrder::PatchMajor)
+                                .unwrap();
+                            for f in d2.chunks_exact_mut(len) {
+                                for (v, w) in f.iter_mut().zip(&w32) {
+                                    *v *= w;
+                                }
+                            }
+                        }),
+                    ),
+                    memcpy_of(&fill_f32(n)),
                 ],
             );
         }

@@ -18,9 +18,13 @@ use half::slice::HalfFloatSliceExt;
 use half::{bf16, f16};
 
 use crate::affine::Affine;
+use crate::alloc::try_zeroed;
 use crate::element::{DType, Element, cast, cast_mut};
 use crate::error::{Result, bail};
+use crate::merge::{Merged, merge_axes};
+use crate::odometer::{Axes, MAX_AXES, too_many_axes, walk_box};
 use crate::order::PatchOrder;
+use crate::order::ordered;
 use crate::plan::Plan;
 use crate::threads::{in_parts, parallel_parts};
 use crate::walk::{Rows, RunWeights, Sink, Walk};
@@ -118,6 +122,9 @@ fn run<S: Source, D: Dest>(
         return Ok(());
     }
     let map = Map::<D::Acc>::new(plan, order, affine)?;
+    if let Ok(view_strides) = plan.view_strides() {
+        return run_view(plan, view_strides, src, dst, order, fill, &map);
+    }
     let walk = Walk::new(
         plan,
         plan.layout().strides(),
@@ -148,6 +155,184 @@ fn run<S: Source, D: Dest>(
     )
     .unwrap_or_else(|never| match never {});
     Ok(())
+}
+
+/// The converting copy of a plan that is a view: its axes in the order of
+/// the copy, merged, walked row by row (a row is the innermost merged
+/// axis), each row converted by a kernel compiled for its source step
+/// (ViT tokens from RGBA pixels read every 4th byte) with the row's
+/// coefficients, one pair when they are equal along the row.
+fn run_view<S: Source, D: Dest>(
+    plan: &Plan,
+    view_strides: &[isize],
+    src: &[S],
+    dst: &mut [D],
+    order: PatchOrder,
+    fill: D,
+    map: &Map<D::Acc>,
+) -> Result<()> {
+    let _ = fill; // A view reads no padding.
+    let n_outer = plan.outer_shape().len();
+    let mut dims = merge_axes(ordered(plan.shape(), view_strides, n_outer, order))?;
+    let Merged {
+        len: run,
+        stride: step,
+        ..
+    } = dims.pop().unwrap_or(Merged {
+        len: 1,
+        stride: 1,
+        first: 0,
+    });
+    if dims.len() > MAX_AXES {
+        return Err(too_many_axes());
+    }
+    let rows = RowMap::new(map, run)?;
+    let mut out_strides = Axes::<isize>::new();
+    let mut per = run;
+    for d in dims.iter().rev() {
+        let _ = out_strides.push(per as isize);
+        per *= d.len;
+    }
+    out_strides.reverse();
+    let src_strides: Axes<isize> =
+        Axes::try_from_iter(dims.iter().map(|d| d.stride)).ok_or_else(too_many_axes)?;
+    let offset = plan.layout().offset() as isize;
+    let (n, per) = match dims.first() {
+        Some(d) => (d.len, per / d.len),
+        None => (1, per),
+    };
+    let bytes = plan.copy_len() * size_of::<D>();
+    in_parts::<D, std::convert::Infallible>(
+        dst,
+        n,
+        per,
+        parallel_parts(n, bytes),
+        |part, range| {
+            let mut ranges: Axes<std::ops::Range<usize>> =
+                Axes::try_from_iter(dims.iter().map(|d| 0..d.len)).unwrap_or_else(Axes::new);
+            let first = range.start * per;
+            let mut src0 = offset;
+            if let (Some(r), Some(d)) = (ranges.first_mut(), dims.first()) {
+                src0 = offset.wrapping_add((range.start as isize).wrapping_mul(d.stride));
+                *r = range;
+            } else if range.is_empty() {
+                return Ok(());
+            }
+            walk_box(&ranges, &src_strides, &out_strides, (src0, 0), |a, b| {
+                let b = b as usize;
+                rows.row(first + b, &mut part[b..b + run], src, a as usize, step);
+            });
+            Ok(())
+        },
+    )
+    .unwrap_or_else(|never| match never {});
+    Ok(())
+}
+
+/// The coefficients of the rows of a view copy.
+struct RowMap<'m, A> {
+    map: &'m Map<A>,
+    /// Patch-major per-feature maps: how many coefficients from each
+    /// feature on are equal to its own (so a row starting there needs one).
+    equal: Vec<usize>,
+}
+
+impl<'m, A: Acc + PartialEq> RowMap<'m, A> {
+    fn new(map: &'m Map<A>, run: usize) -> Result<Self> {
+        let mut equal = Vec::new();
+        if let (Coeffs::Feature { scale, shift }, PatchOrder::PatchMajor) = (&map.coeffs, map.order)
+            && run > 1
+        {
+            equal = try_zeroed(scale.len())?;
+            let mut next = 0;
+            for f in (0..scale.len()).rev() {
+                let same =
+                    f + 1 < scale.len() && scale[f] == scale[f + 1] && shift[f] == shift[f + 1];
+                next = if same { next + 1 } else { 1 };
+                equal[f] = next;
+            }
+        }
+        Ok(RowMap { map, equal })
+    }
+
+    /// Converts one row: `dst.len()` elements read every `step` from
+    /// `src[at]`, output position `out` on.
+    #[inline]
+    fn row<S: Source, D: Dest<Acc = A>>(
+        &self,
+        out: usize,
+        dst: &mut [D],
+        src: &[S],
+        at: usize,
+        step: isize,
+    ) {
+        let n = dst.len();
+        let m = self.map;
+        let coeffs = match &m.coeffs {
+            Coeffs::Plain => None,
+            Coeffs::Scalar(a, b) => Some((*a, *b)),
+            Coeffs::Feature { scale, shift } => match m.order {
+                PatchOrder::PatchMajor => {
+                    let f = out % m.patch_len;
+                    match self.equal.get(f) {
+                        Some(&e) if e >= n => Some((scale[f], shift[f])),
+                        _ => return m.strided(out, dst, src, at, step),
+                    }
+                }
+                PatchOrder::FeatureMajor => {
+                    let f = out / m.num_patches;
+                    if out % m.num_patches + n <= m.num_patches {
+                        Some((scale[f], shift[f]))
+                    } else {
+                        return m.strided(out, dst, src, at, step);
+                    }
+                }
+            },
+        };
+        match step {
+            1 => row_step::<S, D, 1>(dst, src, at, step, coeffs),
+            2 => row_step::<S, D, 2>(dst, src, at, step, coeffs),
+            3 => row_step::<S, D, 3>(dst, src, at, step, coeffs),
+            4 => row_step::<S, D, 4>(dst, src, at, step, coeffs),
+            _ => row_step::<S, D, 0>(dst, src, at, step, coeffs),
+        }
+    }
+}
+
+/// One row read every `K` elements from `src[at]` (`K = 0`: every `step`),
+/// plainly converted or mapped by one coefficient pair.
+#[inline(always)]
+fn row_step<S: Source, D: Dest, const K: usize>(
+    dst: &mut [D],
+    src: &[S],
+    at: usize,
+    step: isize,
+    coeffs: Option<(D::Acc, D::Acc)>,
+) {
+    let Some((last, head)) = dst.split_last_mut() else {
+        return;
+    };
+    let one = |x: S| match coeffs {
+        None => D::plain(x),
+        Some((a, b)) => D::from_acc(D::acc(x) * a + b),
+    };
+    if K > 0 {
+        // The row's source elements, `K` apart, as chunks of `K`: the
+        // compiler turns the loop into vector shuffles.
+        let (chunks, _) = src[at..at + head.len() * K].as_chunks::<K>();
+        match coeffs {
+            None => D::plain_chunks(head, chunks),
+            Some((a, b)) => D::affine_chunks(head, chunks, a, b),
+        }
+        *last = one(src[at + head.len() * K]);
+    } else {
+        let mut pos = at as isize;
+        for d in head.iter_mut() {
+            *d = one(src[pos as usize]);
+            pos = pos.wrapping_add(step);
+        }
+        *last = one(src[pos as usize]);
+    }
 }
 
 /// A source element type: every [`Element`].
@@ -197,7 +382,9 @@ macro_rules! source_half {
 source_half!(f16, bf16);
 
 /// The type an affine is computed in: `f32` or `f64`.
-pub(crate) trait Acc: Copy + Send + Sync + Mul<Output = Self> + Add<Output = Self> {
+pub(crate) trait Acc:
+    Copy + Send + Sync + PartialEq + Mul<Output = Self> + Add<Output = Self>
+{
     /// A coefficient rounded to nearest.
     fn of(v: f64) -> Self;
 }
@@ -255,6 +442,27 @@ pub(crate) trait Dest: Element + Source {
             *d = Self::from_acc(Self::acc(*s) * a + b);
         }
     }
+
+    /// `dst[i] = plain(chunks[i][0])`.
+    #[inline(always)]
+    fn plain_chunks<S: Source, const K: usize>(dst: &mut [Self], chunks: &[[S; K]]) {
+        for (d, c) in dst.iter_mut().zip(chunks) {
+            *d = Self::plain(c[0]);
+        }
+    }
+
+    /// `dst[i] = from_acc(acc(chunks[i][0]) * a + b)`.
+    #[inline(always)]
+    fn affine_chunks<S: Source, const K: usize>(
+        dst: &mut [Self],
+        chunks: &[[S; K]],
+        a: Self::Acc,
+        b: Self::Acc,
+    ) {
+        for (d, c) in dst.iter_mut().zip(chunks) {
+            *d = Self::from_acc(Self::acc(c[0]) * a + b);
+        }
+    }
 }
 
 impl Dest for f32 {
@@ -304,7 +512,7 @@ macro_rules! dest_half {
             }
             #[inline(always)]
             fn from_acc(a: f32) -> $t {
-                <$t>::from_f32(a)
+                <$t as Round>::round(a)
             }
             #[inline(always)]
             fn plain<S: Source>(x: S) -> $t {
@@ -362,6 +570,37 @@ macro_rules! dest_half {
     )*};
 }
 dest_half!(f16, bf16);
+
+/// Rounding an `f32` to a 16-bit float, to nearest even.
+trait Round {
+    fn round(x: f32) -> Self;
+}
+
+impl Round for f16 {
+    #[inline(always)]
+    fn round(x: f32) -> f16 {
+        f16::from_f32(x)
+    }
+}
+
+impl Round for bf16 {
+    /// The `half` crate's rounding (`bf16::from_f32`, tested equal on every
+    /// class of value below), written without branches so that the copy
+    /// loops vectorize: round to nearest even on the upper 16 bits; a NaN
+    /// keeps its sign and upper payload and becomes quiet.
+    #[inline(always)]
+    fn round(x: f32) -> bf16 {
+        let b = x.to_bits();
+        let up = (b & 0x8000 != 0 && b & 0x1_7fff != 0) as u32;
+        let nan = b & 0x7fff_ffff > 0x7f80_0000;
+        let bits = if nan {
+            (b >> 16) | 0x40
+        } else {
+            (b >> 16) + up
+        };
+        bf16::from_bits(bits as u16)
+    }
+}
 
 /// The coefficients of a copy.
 enum Coeffs<A> {
@@ -547,5 +786,52 @@ impl<S: Source, D: Dest> Sink for ConvertSink<'_, S, D> {
     fn constant(&mut self, out: usize, n: usize) {
         let o = out - self.first;
         self.dst[o..o + n * self.block].fill(self.fill);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The branch-free bf16 rounding against the `half` crate's, on every
+    /// class of value: ties both ways, carries into the exponent, the
+    /// largest finite values, infinities, NaNs with payloads, subnormals,
+    /// signed zeros, and a sweep of bit patterns.
+    #[test]
+    fn bf16_rounding_equals_the_half_crate() {
+        let mut bits: Vec<u32> = vec![
+            0,
+            0x8000_0000,
+            0x3f80_8000,
+            0x3f81_8000,
+            0x3f80_8001,
+            0x3f80_7fff,
+            0x7f7f_ffff,
+            0xff7f_ffff,
+            0x7f80_0000,
+            0xff80_0000,
+            0x7fc0_0000,
+            0x7f80_0001,
+            0xff81_2345,
+            0x0000_0001,
+            0x807f_ffff,
+            0x3fff_8000,
+            0x7f7f_8000,
+        ];
+        let mut x = 0x1234_5678u32;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            bits.push(x);
+        }
+        for b in bits {
+            let v = f32::from_bits(b);
+            assert_eq!(
+                <bf16 as Round>::round(v).to_bits(),
+                bf16::from_f32(v).to_bits(),
+                "{b:#010x}"
+            );
+        }
     }
 }
