@@ -1146,7 +1146,7 @@ fn windowed_frames_equal_frame_then_multiply() {
 /// is a status with a message naming the numbers, and nothing is written.
 #[test]
 fn converting_copies_refuse_bad_arguments_and_write_nothing() {
-    let img = vec![7u8; 4 * 4 * 3];
+    let img = [7u8; 4 * 4 * 3];
     let view = create(
         &[4, 4, 3],
         None,
@@ -1178,7 +1178,16 @@ fn converting_copies_refuse_bad_arguments_and_write_nothing() {
             a.map_or(ptr::null(), |a| a as *const patch_affine),
         )
     };
-    let cases: [(usize, usize, u32, Option<patch_affine>, patch_status, &str); 9] = [
+    // (misalignment, dst_bytes, dtype, affine, status, message)
+    type Case<'a> = (
+        usize,
+        usize,
+        u32,
+        Option<patch_affine>,
+        patch_status,
+        &'a str,
+    );
+    let cases: [Case<'_>; 9] = [
         (
             0,
             192,
