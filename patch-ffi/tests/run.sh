@@ -98,6 +98,7 @@ programs=(
     "test_c:$here/tests/c/test_patch.c"
     "test_cpp:$here/tests/c/test_patch.cpp"
     "test_threads:$here/tests/c/test_threads.c"
+    "test_preprocess:$here/tests/c/test_preprocess.c"
     "test_oom:$here/tests/c/test_oom.c"
     "vit_patchify:$here/examples/vit_patchify.c"
     "sliding_inference:$here/examples/sliding_inference.cpp"
