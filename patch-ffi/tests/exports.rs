@@ -1164,14 +1164,13 @@ fn converting_copies_refuse_bad_arguments_and_write_nothing() {
         shift_len: m,
     };
     // 4 patches of 12: 48 f32, with 8 bytes of room to misalign.
-    let mut buf = vec![0xABu8; 48 * 4 + 8];
-    let base = buf.as_mut_ptr().align_offset(4);
-    let call = |buf: &mut [u8], at: usize, bytes: usize, dtype: u32, a: Option<&patch_affine>| {
+    let mut buf = vec![0xABAB_ABABu32; 48 + 2];
+    let call = |buf: &mut [u32], at: usize, bytes: usize, dtype: u32, a: Option<&patch_affine>| {
         patch_extract_convert_into(
             view,
             img.as_ptr().cast(),
             img.len(),
-            buf[at..].as_mut_ptr().cast(),
+            buf.as_mut_ptr().cast::<u8>().wrapping_add(at).cast(),
             bytes,
             dtype,
             ptr::null(),
@@ -1262,11 +1261,14 @@ fn converting_copies_refuse_bad_arguments_and_write_nothing() {
         ),
     ];
     for (shift, bytes, dtype, a, status, needle) in cases {
-        let st = call(&mut buf, base + shift, bytes, dtype, a.as_ref());
+        let st = call(&mut buf, shift, bytes, dtype, a.as_ref());
         let msg = last_error();
         assert_eq!(st, status, "{msg}");
         assert!(msg.contains(needle), "{msg}");
-        assert!(buf.iter().all(|&b| b == 0xAB), "written on failure: {msg}");
+        assert!(
+            buf.iter().all(|&b| b == 0xABAB_ABAB),
+            "written on failure: {msg}"
+        );
     }
     // A misaligned source (u16 pixels at an odd address) into f32.
     let view16 = create(
@@ -1317,7 +1319,7 @@ fn converting_copies_refuse_bad_arguments_and_write_nothing() {
         ..affine(2, 3, 3)
     };
     assert_eq!(
-        call(&mut buf, base, 192, patch_dtype::F32 as u32, Some(&bad)),
+        call(&mut buf, 0, 192, patch_dtype::F32 as u32, Some(&bad)),
         patch_status::NullPointer
     );
     assert!(last_error().contains("`affine->scale` is NULL but its length is 3"));
