@@ -170,8 +170,8 @@ enum patch_status
     PATCH_STATUS_NULL_POINTER = 100,
     /**
      * An integer passed for an enum (`patch_dtype`, `patch_role`,
-     * `patch_convention`, `patch_pad_mode`, `patch_order`, `patch_reduce`) is
-     * not one of its values.
+     * `patch_convention`, `patch_pad_mode`, `patch_order`, `patch_reduce`,
+     * `patch_pixel_format`) is not one of its values.
      */
     PATCH_STATUS_INVALID_ENUM = 101,
     /**
@@ -994,7 +994,7 @@ patch_status patch_extract_into(const struct patch_view *view,
  *
  * `dst` receives `num_patches * patch_len` elements of `dst_dtype` (a
  * `patch_dtype`): `dst_bytes` must be exactly that many elements' bytes
- * (`patch_view_copy_bytes / itemsize * sizeof(destination element)`).
+ * (`num_patches * patch_len` times the destination's item size).
  * `dst_dtype` is the view's dtype (a plain copy, or an affine when the
  * type is a float) or one of `PATCH_DTYPE_F32`, `_F64`, `_F16`, `_BF16`,
  * into which every source type converts, rounded to nearest even; other

@@ -159,9 +159,9 @@ fn affine_arg(affine: *const patch_affine) -> FfiResult<Option<Affine>> {
     let scale = slice_in(a.scale, a.scale_len, "affine->scale")?;
     let shift = slice_in(a.shift, a.shift_len, "affine->shift")?;
     if a.axis == PATCH_AFFINE_SCALAR {
-        return match (scale, shift) {
-            ([scale], [shift]) => Ok(Some(Affine::scalar(*scale, *shift))),
-            ([scale], []) => Ok(Some(Affine::scalar(*scale, 0.0))),
+        let pair = match (scale, shift) {
+            ([scale], [shift]) => Ok((*scale, *shift)),
+            ([scale], []) => Ok((*scale, 0.0)),
             _ => Err(Failure::new(
                 patch_status::InvalidArgument,
                 format!(
@@ -171,6 +171,10 @@ fn affine_arg(affine: *const patch_affine) -> FfiResult<Option<Affine>> {
                 ),
             )),
         };
+        let (scale, shift) = pair?;
+        // The engine's checks of the values (finite), as for a per-axis map.
+        Affine::per_axis(0, &[scale], &[shift])?;
+        return Ok(Some(Affine::scalar(scale, shift)));
     }
     Ok(Some(if shift.is_empty() {
         Affine::window(a.axis, scale)?
@@ -298,7 +302,7 @@ pub extern "C" fn patch_extract_into(
 ///
 /// `dst` receives `num_patches * patch_len` elements of `dst_dtype` (a
 /// `patch_dtype`): `dst_bytes` must be exactly that many elements' bytes
-/// (`patch_view_copy_bytes / itemsize * sizeof(destination element)`).
+/// (`num_patches * patch_len` times the destination's item size).
 /// `dst_dtype` is the view's dtype (a plain copy, or an affine when the
 /// type is a float) or one of `PATCH_DTYPE_F32`, `_F64`, `_F16`, `_BF16`,
 /// into which every source type converts, rounded to nearest even; other

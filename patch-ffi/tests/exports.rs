@@ -1369,14 +1369,9 @@ fn converting_copies_refuse_bad_arguments_and_write_nothing() {
     );
     assert_eq!(st, patch_status::InvalidArgument);
     assert!(last_error().contains("std[1] is 0"), "{}", last_error());
-    let st = patch_normalize_coeffs(
-        1.0,
-        mean.as_ptr(),
-        mean.as_ptr(),
-        2,
-        s.as_mut_ptr(),
-        s.as_mut_ptr(),
-    );
+    // One raw pointer for both outputs (a C caller's mistake).
+    let both = s.as_mut_ptr();
+    let st = patch_normalize_coeffs(1.0, mean.as_ptr(), mean.as_ptr(), 2, both, both);
     assert_eq!(st, patch_status::InvalidArgument);
     assert!(last_error().contains("overlaps"), "{}", last_error());
     assert_eq!((s, b), ([3.0; 2], [3.0; 2]));

@@ -469,6 +469,13 @@ static void test_bad_arguments(void) {
     a.axis = PATCH_AFFINE_SCALAR;
     CHECK_FAIL(patch_extract_convert_into(view, rgba, SRC, dst, DST, PATCH_DTYPE_F32, NULL, &a),
                PATCH_STATUS_INVALID_ARGUMENT, "has scale_len 3 and shift_len 3");
+    {
+        const double inf = INFINITY;
+        const patch_affine bad_scalar = {PATCH_AFFINE_SCALAR, scale, 1, &inf, 1};
+        CHECK_FAIL(patch_extract_convert_into(view, rgba, SRC, dst, DST, PATCH_DTYPE_F32, NULL,
+                                              &bad_scalar),
+                   PATCH_STATUS_INVALID_ARGUMENT, "shift[0] of the affine is inf");
+    }
     /* A value that is not finite; NULL arrays with lengths. */
     a = ok;
     a.scale = nan_scale;
