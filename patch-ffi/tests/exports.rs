@@ -1087,13 +1087,15 @@ fn windowed_frames_equal_frame_then_multiply() {
         patch_window_hann(fl, true, hann.as_mut_ptr(), fl),
         patch_status::Ok
     );
-    assert_eq!(hann, patch_core::window::hann(fl, true).unwrap());
+    // Close, not equal: Miri makes `cos` a little imprecise on purpose.
+    let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12);
+    assert!(close(&hann, &patch_core::window::hann(fl, true).unwrap()));
     let mut ham = vec![0f64; 5];
     assert_eq!(
         patch_window_hamming(5, false, ham.as_mut_ptr(), 5),
         patch_status::Ok
     );
-    assert_eq!(ham, patch_core::window::hamming(5, false).unwrap());
+    assert!(close(&ham, &patch_core::window::hamming(5, false).unwrap()));
     let mut frames_n = 0usize;
     assert_eq!(
         patch_frame_count(signal.len(), fl, hop, true, &mut frames_n, ptr::null_mut()),
