@@ -11,8 +11,9 @@
  *    quotes the numbers (a failing patch_last_error_copy keeps the message
  *    it was asked to copy).
  *  - Every buffer comes with its length: data buffers are void pointers with
- *    a length in bytes (the element type is the view's patch_dtype), getter
- *    buffers are typed with a length in entries. Lengths are checked before
+ *    a length in bytes (the element type is the view's patch_dtype, or the
+ *    destination dtype of a converting copy), getter and helper buffers
+ *    are typed with a length in entries. Lengths are checked before
  *    any data is read, and messages quote them in the caller's units;
  *    NULL is allowed only for an empty buffer, an optional out-parameter,
  *    or an options pointer (NULL = the defaults).
