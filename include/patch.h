@@ -11,8 +11,9 @@
  *    quotes the numbers (a failing patch_last_error_copy keeps the message
  *    it was asked to copy).
  *  - Every buffer comes with its length: data buffers are void pointers with
- *    a length in bytes (the element type is the view's patch_dtype), getter
- *    buffers are typed with a length in entries. Lengths are checked before
+ *    a length in bytes (the element type is the view's patch_dtype, or the
+ *    destination dtype of a converting copy), getter and helper buffers
+ *    are typed with a length in entries. Lengths are checked before
  *    any data is read, and messages quote them in the caller's units;
  *    NULL is allowed only for an empty buffer, an optional out-parameter,
  *    or an options pointer (NULL = the defaults).
@@ -62,6 +63,15 @@
  * code written against it still compiles.
  */
 #define PATCH_STATUS_BUFFER_TOO_SMALL PATCH_STATUS_BUFFER_SIZE
+
+/**
+ * The `axis` of a patch_affine that means one `scale` and one `shift` for
+ * every element (patch-ffi's PATCH_AFFINE_SCALAR, usize::MAX; written here
+ * because cbindgen cannot spell it: tests/exports.rs checks the two agree).
+ */
+#define PATCH_AFFINE_SCALAR SIZE_MAX
+
+
 
 
 /**
@@ -161,8 +171,8 @@ enum patch_status
     PATCH_STATUS_NULL_POINTER = 100,
     /**
      * An integer passed for an enum (`patch_dtype`, `patch_role`,
-     * `patch_convention`, `patch_pad_mode`, `patch_order`, `patch_reduce`) is
-     * not one of its values.
+     * `patch_convention`, `patch_pad_mode`, `patch_order`, `patch_reduce`,
+     * `patch_pixel_format`) is not one of its values.
      */
     PATCH_STATUS_INVALID_ENUM = 101,
     /**
@@ -190,9 +200,14 @@ typedef uint32_t patch_status;
  *
  * The numbers are fixed and never reused. 0 is not a type, so that a
  * `patch_layout` whose `dtype` was left zero-initialized is refused
- * (`PATCH_STATUS_INVALID_ENUM`) instead of read as bytes. 11 and 12 are
- * reserved for 16-bit floats (`F16`, `BF16`), which come with element
- * conversion.
+ * (`PATCH_STATUS_INVALID_ENUM`) instead of read as bytes.
+ *
+ * The 16-bit floats hold their bits in a `uint16_t` (C has no portable
+ * type for them): `PATCH_DTYPE_F16` is IEEE 754 binary16 (`_Float16`
+ * where the compiler has it), `PATCH_DTYPE_BF16` bfloat16, the top 16
+ * bits of a `float`. Both are copied like any type, read as a source and
+ * written by converting copies (`patch_extract_convert_into`), rounded to
+ * nearest even; folds and overlap-add take `F32` and `F64` only.
  */
 enum patch_dtype
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -239,6 +254,14 @@ enum patch_dtype
      * `double` (IEEE 754 binary64)
      */
     PATCH_DTYPE_F64 = 10,
+    /**
+     * IEEE 754 binary16 (`float16`), its bits in a `uint16_t`
+     */
+    PATCH_DTYPE_F16 = 11,
+    /**
+     * bfloat16, the top 16 bits of a `float`, in a `uint16_t`
+     */
+    PATCH_DTYPE_BF16 = 12,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -421,6 +444,44 @@ typedef uint32_t patch_reduce;
 #endif // __cplusplus
 
 /**
+ * How the channels of one pixel of an interleaved buffer are stored (the
+ * `format` of `patch_layout_pixels`, which reads every format as RGB).
+ *
+ * 0 is not a format, so that a zero left in place of one is refused.
+ */
+enum patch_pixel_format
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Red, green, blue: 3 elements per pixel.
+     */
+    PATCH_PIXEL_FORMAT_RGB = 1,
+    /**
+     * Red, green, blue, alpha: 4 per pixel (canvas `ImageData`, most GPU
+     * readbacks).
+     */
+    PATCH_PIXEL_FORMAT_RGBA = 2,
+    /**
+     * Blue, green, red: 3 per pixel (OpenCV).
+     */
+    PATCH_PIXEL_FORMAT_BGR = 3,
+    /**
+     * Blue, green, red, alpha: 4 per pixel (Windows bitmaps, many camera
+     * APIs).
+     */
+    PATCH_PIXEL_FORMAT_BGRA = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum patch_pixel_format patch_pixel_format;
+#else
+typedef uint32_t patch_pixel_format;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * An opaque, immutable patch geometry: an input layout and element type,
  * one role per axis and a padding, with every number checked once at
  * creation.
@@ -549,10 +610,63 @@ typedef struct patch_extract_options {
      */
     const void *fill;
     /**
-     * 0, or the view's item size.
+     * 0, or the item size of the destination (the view's, or the
+     * `dst_dtype` of `patch_extract_convert_into`).
      */
     size_t fill_bytes;
 } patch_extract_options;
+
+/**
+ * The affine map of a converting copy (`patch_extract_convert_into`,
+ * `patch_frame_convert_into`): `y = x * scale[i] + shift[i]`, where `i` is
+ * the index along patch axis `axis`, or `y = x * scale[0] + shift[0]` for
+ * every element when `axis` is `PATCH_AFFINE_SCALAR`.
+ *
+ * The patch axes are the copy's inner shape (`patch_view_shape` after the
+ * outer axes): the window sizes and whole axes in input order, so `[ph,
+ * pw, C]` for an HWC image tiled with a whole channel axis (the channel
+ * is axis 2), `[C, ph, pw]` for a CHW one (axis 0), `[frame_len]` for
+ * frames (axis 0: a window function).
+ *
+ * `scale_len` must be the length of that axis (1 for a scalar), checked
+ * when the copy runs; `shift_len` must equal `scale_len`, or be 0 with
+ * `shift = NULL` for all-zero shifts (a window function). Every value
+ * must be finite. `patch_normalize_coeffs` and `patch_window_hann` /
+ * `patch_window_hamming` fill the arrays from the usual conventions.
+ *
+ * **Formula, bit for bit** (patch-core's `ExtractOptions`): for a
+ * `PATCH_DTYPE_F32`, `_F16` or `_BF16` destination, `y = round(f32(x) *
+ * f32(scale[i]) + f32(shift[i]))`: the source value and the coefficients
+ * rounded to nearest `float`, the product and the sum each rounded in
+ * `float` (no fused multiply-add), and the result rounded to nearest even
+ * into the destination type. For `PATCH_DTYPE_F64` the same in `double`.
+ * In C: `(float)x * (float)scale[i] + (float)shift[i]` with
+ * `-ffp-contract=off` (or `#pragma STDC FP_CONTRACT OFF`).
+ *
+ * The struct and the arrays are read during the call only.
+ */
+typedef struct patch_affine {
+    /**
+     * A patch axis, or `PATCH_AFFINE_SCALAR`.
+     */
+    size_t axis;
+    /**
+     * `scale_len` coefficients.
+     */
+    const double *scale;
+    /**
+     * One per index of the axis (1 for a scalar).
+     */
+    size_t scale_len;
+    /**
+     * `shift_len` offsets, or NULL with `shift_len = 0` for zeros.
+     */
+    const double *shift;
+    /**
+     * `scale_len`, or 0 for zeros.
+     */
+    size_t shift_len;
+} patch_affine;
 
 /**
  * How `patch_fold_into` folds: the layout of the patches and the
@@ -583,7 +697,8 @@ typedef struct patch_fold_options {
 
 /**
  * How `patch_frame_into` frames: whether the end is padded, and the value
- * padding reads (the bytes of one element of the signal's type, as in
+ * padding reads (the bytes of one element of the output's type, the
+ * signal's or `patch_frame_convert_into`'s `out_dtype`, as in
  * `patch_extract_options`; `fill_bytes = 0` means zeros). A NULL
  * `patch_frame_options *` (or a zero-initialized one) means no end
  * padding.
@@ -598,7 +713,8 @@ typedef struct patch_frame_options {
      */
     const void *fill;
     /**
-     * 0, or the item size of `dtype`.
+     * 0, or the item size of the output's type (`dtype`, or the `out_dtype`
+     * of `patch_frame_convert_into`).
      */
     size_t fill_bytes;
 } patch_frame_options;
@@ -606,7 +722,7 @@ typedef struct patch_frame_options {
 /**
  * Every type, in number order.
  */
-#define patch_dtype_ALL { patch_dtype_U8, patch_dtype_I8, patch_dtype_U16, patch_dtype_I16, patch_dtype_U32, patch_dtype_I32, patch_dtype_U64, patch_dtype_I64, patch_dtype_F32, patch_dtype_F64, }
+#define patch_dtype_ALL { patch_dtype_U8, patch_dtype_I8, patch_dtype_U16, patch_dtype_I16, patch_dtype_U32, patch_dtype_I32, patch_dtype_U64, patch_dtype_I64, patch_dtype_F32, patch_dtype_F64, patch_dtype_F16, patch_dtype_BF16, }
 
 #ifdef __cplusplus
 extern "C" {
@@ -861,7 +977,8 @@ patch_status patch_view_plan_json(const struct patch_view *view,
  * `opts->fill` (zeros by default). NULL `opts` means the defaults.
  *
  * Every dtype; no alignment needed. `src` and `dst` must not overlap.
- * Nothing is written to `dst` on failure.
+ * Nothing is written to `dst` on failure. `patch_extract_convert_into`
+ * writes another type, normalized on the way.
  */
 patch_status patch_extract_into(const struct patch_view *view,
                                 const void *src,
@@ -869,6 +986,43 @@ patch_status patch_extract_into(const struct patch_view *view,
                                 void *dst,
                                 size_t dst_bytes,
                                 const struct patch_extract_options *opts);
+
+/**
+ * `patch_extract_into` into another element type, each element mapped by
+ * `affine` on the way, in the same single pass that cuts the patches:
+ * preprocessing for a model (u8 pixels to normalized `float` tokens) in
+ * one call.
+ *
+ * `dst` receives `num_patches * patch_len` elements of `dst_dtype` (a
+ * `patch_dtype`): `dst_bytes` must be exactly that many elements' bytes
+ * (`num_patches * patch_len` times the destination's item size).
+ * `dst_dtype` is the view's dtype (a plain copy, or an affine when the
+ * type is a float) or one of `PATCH_DTYPE_F32`, `_F64`, `_F16`, `_BF16`,
+ * into which every source type converts, rounded to nearest even; other
+ * integer destinations, and an affine into an integer type, are
+ * `PATCH_STATUS_UNSUPPORTED_DTYPE`. `affine` may be NULL (conversion
+ * only); see `patch_affine` for the axis and the exact formula.
+ *
+ * `opts` is as for `patch_extract_into`, except that the fill value is one
+ * element of `dst_dtype` (`fill_bytes` 0 or its item size), in
+ * destination units: constant padding writes it as given, not mapped by
+ * the affine (a zero fill of a normalized input is what a convolution's
+ * zero padding means). Reflect, edge and wrap padding read real elements
+ * and are mapped like them.
+ *
+ * A converting copy reads `src` and writes `dst` as typed elements: both
+ * must be aligned to their item sizes (`PATCH_STATUS_INVALID_ARGUMENT`
+ * otherwise; a plain copy needs no alignment). `src` and `dst` must not
+ * overlap. Nothing is written to `dst` on failure.
+ */
+patch_status patch_extract_convert_into(const struct patch_view *view,
+                                        const void *src,
+                                        size_t src_bytes,
+                                        void *dst,
+                                        size_t dst_bytes,
+                                        uint32_t dst_dtype,
+                                        const struct patch_extract_options *opts,
+                                        const struct patch_affine *affine);
 
 /**
  * Folds `patches` (laid out as `patch_extract_into` writes them in
@@ -917,7 +1071,8 @@ patch_status patch_frame_count(size_t signal_len,
  * that many elements' bytes; `patch_frame_count` gives `frames`). Every
  * dtype; no alignment needed; `signal` and `out` must not overlap. The
  * arguments are checked before the signal is read, and nothing is
- * written to `out` on failure.
+ * written to `out` on failure. `patch_frame_convert_into` writes windowed
+ * frames of another type.
  */
 patch_status patch_frame_into(uint32_t dtype,
                               const void *signal,
@@ -927,6 +1082,29 @@ patch_status patch_frame_into(uint32_t dtype,
                               size_t frame_len,
                               size_t hop,
                               const struct patch_frame_options *opts);
+
+/**
+ * `patch_frame_into` into `out_dtype` elements, each mapped by `affine`
+ * on the way: a windowed frame matrix in one pass (an affine along axis 0
+ * with the window as `scale` and no shift: `patch_window_hann` fills
+ * one).
+ *
+ * `out_bytes` must be exactly `frames * frame_len` elements of
+ * `out_dtype`; the types, the formula, the fill (one `out_dtype` element,
+ * written as given: end padding is not windowed), the alignment rule and
+ * the statuses are those of `patch_extract_convert_into`. Nothing is
+ * written to `out` on failure.
+ */
+patch_status patch_frame_convert_into(uint32_t dtype,
+                                      const void *signal,
+                                      size_t signal_bytes,
+                                      void *out,
+                                      size_t out_bytes,
+                                      uint32_t out_dtype,
+                                      size_t frame_len,
+                                      size_t hop,
+                                      const struct patch_frame_options *opts,
+                                      const struct patch_affine *affine);
 
 /**
  * Adds `frames_bytes` bytes of `dtype` samples, frames of `frame_len`
@@ -944,6 +1122,92 @@ patch_status patch_overlap_add_into(uint32_t dtype,
                                     size_t out_bytes,
                                     size_t frame_len,
                                     size_t hop);
+
+/**
+ * Writes the Hann window of `n` samples, `0.5 - 0.5 cos(2 pi k / N)` for
+ * `k` in `0..n`, into `out` (`out_len` must be `n`): `N = n` when
+ * `periodic` (`torch.hann_window(n)`'s default, equal to
+ * `scipy.signal.get_window("hann", n)`) or `n - 1` (symmetric,
+ * `torch.hann_window(n, periodic=False)`, `np.hanning(n)`); one sample is
+ * `{1}`. Computed in `double`; torch computes its `float32` windows in
+ * `float32`, so the two may differ in the last place of a `float`.
+ *
+ * Pass it as the `scale` of a `patch_affine` along axis 0 (no shift) to
+ * `patch_frame_convert_into` for windowed frames. This is not the Hann of
+ * `PATCH_REDUCE_WEIGHTED_HANN`, which weighs overlapping patches, sampled
+ * at the centres of the cells (never zero at the ends). Nothing is
+ * written on failure.
+ */
+patch_status patch_window_hann(size_t n,
+                               bool periodic,
+                               double *out,
+                               size_t out_len);
+
+/**
+ * Writes the Hamming window of `n` samples, `0.54 - 0.46 cos(2 pi k /
+ * N)`, `N` as for `patch_window_hann`, into `out` (`out_len` must be
+ * `n`): `torch.hamming_window(n, periodic)` with its default `alpha` and
+ * `beta`. Nothing is written on failure.
+ */
+patch_status patch_window_hamming(size_t n,
+                                  bool periodic,
+                                  double *out,
+                                  size_t out_len);
+
+/**
+ * Writes the coefficients of the Hugging Face image processors'
+ * normalization, `(x * rescale - mean[i]) / std[i]` (`rescale_factor`,
+ * `image_mean`, `image_std`), as the `scale_out[i] = rescale / std[i]` and
+ * `shift_out[i] = -mean[i] / std[i]` of a `patch_affine` (computed in
+ * `double`). torchvision's `Normalize(mean, std)` after `ToTensor()` is
+ * `rescale = 1.0 / 255.0`.
+ *
+ * `mean`, `std`, `scale_out` and `shift_out` each hold `n` entries; every
+ * `std[i]` must be finite and non-zero, every value finite
+ * (`PATCH_STATUS_INVALID_ARGUMENT` names the first that is not). The
+ * outputs must not overlap the inputs or each other. Nothing is written on
+ * failure.
+ *
+ * The copy then computes `x * scale + shift` in `float`, which differs
+ * from the processors' own `float32` arithmetic (a multiply, a subtract
+ * and a divide, each rounded) by a few units in the last place.
+ */
+patch_status patch_normalize_coeffs(double rescale,
+                                    const double *mean,
+                                    const double *std,
+                                    size_t n,
+                                    double *scale_out,
+                                    double *shift_out);
+
+/**
+ * Describes an interleaved `height x width` buffer of `dtype` pixels
+ * (`format`, a `patch_pixel_format`, says how each pixel's channels are
+ * stored) read as RGB: HWC, shape `{height, width, 3}`, or, when `chw`,
+ * CHW, shape `{3, height, width}`. Alpha is dropped and BGR reversed by
+ * strides alone: the image is never copied. For RGBA, HWC has element
+ * strides `{4W, 4, 1}`, CHW `{1, 4W, 4}`; BGR and BGRA read the channels
+ * backwards from the third element (`offset` 2, channel stride -1).
+ *
+ * Writes the shape into `shape_out` and the element strides into
+ * `strides_out` (each `out_len` entries, at least 3; 3 are written), and
+ * `*out_layout` a `patch_layout` whose `shape` and `strides` point to
+ * those two arrays: keep them alive while the descriptor is used (by
+ * `patch_view_create`, which reads it during the call only). Tile the
+ * HWC layout with two window axes and a whole channel axis for `(ph, pw,
+ * C)` patches, the CHW one with a whole channel axis then two window
+ * axes for PyTorch's `(C, ph, pw)` (a ViT's patch embedding), and
+ * normalize along the channel's patch axis (2 or 0) in the copy.
+ * Nothing is written on failure.
+ */
+patch_status patch_layout_pixels(uint32_t format,
+                                 size_t height,
+                                 size_t width,
+                                 bool chw,
+                                 uint32_t dtype,
+                                 size_t *shape_out,
+                                 ptrdiff_t *strides_out,
+                                 size_t out_len,
+                                 struct patch_layout *out_layout);
 
 /**
  * The short, static name of a status: `"ok"`, `"window too large"`,

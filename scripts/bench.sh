@@ -3,7 +3,7 @@
 # What it measures and how to read the results: scripts/BENCHMARKS.md.
 #
 #   1. native   cargo bench -p patch-core --bench suite      -> native.json
-#   2. C ABI    patch-ffi/bench/run.sh (tiny, vit_u8)         -> c.json
+#   2. C ABI    patch-ffi/bench/run.sh (tiny, vit_u8, vit_preprocess) -> c.json
 #   3. numpy    scripts/bench_numpy.py (libpatch via ctypes)  -> numpy.json
 #               (pip install numpy first when it is missing)
 #   4. python   scripts/python-env.sh (venv under target/, pip install

@@ -73,6 +73,10 @@ for w in ["audio_frame_400_160", "audio_frame_1024_256"]:
 target("native", "native", "fold_ola", "patch_core", "memcpy", "ratio", 0.9, "≤ 0.9x memcpy (OLA)")
 target("native", "native", "fold_mean_2x2", "patch_core", "memcpy", "ratio", 1.2,
        "≤ 1.2x memcpy (non-overlapping fold)")
+# Issue 11 through the C ABI: u8 RGBA -> normalized f32 tokens in one call.
+target("c", "c", "vit_preprocess", "patch_c", "memcpy", "ratio", 1.5, "≤ 1.5x memcpy of the f32 output")
+target("c", "c", "vit_preprocess", "patch_c", "copy_then_normalize", "speedup", 2.0,
+       "≥ 2x faster than copy-then-normalize")
 for w in ["vit_u8", "vit_u8_b64"]:
     target("numpy", "numpy", w, "patch_c", "numpy", "speedup", 3.0, "≥ 3x faster than numpy")
 for w in ["im2col_nhwc", "audio_frame_400_160", "audio_frame_1024_256"]:

@@ -11,6 +11,13 @@
  *   vit_u8 224x224x3 u8, 16x16 tiles -> [196, 768] through the C ABI:
  *          patch_c           patch_extract_into on a view made once
  *          memcpy            memcpy of the same 150528 bytes
+ *   vit_preprocess 224x224 RGBA u8 -> CLIP-normalized f32 [196, 768] (C, ph, pw)
+ *          patch_c           one patch_extract_convert_into (patch_layout_pixels CHW,
+ *                            patch_normalize_coeffs) on a view made once
+ *          copy_then_normalize  patch_extract_into of the u8 tokens, then a C loop
+ *                            (float)x * scale + shift into the f32 output
+ *          plain_loop        one C loop doing all of it
+ *          memcpy            memcpy of the 602112 bytes of f32 output
  *
  * Each variant: calls per sample calibrated to about a sample's length,
  * then several samples, the median seconds per call; the variants of one
@@ -126,6 +133,116 @@ static void v_memcpy(void *ctx) {
     CLOBBER(t->dst);
 }
 
+/* ---- vit_preprocess: u8 RGBA -> normalized f32 (C, ph, pw) tokens ---- */
+
+enum { VH = 224, VW = 224, VP = 16, VN = (VH / VP) * (VW / VP), VL = 3 * VP * VP };
+
+struct prep {
+    unsigned char *rgba;
+    unsigned char *u8_tokens; /* for copy_then_normalize */
+    float *out;
+    const float *copy_src; /* for memcpy */
+    patch_view *view;      /* RGBA read as RGB CHW, (C, ph, pw) tiles */
+    double scale[3], shift[3];
+    float fs[3], fb[3];
+    patch_affine norm;
+};
+
+static void p_one_call(void *ctx) {
+    struct prep *p = ctx;
+    patch_status st = patch_extract_convert_into(p->view, p->rgba, (size_t)VH * VW * 4, p->out,
+                                                 sizeof(float) * VN * VL, PATCH_DTYPE_F32, NULL,
+                                                 &p->norm);
+    if (st != PATCH_STATUS_OK) die("patch_extract_convert_into", st);
+    CLOBBER(p->out);
+}
+
+static void p_copy_then_normalize(void *ctx) {
+    struct prep *p = ctx;
+    patch_status st = patch_extract_into(p->view, p->rgba, (size_t)VH * VW * 4, p->u8_tokens,
+                                         (size_t)VN * VL, NULL);
+    if (st != PATCH_STATUS_OK) die("patch_extract_into", st);
+    for (size_t k = 0; k < VN; k++)
+        for (size_t c = 0; c < 3; c++) {
+            const unsigned char *in = p->u8_tokens + k * VL + c * VP * VP;
+            float *o = p->out + k * VL + c * VP * VP;
+            const float s = p->fs[c], b = p->fb[c];
+            for (size_t i = 0; i < VP * VP; i++) o[i] = (float)in[i] * s + b;
+        }
+    CLOBBER(p->out);
+}
+
+static void p_plain_loop(void *ctx) {
+    struct prep *p = ctx;
+    float *o = p->out;
+    for (size_t gy = 0; gy < VH / VP; gy++)
+        for (size_t gx = 0; gx < VW / VP; gx++)
+            for (size_t c = 0; c < 3; c++) {
+                const float s = p->fs[c], b = p->fb[c];
+                for (size_t y = 0; y < VP; y++) {
+                    const unsigned char *row = p->rgba + ((gy * VP + y) * VW + gx * VP) * 4 + c;
+                    for (size_t x = 0; x < VP; x++) *o++ = (float)row[x * 4] * s + b;
+                }
+            }
+    CLOBBER(p->out);
+}
+
+static void p_memcpy(void *ctx) {
+    struct prep *p = ctx;
+    CLOBBER(p->copy_src);
+    memcpy(p->out, p->copy_src, sizeof(float) * VN * VL);
+    CLOBBER(p->out);
+}
+
+static void prep_setup(struct prep *p) {
+    static const double mean[3] = {0.48145466, 0.4578275, 0.40821073};
+    static const double std[3] = {0.26862954, 0.26130258, 0.27577711};
+    static size_t shape[3];
+    static ptrdiff_t strides[3];
+    const patch_axis axes[3] = {patch_axis_whole(), patch_axis_window(VP, VP, 1),
+                                patch_axis_window(VP, VP, 1)};
+    patch_layout layout;
+    float *want = malloc(sizeof(float) * VN * VL), *copy_src = malloc(sizeof(float) * VN * VL);
+    p->rgba = malloc((size_t)VH * VW * 4);
+    p->u8_tokens = malloc((size_t)VN * VL);
+    p->out = malloc(sizeof(float) * VN * VL);
+    if (!want || !copy_src || !p->rgba || !p->u8_tokens || !p->out) {
+        fprintf(stderr, "bench_c: out of memory\n");
+        exit(1);
+    }
+    for (size_t i = 0; i < (size_t)VH * VW * 4; i++) p->rgba[i] = (unsigned char)(i * 31 % 251);
+    patch_status st = patch_layout_pixels(PATCH_PIXEL_FORMAT_RGBA, VH, VW, true, PATCH_DTYPE_U8,
+                                          shape, strides, 3, &layout);
+    if (st != PATCH_STATUS_OK) die("patch_layout_pixels", st);
+    st = patch_view_create(&layout, axes, 3, NULL, &p->view);
+    if (st != PATCH_STATUS_OK) die("patch_view_create", st);
+    st = patch_normalize_coeffs(1.0 / 255.0, mean, std, 3, p->scale, p->shift);
+    if (st != PATCH_STATUS_OK) die("patch_normalize_coeffs", st);
+    for (int c = 0; c < 3; c++) {
+        p->fs[c] = (float)p->scale[c];
+        p->fb[c] = (float)p->shift[c];
+    }
+    p->norm = (patch_affine){0, p->scale, 3, p->shift, 3};
+    /* Outputs checked equal, bit for bit, before timing. */
+    p_plain_loop(p);
+    memcpy(want, p->out, sizeof(float) * VN * VL);
+    memcpy(copy_src, p->out, sizeof(float) * VN * VL);
+    memset(p->out, 0, sizeof(float) * VN * VL);
+    p_one_call(p);
+    if (memcmp(want, p->out, sizeof(float) * VN * VL) != 0) {
+        fprintf(stderr, "bench_c: patch_extract_convert_into differs from the plain loop\n");
+        exit(1);
+    }
+    memset(p->out, 0, sizeof(float) * VN * VL);
+    p_copy_then_normalize(p);
+    if (memcmp(want, p->out, sizeof(float) * VN * VL) != 0) {
+        fprintf(stderr, "bench_c: copy_then_normalize differs from the plain loop\n");
+        exit(1);
+    }
+    p->copy_src = copy_src;
+    free(want);
+}
+
 /* ---- output ---- */
 
 struct row {
@@ -237,6 +354,15 @@ int main(int argc, char **argv) {
         {"memcpy", v_memcpy, &vit},
     };
     run("vit_u8", vit.dst_bytes, vv, 2);
+    struct prep prep;
+    prep_setup(&prep);
+    struct variant pv[] = {
+        {"patch_c", p_one_call, &prep},
+        {"copy_then_normalize", p_copy_then_normalize, &prep},
+        {"plain_loop", p_plain_loop, &prep},
+        {"memcpy", p_memcpy, &prep},
+    };
+    run("vit_preprocess", sizeof(float) * VN * VL, pv, 4);
 
     FILE *f = fopen(argv[1], "w");
     if (!f) {
@@ -254,5 +380,10 @@ int main(int argc, char **argv) {
     printf("\nwrote %s\n", argv[1]);
     patch_view_free(tiny.view);
     patch_view_free(vit.view);
+    patch_view_free(prep.view);
+    free(prep.rgba);
+    free(prep.u8_tokens);
+    free(prep.out);
+    free((void *)prep.copy_src);
     return 0;
 }

@@ -5,7 +5,7 @@
 //! would be undefined behaviour. An unknown number is
 //! `PATCH_STATUS_INVALID_ENUM` with a message that lists the valid ones.
 
-use patch_core::{DType, PadMode, PatchOrder, Reduce, WindowFn};
+use patch_core::{DType, PadMode, PatchOrder, PixelFormat, Reduce, WindowFn};
 
 use crate::ptr::{Failure, FfiResult};
 use crate::status::patch_status;
@@ -16,9 +16,14 @@ use crate::status::patch_status;
 ///
 /// The numbers are fixed and never reused. 0 is not a type, so that a
 /// `patch_layout` whose `dtype` was left zero-initialized is refused
-/// (`PATCH_STATUS_INVALID_ENUM`) instead of read as bytes. 11 and 12 are
-/// reserved for 16-bit floats (`F16`, `BF16`), which come with element
-/// conversion.
+/// (`PATCH_STATUS_INVALID_ENUM`) instead of read as bytes.
+///
+/// The 16-bit floats hold their bits in a `uint16_t` (C has no portable
+/// type for them): `PATCH_DTYPE_F16` is IEEE 754 binary16 (`_Float16`
+/// where the compiler has it), `PATCH_DTYPE_BF16` bfloat16, the top 16
+/// bits of a `float`. Both are copied like any type, read as a source and
+/// written by converting copies (`patch_extract_convert_into`), rounded to
+/// nearest even; folds and overlap-add take `F32` and `F64` only.
 #[repr(u32)]
 #[allow(non_camel_case_types)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,11 +48,15 @@ pub enum patch_dtype {
     F32 = 9,
     /// `double` (IEEE 754 binary64)
     F64 = 10,
+    /// IEEE 754 binary16 (`float16`), its bits in a `uint16_t`
+    F16 = 11,
+    /// bfloat16, the top 16 bits of a `float`, in a `uint16_t`
+    BF16 = 12,
 }
 
 impl patch_dtype {
     /// Every type, in number order.
-    pub const ALL: [patch_dtype; 10] = [
+    pub const ALL: [patch_dtype; 12] = [
         patch_dtype::U8,
         patch_dtype::I8,
         patch_dtype::U16,
@@ -58,6 +67,8 @@ impl patch_dtype {
         patch_dtype::I64,
         patch_dtype::F32,
         patch_dtype::F64,
+        patch_dtype::F16,
+        patch_dtype::BF16,
     ];
 
     /// The engine's element type.
@@ -73,6 +84,8 @@ impl patch_dtype {
             patch_dtype::I64 => DType::I64,
             patch_dtype::F32 => DType::F32,
             patch_dtype::F64 => DType::F64,
+            patch_dtype::F16 => DType::F16,
+            patch_dtype::BF16 => DType::BF16,
         }
     }
 
@@ -177,6 +190,26 @@ pub enum patch_reduce {
     Overwrite = 4,
 }
 
+/// How the channels of one pixel of an interleaved buffer are stored (the
+/// `format` of `patch_layout_pixels`, which reads every format as RGB).
+///
+/// 0 is not a format, so that a zero left in place of one is refused.
+#[repr(u32)]
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum patch_pixel_format {
+    /// Red, green, blue: 3 elements per pixel.
+    Rgb = 1,
+    /// Red, green, blue, alpha: 4 per pixel (canvas `ImageData`, most GPU
+    /// readbacks).
+    Rgba = 2,
+    /// Blue, green, red: 3 per pixel (OpenCV).
+    Bgr = 3,
+    /// Blue, green, red, alpha: 4 per pixel (Windows bitmaps, many camera
+    /// APIs).
+    Bgra = 4,
+}
+
 fn invalid(what: &str, value: u32, valid: &str) -> Failure {
     Failure::new(
         patch_status::InvalidEnum,
@@ -194,9 +227,24 @@ pub(crate) fn dtype(value: u32) -> FfiResult<patch_dtype> {
                 "dtype",
                 value,
                 "PATCH_DTYPE_U8 (1), _I8 (2), _U16 (3), _I16 (4), _U32 (5), _I32 (6), _U64 (7), \
-                 _I64 (8), _F32 (9), _F64 (10)",
+                 _I64 (8), _F32 (9), _F64 (10), _F16 (11), _BF16 (12)",
             )
         })
+}
+
+/// The pixel format with number `value`.
+pub(crate) fn pixel_format(value: u32) -> FfiResult<PixelFormat> {
+    match value {
+        1 => Ok(PixelFormat::Rgb),
+        2 => Ok(PixelFormat::Rgba),
+        3 => Ok(PixelFormat::Bgr),
+        4 => Ok(PixelFormat::Bgra),
+        _ => Err(invalid(
+            "pixel format",
+            value,
+            "PATCH_PIXEL_FORMAT_RGB (1), _RGBA (2), _BGR (3), _BGRA (4)",
+        )),
+    }
 }
 
 /// The role with number `value` (`axis` is for the message).

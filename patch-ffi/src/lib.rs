@@ -36,11 +36,13 @@
 )]
 
 // cbindgen writes the functions in the order it meets them, so the module
-// order is the header's: views, copies, errors, global settings. (Blank
-// lines keep rustfmt from sorting them.)
+// order is the header's: views, copies, preprocessing helpers, errors,
+// global settings. (Blank lines keep rustfmt from sorting them.)
 mod view;
 
 mod copy;
+
+mod preprocess;
 
 mod status;
 mod status_codes;
@@ -55,15 +57,20 @@ mod enums;
 mod ptr;
 
 pub use copy::{
-    patch_extract_into, patch_extract_options, patch_fold_into, patch_fold_options,
+    PATCH_AFFINE_SCALAR, patch_affine, patch_extract_convert_into, patch_extract_into,
+    patch_extract_options, patch_fold_into, patch_fold_options, patch_frame_convert_into,
     patch_frame_count, patch_frame_into, patch_frame_options, patch_overlap_add_into,
 };
 pub use enums::{
-    patch_convention, patch_dtype, patch_order, patch_pad_mode, patch_reduce, patch_role,
+    patch_convention, patch_dtype, patch_order, patch_pad_mode, patch_pixel_format, patch_reduce,
+    patch_role,
 };
 pub use global::{
     PATCH_GAUSSIAN_SIGMA_SCALE_DEFAULT, patch_get_num_threads, patch_set_num_threads,
     patch_threads_shutdown, patch_version,
+};
+pub use preprocess::{
+    patch_layout_pixels, patch_normalize_coeffs, patch_window_hamming, patch_window_hann,
 };
 pub use ptr::Failure;
 pub use status::{patch_last_error_copy, patch_last_error_message, patch_status, patch_status_str};

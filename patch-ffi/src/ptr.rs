@@ -40,18 +40,22 @@ fn null(name: &str, len: Option<usize>) -> Failure {
     Failure::new(patch_status::NullPointer, details)
 }
 
+/// Checks that the buffer `name` at `addr` is aligned to `align` bytes
+/// (for buffers passed as bytes that a call reads as wider elements).
+pub(crate) fn check_align(addr: usize, align: usize, name: &str) -> FfiResult<()> {
+    if !addr.is_multiple_of(align) {
+        return Err(Failure::new(
+            patch_status::InvalidArgument,
+            format!("`{name}` (address {addr:#x}) is misaligned for {align}-byte alignment"),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks a non-NULL pointer to `len` elements of `T`: aligned, and a byte
 /// length that fits `isize` (what `slice::from_raw_parts` needs).
 fn check_region<T>(addr: usize, len: usize, name: &str) -> FfiResult<()> {
-    if !addr.is_multiple_of(align_of::<T>()) {
-        return Err(Failure::new(
-            patch_status::InvalidArgument,
-            format!(
-                "`{name}` (address {addr:#x}) is misaligned for {}-byte alignment",
-                align_of::<T>()
-            ),
-        ));
-    }
+    check_align(addr, align_of::<T>(), name)?;
     let bytes = len
         .checked_mul(size_of::<T>())
         .filter(|&b| isize::try_from(b).is_ok());

@@ -61,8 +61,8 @@ pub enum patch_status {
     /// A required pointer argument was NULL (the message names it).
     NullPointer = 100,
     /// An integer passed for an enum (`patch_dtype`, `patch_role`,
-    /// `patch_convention`, `patch_pad_mode`, `patch_order`, `patch_reduce`) is
-    /// not one of its values.
+    /// `patch_convention`, `patch_pad_mode`, `patch_order`, `patch_reduce`,
+    /// `patch_pixel_format`) is not one of its values.
     InvalidEnum = 101,
     /// The library panicked (a bug): the panic was caught at the boundary and
     /// the message says where. The view passed in is still valid.

@@ -29,7 +29,7 @@ const BOUNDARY: [(&str, u32, &str, &str); 5] = [
         101,
         "invalid enum",
         "An integer passed for an enum (`patch_dtype`, `patch_role`, `patch_convention`, `patch_pad_mode`, \
-         `patch_order`, `patch_reduce`) is not one of its values.",
+         `patch_order`, `patch_reduce`, `patch_pixel_format`) is not one of its values.",
     ),
     (
         "Panic",

@@ -194,6 +194,8 @@ fn version_macros_match_the_crate() {
             ("PATCH_VERSION_MAJOR", env!("CARGO_PKG_VERSION_MAJOR")),
             ("PATCH_VERSION_MINOR", env!("CARGO_PKG_VERSION_MINOR")),
             ("PATCH_VERSION_PATCH", env!("CARGO_PKG_VERSION_PATCH")),
+            // Not a version, but written by hand in cbindgen.toml too.
+            ("PATCH_AFFINE_SCALAR", "SIZE_MAX"),
         ] {
             let define = format!("#define {name} {value}\n");
             assert!(text.contains(&define), "{file} lacks {define}");
@@ -663,6 +665,8 @@ fn dtypes_have_fixed_numbers_and_give_the_item_size() {
         (patch_dtype::I64, 8, DType::I64),
         (patch_dtype::F32, 9, DType::F32),
         (patch_dtype::F64, 10, DType::F64),
+        (patch_dtype::F16, 11, DType::F16),
+        (patch_dtype::BF16, 12, DType::BF16),
     ];
     // issue 9's reproducer: shape {0, 4}, offset 1 reported strides {-4, -1}
     // with itemsize SIZE_MAX; with a dtype the strides are the true ones.
@@ -688,7 +692,7 @@ fn dtypes_have_fixed_numbers_and_give_the_item_size() {
         assert_eq!(strides, [4 * item, item], "{dtype:?}");
         patch_view_free(view);
     }
-    for number in [0u32, 11, 12, 99, u32::MAX] {
+    for number in [0u32, 13, 99, u32::MAX] {
         let l = patch_layout {
             dtype: number,
             ..layout(&shape, None, patch_dtype::U8)
@@ -921,5 +925,509 @@ fn byte_quantities_that_overflow_are_refused_when_the_view_is_made() {
             "stride 2305843009213693952 of axis 0 times the itemsize 8 overflows isize bytes"
         ),
         "{msg}"
+    );
+}
+
+/// Issue 11: an RGBA image described by `patch_layout_pixels` (CHW), tiled
+/// into `(C, ph, pw)` patches and normalized per channel in one
+/// `patch_extract_convert_into`, equals the documented formula computed
+/// element by element, for every float destination.
+#[test]
+fn converting_copies_follow_the_documented_formula() {
+    use half::{bf16, f16};
+    let (h, w, t) = (8usize, 12usize, 4usize);
+    let rgba: Vec<u8> = (0..h * w * 4).map(|i| (i * 37 % 256) as u8).collect();
+    let (mut shape, mut strides) = ([0usize; 3], [0isize; 3]);
+    let mut l = layout(&[], None, patch_dtype::U8);
+    let st = patch_layout_pixels(
+        patch_pixel_format::Rgba as u32,
+        h,
+        w,
+        true,
+        patch_dtype::U8 as u32,
+        shape.as_mut_ptr(),
+        strides.as_mut_ptr(),
+        3,
+        &mut l,
+    );
+    assert_eq!(st, patch_status::Ok, "{}", last_error());
+    assert_eq!((shape, strides), ([3, h, w], [1, 4 * w as isize, 4]));
+    assert_eq!((l.ndim, l.offset, l.dtype), (3, 0, patch_dtype::U8 as u32));
+    let view = create_with(&l, &[whole(), window(t, t, 1), window(t, t, 1)], None).unwrap();
+    let (n, len) = ((h / t) * (w / t), 3 * t * t);
+
+    let (mean, std) = ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]);
+    let (mut scale, mut shift) = ([0f64; 3], [0f64; 3]);
+    let st = patch_normalize_coeffs(
+        1.0 / 255.0,
+        mean.as_ptr(),
+        std.as_ptr(),
+        3,
+        scale.as_mut_ptr(),
+        shift.as_mut_ptr(),
+    );
+    assert_eq!(st, patch_status::Ok, "{}", last_error());
+    for c in 0..3 {
+        assert_eq!(scale[c], (1.0 / 255.0) / std[c]);
+        assert_eq!(shift[c], -mean[c] / std[c]);
+    }
+    let affine = patch_affine {
+        axis: 0,
+        scale: scale.as_ptr(),
+        scale_len: 3,
+        shift: shift.as_ptr(),
+        shift_len: 3,
+    };
+    // The reference: patch k, feature (c, i, j), in f32 and in f64.
+    let pixel = |k: usize, f: usize| {
+        let (c, i, j) = (f / (t * t), f / t % t, f % t);
+        let (py, px) = (k / (w / t), k % (w / t));
+        rgba[((py * t + i) * w + px * t + j) * 4 + c]
+    };
+    let want32: Vec<f32> = (0..n * len)
+        .map(|e| {
+            let (k, f) = (e / len, e % len);
+            let c = f / (t * t);
+            f32::from(pixel(k, f)) * scale[c] as f32 + shift[c] as f32
+        })
+        .collect();
+    let want64: Vec<f64> = (0..n * len)
+        .map(|e| {
+            let (k, f) = (e / len, e % len);
+            let c = f / (t * t);
+            f64::from(pixel(k, f)) * scale[c] + shift[c]
+        })
+        .collect();
+
+    fn run<D: Copy + Default>(
+        view: *const patch_view,
+        src: &[u8],
+        dtype: patch_dtype,
+        affine: &patch_affine,
+        count: usize,
+    ) -> Vec<D> {
+        let mut out = vec![D::default(); count];
+        let st = patch_extract_convert_into(
+            view,
+            src.as_ptr().cast(),
+            src.len(),
+            out.as_mut_ptr().cast(),
+            count * size_of::<D>(),
+            dtype as u32,
+            ptr::null(),
+            affine,
+        );
+        assert_eq!(st, patch_status::Ok, "{dtype:?}: {}", last_error());
+        out
+    }
+    let got: Vec<f32> = run(view, &rgba, patch_dtype::F32, &affine, n * len);
+    assert!(
+        got.iter()
+            .zip(&want32)
+            .all(|(g, w)| g.to_bits() == w.to_bits())
+    );
+    let got: Vec<f64> = run(view, &rgba, patch_dtype::F64, &affine, n * len);
+    assert!(
+        got.iter()
+            .zip(&want64)
+            .all(|(g, w)| g.to_bits() == w.to_bits())
+    );
+    let got: Vec<u16> = run(view, &rgba, patch_dtype::F16, &affine, n * len);
+    let want: Vec<u16> = want32.iter().map(|&v| f16::from_f32(v).to_bits()).collect();
+    assert_eq!(got, want);
+    let got: Vec<u16> = run(view, &rgba, patch_dtype::BF16, &affine, n * len);
+    let want: Vec<u16> = want32
+        .iter()
+        .map(|&v| bf16::from_f32(v).to_bits())
+        .collect();
+    assert_eq!(got, want);
+
+    // A scalar affine, and a conversion without one (NULL affine).
+    let (s, b) = ([2.0f64], [-1.0f64]);
+    let scalar = patch_affine {
+        axis: PATCH_AFFINE_SCALAR,
+        scale: s.as_ptr(),
+        scale_len: 1,
+        shift: b.as_ptr(),
+        shift_len: 1,
+    };
+    assert_eq!(PATCH_AFFINE_SCALAR, usize::MAX);
+    let got: Vec<f32> = run(view, &rgba, patch_dtype::F32, &scalar, n * len);
+    let plain: Vec<u8> = (0..n * len).map(|e| pixel(e / len, e % len)).collect();
+    assert!(
+        got.iter()
+            .zip(&plain)
+            .all(|(g, &x)| *g == f32::from(x) * 2.0 - 1.0)
+    );
+    let mut out = vec![0f32; n * len];
+    let st = patch_extract_convert_into(
+        view,
+        rgba.as_ptr().cast(),
+        rgba.len(),
+        out.as_mut_ptr().cast(),
+        out.len() * 4,
+        patch_dtype::F32 as u32,
+        ptr::null(),
+        ptr::null(),
+    );
+    assert_eq!(st, patch_status::Ok, "{}", last_error());
+    assert!(out.iter().zip(&plain).all(|(g, &x)| *g == f32::from(x)));
+    patch_view_free(view);
+}
+
+/// Issue 11: windowed frames in one call equal `patch_frame_into` followed
+/// by a multiply by the window `patch_window_hann` writes; the windows
+/// equal patch-core's (which the engine's tests check against torch).
+#[test]
+fn windowed_frames_equal_frame_then_multiply() {
+    let signal: Vec<i16> = (0..1000).map(|i| ((i * 37) % 2000 - 1000) as i16).collect();
+    let (fl, hop) = (64usize, 16usize);
+    let mut hann = vec![0f64; fl];
+    assert_eq!(
+        patch_window_hann(fl, true, hann.as_mut_ptr(), fl),
+        patch_status::Ok
+    );
+    // Close, not equal: Miri makes `cos` a little imprecise on purpose.
+    let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12);
+    assert!(close(&hann, &patch_core::window::hann(fl, true).unwrap()));
+    let mut ham = vec![0f64; 5];
+    assert_eq!(
+        patch_window_hamming(5, false, ham.as_mut_ptr(), 5),
+        patch_status::Ok
+    );
+    assert!(close(&ham, &patch_core::window::hamming(5, false).unwrap()));
+    let mut frames_n = 0usize;
+    assert_eq!(
+        patch_frame_count(signal.len(), fl, hop, true, &mut frames_n, ptr::null_mut()),
+        patch_status::Ok
+    );
+    let mut plain = vec![0i16; frames_n * fl];
+    let opts = patch_frame_options {
+        pad_end: true,
+        ..Default::default()
+    };
+    let st = patch_frame_into(
+        patch_dtype::I16 as u32,
+        signal.as_ptr().cast(),
+        signal.len() * 2,
+        plain.as_mut_ptr().cast(),
+        plain.len() * 2,
+        fl,
+        hop,
+        &opts,
+    );
+    assert_eq!(st, patch_status::Ok, "{}", last_error());
+    let affine = patch_affine {
+        axis: 0,
+        scale: hann.as_ptr(),
+        scale_len: fl,
+        shift: ptr::null(),
+        shift_len: 0,
+    };
+    let mut got = vec![0f32; frames_n * fl];
+    let st = patch_frame_convert_into(
+        patch_dtype::I16 as u32,
+        signal.as_ptr().cast(),
+        signal.len() * 2,
+        got.as_mut_ptr().cast(),
+        got.len() * 4,
+        patch_dtype::F32 as u32,
+        fl,
+        hop,
+        &opts,
+        &affine,
+    );
+    assert_eq!(st, patch_status::Ok, "{}", last_error());
+    for (e, (g, x)) in got.iter().zip(&plain).enumerate() {
+        let want = f32::from(*x) * hann[e % fl] as f32 + 0.0;
+        assert_eq!(g.to_bits(), want.to_bits(), "element {e}");
+    }
+}
+
+/// Issue 11: every bad argument of the converting copies and the helpers
+/// is a status with a message naming the numbers, and nothing is written.
+#[test]
+fn converting_copies_refuse_bad_arguments_and_write_nothing() {
+    let img = [7u8; 4 * 4 * 3];
+    let view = create(
+        &[4, 4, 3],
+        None,
+        patch_dtype::U8,
+        &[window(2, 2, 1), window(2, 2, 1), whole()],
+        None,
+    )
+    .unwrap();
+    let coeffs = [1.0f64, 2.0, 3.0];
+    let affine = |axis: usize, n: usize, m: usize| patch_affine {
+        axis,
+        scale: coeffs.as_ptr(),
+        scale_len: n,
+        shift: coeffs.as_ptr(),
+        shift_len: m,
+    };
+    // 4 patches of 12: 48 f32, with 8 bytes of room to misalign.
+    let mut buf = vec![0xABAB_ABABu32; 48 + 2];
+    let call = |buf: &mut [u32], at: usize, bytes: usize, dtype: u32, a: Option<&patch_affine>| {
+        patch_extract_convert_into(
+            view,
+            img.as_ptr().cast(),
+            img.len(),
+            buf.as_mut_ptr().cast::<u8>().wrapping_add(at).cast(),
+            bytes,
+            dtype,
+            ptr::null(),
+            a.map_or(ptr::null(), |a| a as *const patch_affine),
+        )
+    };
+    // (misalignment, dst_bytes, dtype, affine, status, message)
+    type Case<'a> = (
+        usize,
+        usize,
+        u32,
+        Option<patch_affine>,
+        patch_status,
+        &'a str,
+    );
+    let cases: [Case<'_>; 9] = [
+        (
+            0,
+            192,
+            13,
+            None,
+            patch_status::InvalidEnum,
+            "dtype 13 is not one of",
+        ),
+        (
+            0,
+            48,
+            patch_dtype::U8 as u32,
+            Some(affine(2, 3, 3)),
+            patch_status::UnsupportedDtype,
+            "an affine (normalize, window) writes float32, float64, float16 or bfloat16, not uint8",
+        ),
+        (
+            0,
+            192,
+            patch_dtype::I32 as u32,
+            None,
+            patch_status::UnsupportedDtype,
+            "cannot convert uint8 patches to int32",
+        ),
+        (
+            0,
+            192,
+            patch_dtype::F32 as u32,
+            Some(affine(2, 3, 2)),
+            patch_status::InvalidArgument,
+            "the affine has 3 scales but 2 shifts",
+        ),
+        (
+            0,
+            192,
+            patch_dtype::F32 as u32,
+            Some(affine(2, 2, 2)),
+            patch_status::InvalidArgument,
+            "the affine has 2 values but axis 2 of the patch (shape [2, 2, 3]) has length 3",
+        ),
+        (
+            0,
+            192,
+            patch_dtype::F32 as u32,
+            Some(affine(3, 3, 3)),
+            patch_status::InvalidArgument,
+            "the affine runs along axis 3 of the patch, but the patch has 3 axes",
+        ),
+        (
+            0,
+            192,
+            patch_dtype::F32 as u32,
+            Some(affine(PATCH_AFFINE_SCALAR, 3, 3)),
+            patch_status::InvalidArgument,
+            "has scale_len 3 and shift_len 3",
+        ),
+        (
+            0,
+            188,
+            patch_dtype::F32 as u32,
+            None,
+            patch_status::BufferSize,
+            "`dst_bytes` holds 188 bytes but 4 patches of 12 float32 elements need 192 bytes",
+        ),
+        (
+            1,
+            192,
+            patch_dtype::F32 as u32,
+            None,
+            patch_status::InvalidArgument,
+            "is misaligned for 4-byte alignment (float32 elements)",
+        ),
+    ];
+    for (shift, bytes, dtype, a, status, needle) in cases {
+        let st = call(&mut buf, shift, bytes, dtype, a.as_ref());
+        let msg = last_error();
+        assert_eq!(st, status, "{msg}");
+        assert!(msg.contains(needle), "{msg}");
+        assert!(
+            buf.iter().all(|&b| b == 0xABAB_ABAB),
+            "written on failure: {msg}"
+        );
+    }
+    // A misaligned source (u16 pixels at an odd address) into f32.
+    let view16 = create(
+        &[2, 2],
+        None,
+        patch_dtype::U16,
+        &[window(2, 2, 1), window(2, 2, 1)],
+        None,
+    )
+    .unwrap();
+    let src = [0u16; 5];
+    let mut out = [9f32; 4];
+    let st = patch_extract_convert_into(
+        view16,
+        src.as_ptr().cast::<u8>().wrapping_add(1).cast(),
+        8,
+        out.as_mut_ptr().cast(),
+        16,
+        patch_dtype::F32 as u32,
+        ptr::null(),
+        ptr::null(),
+    );
+    assert_eq!(st, patch_status::InvalidArgument);
+    assert!(last_error().contains("`src` (address"), "{}", last_error());
+    assert_eq!(out, [9.0; 4]);
+    // A fill of the wrong size for the destination type.
+    let fill = 0u8;
+    let opts = patch_extract_options {
+        fill: (&raw const fill).cast(),
+        fill_bytes: 1,
+        ..extract_opts(patch_order::PatchMajor)
+    };
+    let st = patch_extract_convert_into(
+        view16,
+        src.as_ptr().cast(),
+        8,
+        out.as_mut_ptr().cast(),
+        16,
+        patch_dtype::F32 as u32,
+        &opts,
+        ptr::null(),
+    );
+    assert_eq!(st, patch_status::InvalidArgument);
+    assert!(last_error().contains("`fill_bytes` is 1 but the fill value is one 4-byte float32"));
+    // NULL arrays with lengths.
+    let bad = patch_affine {
+        scale: ptr::null(),
+        ..affine(2, 3, 3)
+    };
+    assert_eq!(
+        call(&mut buf, 0, 192, patch_dtype::F32 as u32, Some(&bad)),
+        patch_status::NullPointer
+    );
+    assert!(last_error().contains("`affine->scale` is NULL but its length is 3"));
+    patch_view_free(view);
+    patch_view_free(view16);
+
+    // Frames: an integer output with a window, a short output.
+    let signal = [1i16; 8];
+    let mut out = [5f32; 6];
+    let st = patch_frame_convert_into(
+        patch_dtype::I16 as u32,
+        signal.as_ptr().cast(),
+        16,
+        out.as_mut_ptr().cast(),
+        20,
+        patch_dtype::F32 as u32,
+        2,
+        3,
+        ptr::null(),
+        ptr::null(),
+    );
+    assert_eq!(st, patch_status::BufferSize);
+    assert!(last_error().contains("`out_bytes` holds 20 bytes but 3 frames of 2 float32 samples"));
+    assert_eq!(out, [5.0; 6]);
+
+    // The helpers.
+    let mut w = [3f64; 4];
+    assert_eq!(
+        patch_window_hann(5, true, w.as_mut_ptr(), 4),
+        patch_status::BufferSize
+    );
+    assert!(last_error().contains("`out_len` is 4 but a window of 5 samples needs 5 entries"));
+    assert_eq!(
+        patch_window_hamming(4, true, ptr::null_mut(), 4),
+        patch_status::NullPointer
+    );
+    assert_eq!(w, [3.0; 4]);
+    let (mean, std) = ([0.5, 0.5], [0.5, 0.0]);
+    let (mut s, mut b) = ([3f64; 2], [3f64; 2]);
+    let st = patch_normalize_coeffs(
+        1.0,
+        mean.as_ptr(),
+        std.as_ptr(),
+        2,
+        s.as_mut_ptr(),
+        b.as_mut_ptr(),
+    );
+    assert_eq!(st, patch_status::InvalidArgument);
+    assert!(last_error().contains("std[1] is 0"), "{}", last_error());
+    // One raw pointer for both outputs (a C caller's mistake).
+    let both = s.as_mut_ptr();
+    let st = patch_normalize_coeffs(1.0, mean.as_ptr(), mean.as_ptr(), 2, both, both);
+    assert_eq!(st, patch_status::InvalidArgument);
+    assert!(last_error().contains("overlaps"), "{}", last_error());
+    assert_eq!((s, b), ([3.0; 2], [3.0; 2]));
+    let (mut shape, mut strides) = ([1usize; 3], [1isize; 3]);
+    let marker = layout(&[], None, patch_dtype::U8);
+    let mut l = marker;
+    for (format, len, status, needle) in [
+        (
+            0u32,
+            3usize,
+            patch_status::InvalidEnum,
+            "pixel format 0 is not one of PATCH_PIXEL_FORMAT_RGB (1)",
+        ),
+        (
+            2,
+            2,
+            patch_status::BufferSize,
+            "`out_len` is 2 but a pixel layout has 3 axes",
+        ),
+    ] {
+        let st = patch_layout_pixels(
+            format,
+            2,
+            2,
+            false,
+            patch_dtype::U8 as u32,
+            shape.as_mut_ptr(),
+            strides.as_mut_ptr(),
+            len,
+            &mut l,
+        );
+        assert_eq!(st, status);
+        assert!(last_error().contains(needle), "{}", last_error());
+    }
+    assert_eq!((shape, strides, l.ndim), ([1; 3], [1; 3], 0));
+    // BGR: channels backwards from the third element.
+    let st = patch_layout_pixels(
+        patch_pixel_format::Bgr as u32,
+        2,
+        5,
+        false,
+        patch_dtype::F32 as u32,
+        shape.as_mut_ptr(),
+        strides.as_mut_ptr(),
+        3,
+        &mut l,
+    );
+    assert_eq!(st, patch_status::Ok, "{}", last_error());
+    assert_eq!(
+        (shape, strides, l.offset, l.dtype),
+        ([2, 5, 3], [15, 3, -1], 2, patch_dtype::F32 as u32)
+    );
+    assert_eq!(
+        (l.shape, l.strides.cast_mut()),
+        (shape.as_ptr(), strides.as_mut_ptr())
     );
 }

@@ -98,6 +98,7 @@ programs=(
     "test_c:$here/tests/c/test_patch.c"
     "test_cpp:$here/tests/c/test_patch.cpp"
     "test_threads:$here/tests/c/test_threads.c"
+    "test_preprocess:$here/tests/c/test_preprocess.c"
     "test_oom:$here/tests/c/test_oom.c"
     "vit_patchify:$here/examples/vit_patchify.c"
     "sliding_inference:$here/examples/sliding_inference.cpp"
@@ -291,14 +292,15 @@ readme_blocks() {
         [ "$(asan_env "$bin.asan")" = "$out" ]
         case "$n" in
             root-1) want='196 tokens of 768 bytes' ;;
+            root-2) want='196 tokens of 768 floats, first -1.7923' ;;
             patch-ffi-1) want='196 patches, strides 10752 48' ;;
             patch-ffi-2) want='columns [18, 30]; column 0: -1 -1 0 1; back[7] = 7' ;;
             *) want='' ;;
         esac
         [ -z "$want" ] || [[ "$out" == *"$want"* ]] || { echo "README block $n printed '$out', not '$want'" >&2; return 1; }
     done
-    # README.md has one C block, patch-ffi/README.md two.
-    [ "$found" -eq 3 ] || { echo "found $found C blocks in the READMEs, expected 3" >&2; return 1; }
+    # README.md has two C blocks, patch-ffi/README.md two.
+    [ "$found" -eq 4 ] || { echo "found $found C blocks in the READMEs, expected 4" >&2; return 1; }
 }
 if command -v pkg-config >/dev/null 2>&1; then
     step "every C block of README.md and patch-ffi/README.md, built against the install and run" readme_blocks

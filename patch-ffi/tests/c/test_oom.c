@@ -226,6 +226,60 @@ static enum outcome plan_json(size_t limit) {
     return refused(st, "patch_view_plan_json");
 }
 
+static patch_view *g_whole;   /* [N] f32, one window of N: patch_len N */
+static double *g_coeffs;      /* [N] 2.0, the per-position scale */
+static double *g_offsets;     /* [N] 1.0, the per-position shift */
+
+/* A converting copy with an affine of N coefficients along the patch: the
+ * coefficients are copied, and tables of N made, before anything is
+ * written. */
+static enum outcome convert_affine(size_t limit) {
+    float *out = malloc(N * sizeof(float));
+    const patch_affine a = {0, g_coeffs, N, g_offsets, N};
+    patch_status st;
+    size_t i, bad = 0;
+    if (out == NULL) return WRONG;
+    for (i = 0; i < N; i++) out[i] = SENTINEL;
+    g_limit = limit;
+    st = patch_extract_convert_into(g_whole, g_x, N * sizeof(float), out, N * sizeof(float),
+                                    PATCH_DTYPE_F32, NULL, &a);
+    g_limit = SIZE_MAX;
+    if (st == PATCH_STATUS_OK) {
+        for (i = 0; i < N; i++) bad += out[i] != g_x[i] * 2.0f + 1.0f;
+        if (bad) fprintf(stderr, "  the copy succeeded but %zu elements are wrong\n", bad);
+        return bad ? WRONG : DONE;
+    }
+    for (i = 0; i < N; i++) bad += out[i] != SENTINEL;
+    if (bad) {
+        fprintf(stderr, "  the copy failed (%s) but wrote %zu elements of its output\n",
+                patch_last_error_message(), bad);
+        return WRONG;
+    }
+    return refused(st, "patch_extract_convert_into");
+}
+
+/* A window of N samples into a caller array. */
+static enum outcome window_hann(size_t limit) {
+    double *out = malloc(N * sizeof(double));
+    patch_status st;
+    size_t i, bad = 0;
+    if (out == NULL) return WRONG;
+    for (i = 0; i < N; i++) out[i] = SENTINEL;
+    g_limit = limit;
+    st = patch_window_hann(N, true, out, N);
+    g_limit = SIZE_MAX;
+    if (st == PATCH_STATUS_OK) {
+        bad = out[0] != 0.0 || out[N / 2] != 1.0 || out[N / 4] < 0.4999 || out[N / 4] > 0.5001;
+        return bad ? WRONG : DONE;
+    }
+    for (i = 0; i < N; i++) bad += out[i] != SENTINEL;
+    if (bad) {
+        fprintf(stderr, "  the window failed but wrote %zu entries\n", bad);
+        return WRONG;
+    }
+    return refused(st, "patch_window_hann");
+}
+
 struct oom_case {
     const char *name;
     const char *what;
@@ -243,6 +297,9 @@ static const struct oom_case CASES[] = {
     {"plan_json", "patch_view_plan_json of a view of 200,000 axes", plan_json, 0},
     {"fold_mean", "MEAN fold, f32 [1<<20], windows of 8 every 4", fold_mean, 0},
     {"fold_hann", "WEIGHTED_HANN fold, f32 [1<<20], windows of 8 every 4", fold_hann, 0},
+    {"convert_affine", "patch_extract_convert_into, one patch of 1<<20, an affine of 1<<20",
+     convert_affine, 0},
+    {"window_hann", "patch_window_hann of 1<<20 samples", window_hann, 0},
 };
 
 /* Requests above these many bytes fail; SIZE_MAX is no limit. */
@@ -296,6 +353,13 @@ static void setup(void) {
     g_tile_patches = malloc(N * sizeof(float));
     for (i = 0; i < N; i++) g_x[i] = (float)(i % 1009);
     g_tiles = view_1d(8, 8);
+    g_whole = view_1d(N, 1);
+    g_coeffs = malloc(N * sizeof(double));
+    g_offsets = malloc(N * sizeof(double));
+    for (i = 0; g_coeffs != NULL && g_offsets != NULL && i < N; i++) {
+        g_coeffs[i] = 2.0;
+        g_offsets[i] = 1.0;
+    }
     g_windows = view_1d(8, 4);
     CHECK_OK(patch_extract_into(g_tiles, g_x, N * sizeof(float), g_tile_patches,
                                 N * sizeof(float), NULL));
@@ -323,7 +387,8 @@ int main(void) {
     /* One thread: the pool's own allocations stay out of the picture. */
     patch_set_num_threads(1);
     setup();
-    if (g_failures != 0 || g_json == NULL || g_window_patches == NULL) {
+    if (g_failures != 0 || g_json == NULL || g_window_patches == NULL || g_coeffs == NULL ||
+        g_offsets == NULL) {
         fprintf(stderr, "test_oom: the setup failed\n");
         return 1;
     }
@@ -366,6 +431,9 @@ int main(void) {
     patch_view_free(g_tiles);
     patch_view_free(g_windows);
     patch_view_free(g_many);
+    patch_view_free(g_whole);
+    free(g_coeffs);
+    free(g_offsets);
     free(g_x);
     free(g_tile_patches);
     free(g_window_patches);

@@ -747,12 +747,12 @@ static void test_frames(void) {
                    PATCH_STATUS_BUFFER_SIZE,
                    "`signal_bytes` holds 10 bytes, not a whole number of 4-byte float32 elements");
         /* Arguments are checked before the data: an empty signal with an
-         * unknown dtype (0, or the old itemsize 3 of a reserved number) or
+         * unknown dtype (0, or 13, the first number that is no type) or
          * bad fill is refused, not OK. */
         CHECK_FAIL(patch_frame_into(0, NULL, 0, NULL, 0, FL, HOP, NULL), PATCH_STATUS_INVALID_ENUM,
                    "dtype 0 is not one of");
-        CHECK_FAIL(patch_frame_into(11, NULL, 0, NULL, 0, FL, HOP, NULL),
-                   PATCH_STATUS_INVALID_ENUM, "dtype 11 is not one of");
+        CHECK_FAIL(patch_frame_into(13, NULL, 0, NULL, 0, FL, HOP, NULL),
+                   PATCH_STATUS_INVALID_ENUM, "dtype 13 is not one of");
         pad_end.fill_bytes = 3;
         pad_end.fill = &fill;
         CHECK_FAIL(patch_frame_into(PATCH_DTYPE_F32, NULL, 0, NULL, 0, FL, HOP, &pad_end),
@@ -869,8 +869,8 @@ static void test_bad_inputs(void) {
 
     /* The item size comes from a dtype with a fixed number: no caller number
      * is cast to a signed type (issue 9's shape {0, 4}, offset 1, itemsize
-     * SIZE_MAX gave strides {-4, -1}). 0 (zero-initialized) and the numbers
-     * reserved for F16/BF16 are refused. */
+     * SIZE_MAX gave strides {-4, -1}). 0 (zero-initialized) and numbers
+     * past PATCH_DTYPE_BF16 (12) are refused. */
     {
         size_t s04[] = {0, 4}, item = 0, off = 0;
         ptrdiff_t st[2];
@@ -880,8 +880,8 @@ static void test_bad_inputs(void) {
         b[1] = patch_axis_batch();
         CHECK_FAIL2(create_raw(shape, NULL, 3, 0, 0, axes, 3, 0, 0, &v), PATCH_STATUS_INVALID_ENUM,
                     "dtype 0 is not one of", "PATCH_DTYPE_U8 (1)");
-        CHECK_FAIL(create_raw(shape, NULL, 3, 0, 11, axes, 3, 0, 0, &v), PATCH_STATUS_INVALID_ENUM,
-                   "dtype 11 is not one of");
+        CHECK_FAIL(create_raw(shape, NULL, 3, 0, 13, axes, 3, 0, 0, &v), PATCH_STATUS_INVALID_ENUM,
+                   "dtype 13 is not one of");
         CHECK_FAIL(create_raw(shape, NULL, 3, 0, UINT32_MAX, axes, 3, 0, 0, &v),
                    PATCH_STATUS_INVALID_ENUM, "dtype 4294967295");
         CHECK(v == marker);

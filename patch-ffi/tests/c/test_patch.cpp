@@ -5,6 +5,7 @@
 // Built with -std=c++17 -Wall -Wextra -Werror.
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
@@ -160,6 +161,48 @@ void test_threads() {
     }
 }
 
+// A converting copy from C++: BGR u8 pixels read as RGB HWC by
+// patch_layout_pixels, a scalar affine (brace-initialized with
+// PATCH_AFFINE_SCALAR, no narrowing), into float32 and bfloat16 tokens.
+void test_converting_copy() {
+    const size_t H = 4, W = 6, P = 2;
+    std::vector<uint8_t> bgr(H * W * 3);
+    for (size_t i = 0; i < bgr.size(); i++) bgr[i] = static_cast<uint8_t>(i * 11 % 256);
+    size_t shape[3];
+    ptrdiff_t strides[3];
+    patch_layout layout{};
+    CHECK_OK(patch_layout_pixels(PATCH_PIXEL_FORMAT_BGR, H, W, false, PATCH_DTYPE_U8, shape,
+                                 strides, 3, &layout));
+    const std::vector<patch_axis> axes = {patch_axis_window(P, P, 1),
+                                          patch_axis_window(P, P, 1), patch_axis_whole()};
+    patch_view *raw = nullptr;
+    CHECK_OK(patch_view_create(&layout, axes.data(), axes.size(), nullptr, &raw));
+    View view(raw);
+    const double scale = 0.5, shift = -1.0;
+    const patch_affine affine = {PATCH_AFFINE_SCALAR, &scale, 1, &shift, 1};
+    const size_t n = (H / P) * (W / P) * P * P * 3;
+    std::vector<float> out(n);
+    std::vector<uint16_t> halves(n);
+    CHECK_OK(patch_extract_convert_into(view.get(), bgr.data(), bgr.size(), out.data(),
+                                        n * sizeof(float), PATCH_DTYPE_F32, nullptr, &affine));
+    CHECK_OK(patch_extract_convert_into(view.get(), bgr.data(), bgr.size(), halves.data(),
+                                        n * sizeof(uint16_t), PATCH_DTYPE_BF16, nullptr,
+                                        &affine));
+    size_t bad = 0;
+    for (size_t e = 0; e < n; e++) {
+        const size_t k = e / (P * P * 3), f = e % (P * P * 3);
+        const size_t i = f / (P * 3), j = f / 3 % P, c = f % 3;
+        const size_t y = k / (W / P) * P + i, x = k % (W / P) * P + j;
+        const float want = static_cast<float>(bgr[(y * W + x) * 3 + (2 - c)]) * 0.5f - 1.0f;
+        bad += out[e] != want;
+        // Every value here (k/2 - 1 for a byte k) is exact in bfloat16.
+        uint32_t bits;
+        std::memcpy(&bits, &want, sizeof bits);
+        bad += halves[e] != static_cast<uint16_t>(bits >> 16);
+    }
+    CHECK(bad == 0);
+}
+
 void test_errors() {
     patch_view *out = nullptr;
     size_t shape[] = {4, 4};
@@ -187,6 +230,7 @@ int main() {
     test_numpy_2d();
     test_batched_vit();
     test_threads();
+    test_converting_copy();
     test_errors();
     return check_summary("c++");
 }
