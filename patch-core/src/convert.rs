@@ -27,7 +27,7 @@ use crate::order::PatchOrder;
 use crate::order::ordered;
 use crate::plan::Plan;
 use crate::threads::{in_parts, parallel_parts};
-use crate::walk::{Rows, RunWeights, Sink, Walk};
+use crate::walk::{Rows, RunWeights, Sink, Walk, rows_by_interior};
 
 /// Refuses a copy from `src` into `dst` that no kernel makes: another
 /// integer type, or an affine into an integer type.
@@ -123,7 +123,7 @@ fn run<S: Source, D: Dest>(
     }
     let map = Map::<D::Acc>::new(plan, order, affine)?;
     if let Ok(view_strides) = plan.view_strides() {
-        return run_view(plan, view_strides, src, dst, order, fill, &map);
+        return run_view(plan, view_strides, src, dst, order, &map);
     }
     let walk = Walk::new(
         plan,
@@ -168,10 +168,8 @@ fn run_view<S: Source, D: Dest>(
     src: &[S],
     dst: &mut [D],
     order: PatchOrder,
-    fill: D,
     map: &Map<D::Acc>,
 ) -> Result<()> {
-    let _ = fill; // A view reads no padding.
     let n_outer = plan.outer_shape().len();
     let mut dims = merge_axes(ordered(plan.shape(), view_strides, n_outer, order))?;
     let Merged {
@@ -465,37 +463,26 @@ pub(crate) trait Dest: Element + Source {
     }
 }
 
-impl Dest for f32 {
-    type Acc = f32;
-    #[inline(always)]
-    fn acc<S: Source>(x: S) -> f32 {
-        x.to_f32()
-    }
-    #[inline(always)]
-    fn from_acc(a: f32) -> f32 {
-        a
-    }
-    #[inline(always)]
-    fn plain<S: Source>(x: S) -> f32 {
-        x.to_f32()
-    }
+macro_rules! dest_float {
+    ($($t:ty => $to:ident),*) => {$(
+        impl Dest for $t {
+            type Acc = $t;
+            #[inline(always)]
+            fn acc<S: Source>(x: S) -> $t {
+                x.$to()
+            }
+            #[inline(always)]
+            fn from_acc(a: $t) -> $t {
+                a
+            }
+            #[inline(always)]
+            fn plain<S: Source>(x: S) -> $t {
+                x.$to()
+            }
+        }
+    )*};
 }
-
-impl Dest for f64 {
-    type Acc = f64;
-    #[inline(always)]
-    fn acc<S: Source>(x: S) -> f64 {
-        x.to_f64()
-    }
-    #[inline(always)]
-    fn from_acc(a: f64) -> f64 {
-        a
-    }
-    #[inline(always)]
-    fn plain<S: Source>(x: S) -> f64 {
-        x.to_f64()
-    }
-}
+dest_float!(f32 => to_f32, f64 => to_f64);
 
 /// Values computed in `f32` are rounded to the 16-bit floats through the
 /// `half` crate's slice conversion (vector instructions where the CPU has
@@ -760,18 +747,7 @@ impl<S: Source, D: Dest> Sink for ConvertSink<'_, S, D> {
             );
             return;
         }
-        let mut at = r.src as isize;
-        for i in 0..r.rows {
-            self.interior(
-                r.out + i * r.out_step,
-                at as usize,
-                r.block as isize,
-                r.n,
-                true,
-                RunWeights::ONE,
-            );
-            at = at.wrapping_add(r.src_step);
-        }
+        rows_by_interior(self, r);
     }
 
     #[inline]

@@ -108,19 +108,7 @@ pub(crate) trait Sink {
     /// Rows of contiguous runs (see [`Rows`]).
     #[inline(always)]
     fn rows(&mut self, r: Rows) {
-        let mut at = r.src as isize;
-        for i in 0..r.rows {
-            let out = r.out + i * r.out_step;
-            self.interior(
-                out,
-                at as usize,
-                r.block as isize,
-                r.n,
-                true,
-                RunWeights::ONE,
-            );
-            at = at.wrapping_add(r.src_step);
-        }
+        rows_by_interior(self, r);
     }
 
     /// One block of padding that reads real elements at `src` (reflect, edge, ...).
@@ -128,6 +116,24 @@ pub(crate) trait Sink {
 
     /// `n` blocks of constant padding.
     fn constant(&mut self, out: usize, n: usize);
+}
+
+/// Rows of contiguous runs as one [`Sink::interior`] call per row: the
+/// default of [`Sink::rows`], for sinks that override it for some rows only.
+#[inline(always)]
+pub(crate) fn rows_by_interior<S: Sink + ?Sized>(sink: &mut S, r: Rows) {
+    let mut at = r.src as isize;
+    for i in 0..r.rows {
+        sink.interior(
+            r.out + i * r.out_step,
+            at as usize,
+            r.block as isize,
+            r.n,
+            true,
+            RunWeights::ONE,
+        );
+        at = at.wrapping_add(r.src_step);
+    }
 }
 
 /// An input axis of a walk with an output axis longer than 1.
