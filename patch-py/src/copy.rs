@@ -110,36 +110,44 @@ pub(crate) fn extract<'py>(
         (None, None) => src,
     };
     if dst != src {
-        return with_type!(src, S => with_type!(dst, D => Err(refused::<S, D>(plan))));
+        // A converting copy (into float32 or float64; patch-core refuses
+        // other destinations, with its own message, before anything is
+        // allocated or written).
+        return with_type!(src, S => with_type!(dst, D => {
+            if !dst.is_conversion_target() {
+                let refused = plan.extract_into_with::<S, D>(&[], &mut [], &ExtractOptions::new());
+                return Err(match refused {
+                    Err(e) => e.into(),
+                    Ok(()) => error(ErrorKind::UnsupportedDtype, "conversion refused"),
+                });
+            }
+            extract_typed::<S, D>(input, plan, order, fill::<D>(fill_value, mode)?, out, shapes)
+        }));
     }
-    with_type!(src, T => extract_typed::<T>(input, plan, order, fill::<T>(fill_value, mode)?, out, shapes))
+    with_type!(src, T => extract_typed::<T, T>(input, plan, order, fill::<T>(fill_value, mode)?, out, shapes))
 }
 
-/// patch-core's own refusal of a copy from `S` into another type `D`.
-fn refused<S: patch_core::Element, D: patch_core::Element>(plan: &Plan) -> crate::error::Error {
-    // The type check comes first in extract_into_with: empty buffers are
-    // enough to get its error (and its message).
-    match plan.extract_into_with::<S, D>(&[], &mut [], &ExtractOptions::new()) {
-        Err(e) => e.into(),
-        Ok(()) => error(ErrorKind::UnsupportedDtype, "conversion refused"),
-    }
-}
-
-fn extract_typed<'py, T: numpy::Element + patch_core::Element>(
+/// Copies the patches of `input` (elements `S`) into a new array or `out`
+/// of `D`: the same type, or a float type `S` converts to.
+fn extract_typed<'py, S, D>(
     input: &Input<'py>,
     plan: &Plan,
     order: PatchOrder,
-    fill: T,
+    fill: D,
     out: Option<&Bound<'py, PyAny>>,
     shapes: &[&[usize]],
-) -> Result<Bound<'py, PyAny>> {
+) -> Result<Bound<'py, PyAny>>
+where
+    S: numpy::Element + patch_core::Element,
+    D: numpy::Element + patch_core::Element,
+{
     let py = input.array.py();
-    let src = input.slice::<T>()?;
-    let dst = destination::<T>(py, out, shapes, &input.byte_range())?;
+    let src = input.slice::<S>()?;
+    let dst = destination::<D>(py, out, shapes, &input.byte_range())?;
     // SAFETY: `destination` returned a new array or an `out` it checked to
-    // be C-contiguous, aligned, writeable, of element type `T` and not
+    // be C-contiguous, aligned, writeable, of element type `D` and not
     // overlapping the input's memory, the only other slice of this call.
-    let dst_slice = unsafe { plain_slice_mut::<T>(&dst) };
+    let dst_slice = unsafe { plain_slice_mut::<D>(&dst) };
     let opts = ExtractOptions::new().order(order).fill(fill);
     run(py, plan.copy_bytes(), || {
         plan.extract_into_with(src, dst_slice, &opts)

@@ -196,8 +196,9 @@ fn tiles<'py>(
 ///     when it does not fit: 1.5 or 256 for uint8).
 /// order : 'patch' or 'feature'
 /// dtype : dtype, optional
-///     The destination dtype; for now it must be x's (conversion and
-///     normalization while copying are coming to the engine).
+///     The destination dtype: x's, or float32/float64, converted in the
+///     same pass that cuts the patches (normalization options and float16
+///     are not in the Python package yet).
 /// out : numpy array, optional
 ///     A C-contiguous array of the result's shape (or, for
 ///     ``order='patch'``, of the view's shape) and dtype to write into.

@@ -150,14 +150,18 @@ def test_out_is_written_and_returned():
         sp.extract(x, 2, axis=0, out=[0] * 10)
 
 
-def test_dtype_must_be_the_inputs_for_now():
+def test_dtype_converts_into_floats_in_the_copy():
     x = np.arange(8, dtype=np.uint8)
     np.testing.assert_array_equal(sp.extract(x, 4, step=4, dtype=np.uint8), [[0, 1, 2, 3], [4, 5, 6, 7]])
+    y = sp.extract(x, 4, step=4, dtype=np.float32)
+    assert y.dtype == np.float32
+    np.testing.assert_array_equal(y, np.arange(8, dtype=np.float32).reshape(2, 4))
+    assert sp.extract(x, 4, step=4, dtype=np.float64).dtype == np.float64
     with pytest.raises(sp.PatchError) as e:
-        sp.extract(x, 4, step=4, dtype=np.float32)
+        sp.extract(x, 4, step=4, dtype=np.int16)
     assert e.value.kind == "unsupported dtype"
-    assert str(e.value) == ("unsupported dtype: extracting uint8 patches as float32 is not supported yet: "
-                            "the destination type must be the source type")
+    assert str(e.value) == ("unsupported dtype: cannot convert uint8 patches to int16: a converting copy writes "
+                            "float32, float64, float16 or bfloat16 (or the source type)")
     with pytest.raises(sp.PatchError, match="dtype float16 is not supported"):
         sp.extract(x, 4, dtype=np.float16)
     for bad in [np.zeros(4, bool), np.zeros(4, np.complex64), np.zeros(4, ">i4")]:
