@@ -65,10 +65,12 @@ mod copy;
 mod dtype;
 mod error;
 mod fill;
+mod image;
 mod input;
 mod kinds_ts;
 mod memory;
 mod num;
+mod pixels;
 mod signal;
 mod store;
 mod summary;
@@ -77,6 +79,7 @@ mod view;
 pub use array::WasmArray;
 pub use bench::bench_memcpy;
 pub use signal::{frame_into, frame_signal, overlap_add, overlap_add_into_js};
+pub use pixels::pixel_layout;
 pub use view::PatchView;
 
 /// `PatchErrorKind`, generated from patch-core's list of kinds.
@@ -155,21 +158,109 @@ export interface PaddingOptions {
   mode?: PadModeName;
 }
 
-/** The options of `new PatchView(options)`. Unknown keys are an error. */
-export interface PatchViewOptions<D extends DType = DType> {
-  /** Length of every input axis (at most 64 axes). */
+/**
+ * The named pixel layouts (`PatchViewOptions.layout`, `pixelLayout()`):
+ * `<buffer>-<axes>` or `<buffer>-as-<channels>-<axes>`. For an image of
+ * H x W pixels:
+ *
+ * | name | shape | element strides | offset |
+ * |---|---|---|---|
+ * | `'rgba-hwc'` | `[H, W, 4]` | `[4W, 4, 1]` | 0 |
+ * | `'rgba-chw'` | `[4, H, W]` | `[1, 4W, 4]` | 0 |
+ * | `'rgba-as-rgb-hwc'` (alpha dropped) | `[H, W, 3]` | `[4W, 4, 1]` | 0 |
+ * | `'rgba-as-rgb-chw'` | `[3, H, W]` | `[1, 4W, 4]` | 0 |
+ * | `'rgba-as-bgr-hwc'`, `'bgra-as-rgb-hwc'` | `[H, W, 3]` | `[4W, 4, -1]` | 2 |
+ * | `'rgba-as-bgr-chw'`, `'bgra-as-rgb-chw'` | `[3, H, W]` | `[-1, 4W, 4]` | 2 |
+ * | `'rgb-hwc'` | `[H, W, 3]` | `[3W, 3, 1]` | 0 |
+ * | `'rgb-chw'` | `[3, H, W]` | `[1, 3W, 3]` | 0 |
+ * | `'rgb-as-bgr-hwc'`, `'bgr-as-rgb-hwc'` | `[H, W, 3]` | `[3W, 3, -1]` | 2 |
+ * | `'rgb-as-bgr-chw'`, `'bgr-as-rgb-chw'` | `[3, H, W]` | `[-1, 3W, 3]` | 2 |
+ *
+ * With `batch: N`, a leading axis of N images stored one after the other
+ * (stride `4HW` or `3HW`).
+ */
+export type PixelLayoutName =
+  | 'rgba-hwc' | 'rgba-chw' | 'rgba-as-rgb-hwc' | 'rgba-as-rgb-chw'
+  | 'rgba-as-bgr-hwc' | 'rgba-as-bgr-chw' | 'bgra-as-rgb-hwc' | 'bgra-as-rgb-chw'
+  | 'rgb-hwc' | 'rgb-chw' | 'rgb-as-bgr-hwc' | 'rgb-as-bgr-chw' | 'bgr-as-rgb-hwc' | 'bgr-as-rgb-chw';
+
+/** A named pixel layout of `height` x `width` pixels (`PatchViewOptions.layout`). */
+export interface PixelLayout {
+  name: PixelLayoutName;
+  height: number;
+  width: number;
+  /** A leading batch axis of this many images, one after the other; default none. */
+  batch?: number;
+}
+
+/** What `pixelLayout()` returns: the `shape`, `strides` and `offset` of `PatchViewOptions`. */
+export interface PixelLayoutNumbers {
   shape: number[];
+  strides: number[];
+  offset: number;
+}
+
+interface PatchViewOptionsBase<D extends DType> {
   /** Element type of the arrays the view reads. */
   dtype: D;
   /** One role per input axis. */
   axes: AxisOptions[];
-  /** Element strides per axis (may be negative); default C-contiguous. */
-  strides?: number[];
-  /** Element offset of the first element in the buffer; default 0. */
-  offset?: number;
   /** Padding; default none ('valid'). */
   padding?: PaddingOptions;
 }
+
+/**
+ * The options of `new PatchView(options)`. Unknown keys are an error. The
+ * input's geometry is either `shape` (with optional `strides` and
+ * `offset`) or a named pixel `layout`, not both.
+ */
+export type PatchViewOptions<D extends DType = DType> = PatchViewOptionsBase<D> & (
+  | {
+      /** Length of every input axis (at most 64 axes). */
+      shape: number[];
+      /** Element strides per axis (may be negative); default C-contiguous. */
+      strides?: number[];
+      /** Element offset of the first element in the buffer; default 0. */
+      offset?: number;
+      layout?: undefined;
+    }
+  | {
+      /** A named pixel layout, which sets the shape, strides and offset. */
+      layout: PixelLayout;
+      shape?: undefined;
+      strides?: undefined;
+      offset?: undefined;
+    }
+);
+
+/** 8-bit RGBA pixels in a `Uint8ClampedArray` of `4 * width * height` bytes: `ImageData` is one. */
+export interface RgbaPixels {
+  readonly data: Uint8ClampedArray;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The instances of the global class `K` where the program's lib declares it (never otherwise). */
+type GlobalInstance<K extends string> =
+  typeof globalThis extends Record<K, { prototype: infer P }> ? P : never;
+
+/**
+ * What `WasmArray.fromImage` reads: `ImageData` (or any `RgbaPixels`),
+ * `ImageBitmap`, `HTMLCanvasElement`, `OffscreenCanvas`,
+ * `HTMLImageElement`, `SVGImageElement`, `HTMLVideoElement`, `VideoFrame`
+ * (the DOM ones as declared by the program's `lib`; the package's types
+ * need no DOM lib).
+ */
+export type ImageSource =
+  | RgbaPixels
+  | GlobalInstance<'ImageData'>
+  | GlobalInstance<'ImageBitmap'>
+  | GlobalInstance<'HTMLCanvasElement'>
+  | GlobalInstance<'OffscreenCanvas'>
+  | GlobalInstance<'HTMLImageElement'>
+  | GlobalInstance<'SVGImageElement'>
+  | GlobalInstance<'HTMLVideoElement'>
+  | GlobalInstance<'VideoFrame'>;
 
 /** The layout of a copy of the patches. */
 export type PatchOrder = 'patch-major' | 'feature-major';

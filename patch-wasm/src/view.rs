@@ -17,11 +17,14 @@ use crate::copy::{extract_into, fold_into, require_float};
 use crate::dtype::JsDType;
 use crate::error::{JsResult, OrThrow, invalid};
 use crate::fill;
+use crate::pixels;
 use crate::input::{Input, input, wasm_input, with_input, with_into};
 use crate::store::{Entry, with_store, written};
 use crate::summary;
 
-const OPTION_KEYS: &[&str] = &["shape", "dtype", "axes", "strides", "offset", "padding"];
+const OPTION_KEYS: &[&str] = &[
+    "shape", "dtype", "axes", "strides", "offset", "padding", "layout",
+];
 const PADDING_KEYS: &[&str] = &["convention", "pads", "mode"];
 const WINDOW_KEYS: &[&str] = &["role", "size", "step", "dilation"];
 
@@ -126,16 +129,30 @@ fn parse_padding(value: &JsValue) -> JsResult<Padding> {
 /// Parses the constructor options into a dtype and a checked plan.
 fn parse_options(value: &JsValue) -> JsResult<(JsDType, Plan)> {
     let obj = args::object(value, "PatchView options", OPTION_KEYS)?;
-    let shape = args::uint_list(&get(&obj, "shape")?, "options.shape")?;
+    let layout = get(&obj, "layout")?;
+    let (shape, strides, offset) = if layout.is_undefined() {
+        let shape = args::uint_list(&get(&obj, "shape")?, "options.shape")?;
+        let strides = get(&obj, "strides")?;
+        let strides = if strides.is_undefined() {
+            c_strides(&shape).js()?
+        } else {
+            args::int_list(&strides, "options.strides")?
+        };
+        let offset = args::uint_or(&get(&obj, "offset")?, "options.offset", 0)?;
+        (shape, strides, offset)
+    } else {
+        for key in ["shape", "strides", "offset"] {
+            if !get(&obj, key)?.is_undefined() {
+                return Err(invalid(format!(
+                    "options.{key} cannot be given with options.layout, which sets the shape, strides and offset"
+                )));
+            }
+        }
+        let p = pixels::parse(&layout, "options.layout")?;
+        (p.shape, p.strides, p.offset)
+    };
     let dtype = JsDType::parse(&get(&obj, "dtype")?, "options.dtype")?;
     let roles = args::axis_list(&get(&obj, "axes")?, "options.axes", |i, a| parse_role(a, i))?;
-    let strides = get(&obj, "strides")?;
-    let strides = if strides.is_undefined() {
-        c_strides(&shape).js()?
-    } else {
-        args::int_list(&strides, "options.strides")?
-    };
-    let offset = args::uint_or(&get(&obj, "offset")?, "options.offset", 0)?;
     let padding = parse_padding(&get(&obj, "padding")?)?;
     let layout = Layout::new(&shape, &strides, offset, dtype.itemsize()).js()?;
     // Refuse now a layout that reaches before the start of every buffer
