@@ -41,7 +41,7 @@ const constructorCases = [
   [opts({ axes: [{ role: 'window', size: 2, step: -1 }, { role: 'whole' }] }), 'invalid argument: options.axes[0].step must be a non-negative integer, got -1'],
   [opts({ axes: [W(2, 1, 1.5), { role: 'whole' }] }), 'invalid argument: options.axes[0].dilation must be a non-negative integer, got 1.5'],
   [opts({ axes: [null, { role: 'whole' }] }), 'invalid argument: options.axes[0] must be an object, got null'],
-  [opts({ colour: 'red' }), "invalid argument: PatchView options has an unknown key 'colour' (expected shape, dtype, axes, strides, offset, padding)"],
+  [opts({ colour: 'red' }), "invalid argument: PatchView options has an unknown key 'colour' (expected shape, dtype, axes, strides, offset, padding, layout)"],
   [opts({ axes: [{ role: 'whole' }] }), 'rank mismatch: the spec has 1 axis roles but the array has 2 axes (shape [4, 6])'],
   [opts({ strides: [6] }), 'rank mismatch: shape has 2 axes but strides has 1'],
   [opts({ strides: [6, 0.5] }), 'invalid argument: options.strides[1] must be an integer, got 0.5'],
