@@ -159,7 +159,7 @@ export interface PaddingOptions {
 }
 
 /**
- * The named pixel layouts (`PatchViewOptions.layout`, `pixelLayout()`):
+ * The named pixel layouts (`PixelPatchViewOptions.layout`, `pixelLayout()`):
  * `<buffer>-<axes>` or `<buffer>-as-<channels>-<axes>`. For an image of
  * H x W pixels:
  *
@@ -184,7 +184,7 @@ export type PixelLayoutName =
   | 'rgba-as-bgr-hwc' | 'rgba-as-bgr-chw' | 'bgra-as-rgb-hwc' | 'bgra-as-rgb-chw'
   | 'rgb-hwc' | 'rgb-chw' | 'rgb-as-bgr-hwc' | 'rgb-as-bgr-chw' | 'bgr-as-rgb-hwc' | 'bgr-as-rgb-chw';
 
-/** A named pixel layout of `height` x `width` pixels (`PatchViewOptions.layout`). */
+/** A named pixel layout of `height` x `width` pixels (`PixelPatchViewOptions.layout`). */
 export interface PixelLayout {
   name: PixelLayoutName;
   height: number;
@@ -200,38 +200,45 @@ export interface PixelLayoutNumbers {
   offset: number;
 }
 
-interface PatchViewOptionsBase<D extends DType> {
+/** The options of `new PatchView(options)`. Unknown keys are an error. */
+export interface PatchViewOptions<D extends DType = DType> {
+  /** Length of every input axis (at most 64 axes). */
+  shape: number[];
   /** Element type of the arrays the view reads. */
   dtype: D;
   /** One role per input axis. */
   axes: AxisOptions[];
+  /** Element strides per axis (may be negative); default C-contiguous. */
+  strides?: number[];
+  /** Element offset of the first element in the buffer; default 0. */
+  offset?: number;
   /** Padding; default none ('valid'). */
   padding?: PaddingOptions;
+  /** Not with `shape`: see `PixelPatchViewOptions`. */
+  layout?: undefined;
 }
 
 /**
- * The options of `new PatchView(options)`. Unknown keys are an error. The
- * input's geometry is either `shape` (with optional `strides` and
- * `offset`) or a named pixel `layout`, not both.
+ * The options of `new PatchView(options)` over pixels in a named layout:
+ * `layout` replaces `shape`, `strides` and `offset` (giving both is an
+ * error).
  */
-export type PatchViewOptions<D extends DType = DType> = PatchViewOptionsBase<D> & (
-  | {
-      /** Length of every input axis (at most 64 axes). */
-      shape: number[];
-      /** Element strides per axis (may be negative); default C-contiguous. */
-      strides?: number[];
-      /** Element offset of the first element in the buffer; default 0. */
-      offset?: number;
-      layout?: undefined;
-    }
-  | {
-      /** A named pixel layout, which sets the shape, strides and offset. */
-      layout: PixelLayout;
-      shape?: undefined;
-      strides?: undefined;
-      offset?: undefined;
-    }
-);
+export interface PixelPatchViewOptions<D extends DType = DType> {
+  /** A named pixel layout: the input's shape, strides and offset. */
+  layout: PixelLayout;
+  /** Set by the layout. */
+  shape?: undefined;
+  /** Set by the layout. */
+  strides?: undefined;
+  /** Set by the layout. */
+  offset?: undefined;
+  /** Element type of the arrays the view reads ('uint8clamped' or 'uint8' for canvas pixels). */
+  dtype: D;
+  /** One role per input axis of the layout's shape (e.g. whole, window, window for a CHW layout). */
+  axes: AxisOptions[];
+  /** Padding; default none ('valid'). */
+  padding?: PaddingOptions;
+}
 
 /** 8-bit RGBA pixels in a `Uint8ClampedArray` of `4 * width * height` bytes: `ImageData` is one. */
 export interface RgbaPixels {

@@ -342,7 +342,7 @@ impl PatchView {
     /// reach before the start of the buffer, ...).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "PatchViewOptions<D>")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PatchViewOptions<D> | PixelPatchViewOptions<D>")] options: JsValue,
     ) -> Result<PatchView, JsValue> {
         let (dtype, plan) = parse_options(&options)?;
         Ok(PatchView {
