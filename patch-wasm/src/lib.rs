@@ -78,8 +78,8 @@ mod view;
 
 pub use array::WasmArray;
 pub use bench::bench_memcpy;
-pub use signal::{frame_into, frame_signal, overlap_add, overlap_add_into_js};
 pub use pixels::pixel_layout;
+pub use signal::{frame_into, frame_signal, overlap_add, overlap_add_into_js};
 pub use view::PatchView;
 
 /// `PatchErrorKind`, generated from patch-core's list of kinds.

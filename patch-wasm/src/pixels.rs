@@ -76,8 +76,12 @@ pub(crate) fn layout(
     let seen = channels.len();
     // A channel order reversed against the buffer's first three bytes.
     let reversed = channels.get(..3) != buffer.get(..3) && seen == 3;
-    let row = width.checked_mul(per_pixel).ok_or_else(|| overflow("row length"))?;
-    let image = height.checked_mul(row).ok_or_else(|| overflow("image length"))?;
+    let row = width
+        .checked_mul(per_pixel)
+        .ok_or_else(|| overflow("row length"))?;
+    let image = height
+        .checked_mul(row)
+        .ok_or_else(|| overflow("image length"))?;
     let (px, rs) = (to_isize(per_pixel, "pixel")?, to_isize(row, "row length")?);
     let (c_stride, offset) = if reversed { (-1, 2) } else { (1, 0) };
     let (mut shape, mut strides) = if axes == "chw" {
@@ -143,6 +147,10 @@ pub fn pixel_layout(
     let obj = Object::new();
     set(&obj, "shape", &sizes(&p.shape))?;
     set(&obj, "strides", &signed_sizes(&p.strides))?;
-    set(&obj, "offset", &JsValue::from_f64(crate::num::from_usize(p.offset)))?;
+    set(
+        &obj,
+        "offset",
+        &JsValue::from_f64(crate::num::from_usize(p.offset)),
+    )?;
     Ok(obj.into())
 }

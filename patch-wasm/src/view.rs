@@ -17,8 +17,8 @@ use crate::copy::{extract_into, fold_into, require_float};
 use crate::dtype::JsDType;
 use crate::error::{JsResult, OrThrow, invalid};
 use crate::fill;
-use crate::pixels;
 use crate::input::{Input, input, wasm_input, with_input, with_into};
+use crate::pixels;
 use crate::store::{Entry, with_store, written};
 use crate::summary;
 
@@ -342,7 +342,8 @@ impl PatchView {
     /// reach before the start of the buffer, ...).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "PatchViewOptions<D> | PixelPatchViewOptions<D>")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PatchViewOptions<D> | PixelPatchViewOptions<D>")]
+        options: JsValue,
     ) -> Result<PatchView, JsValue> {
         let (dtype, plan) = parse_options(&options)?;
         Ok(PatchView {
