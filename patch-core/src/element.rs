@@ -30,6 +30,10 @@ pub enum DType {
     F32,
     /// `f64`
     F64,
+    /// IEEE 754 binary16 ([`half::f16`]), `float16`.
+    F16,
+    /// bfloat16 ([`half::bf16`]): the top 16 bits of an `f32`.
+    BF16,
 }
 
 impl DType {
@@ -37,7 +41,7 @@ impl DType {
     pub fn itemsize(self) -> usize {
         match self {
             DType::U8 | DType::I8 => 1,
-            DType::U16 | DType::I16 => 2,
+            DType::U16 | DType::I16 | DType::F16 | DType::BF16 => 2,
             DType::U32 | DType::I32 | DType::F32 => 4,
             DType::U64 | DType::I64 | DType::F64 => 8,
         }
@@ -56,12 +60,21 @@ impl DType {
             DType::I64 => "int64",
             DType::F32 => "float32",
             DType::F64 => "float64",
+            DType::F16 => "float16",
+            DType::BF16 => "bfloat16",
         }
     }
 
-    /// Whether the type is a float type (fold accepts only these).
+    /// Whether the type is `f32` or `f64`, the types folds accumulate
+    /// (the 16-bit floats are copied and converted to, not folded).
     pub fn is_float(self) -> bool {
         matches!(self, DType::F32 | DType::F64)
+    }
+
+    /// Whether a converting copy can write this type: `f32`, `f64`, `f16`
+    /// or `bf16` (see [`ExtractOptions`](crate::ExtractOptions)).
+    pub fn is_conversion_target(self) -> bool {
+        matches!(self, DType::F32 | DType::F64 | DType::F16 | DType::BF16)
     }
 }
 
@@ -73,7 +86,8 @@ mod sealed {
 
 /// A plain `Copy` numeric type that arrays and patches can hold.
 ///
-/// Implemented for `u8`..`u64`, `i8`..`i64`, `f32` and `f64`; the trait is
+/// Implemented for `u8`..`u64`, `i8`..`i64`, `f32`, `f64` and the 16-bit
+/// floats [`half::f16`] and [`half::bf16`]; the trait is
 /// sealed, because copies move every element type as the unsigned integer
 /// of its size (one copy kernel per width, not per type).
 pub trait Element:
@@ -96,7 +110,8 @@ macro_rules! element {
     )*};
 }
 element!(u8 => U8, u8, i8 => I8, u8, u16 => U16, u16, i16 => I16, u16, u32 => U32, u32,
-         i32 => I32, u32, u64 => U64, u64, i64 => I64, u64, f32 => F32, u32, f64 => F64, u64);
+         i32 => I32, u32, u64 => U64, u64, i64 => I64, u64, f32 => F32, u32, f64 => F64, u64,
+         half::f16 => F16, u16, half::bf16 => BF16, u16);
 
 /// `s` read as elements of `U`, or `None` when `U` differs from `T` in size
 /// or alignment.
@@ -124,6 +139,76 @@ pub(crate) fn cast_mut<T: Element, U: Element>(s: &mut [T]) -> Option<&mut [U]> 
     // result is some bit pattern of the right size, which is a valid `T`,
     // and the exclusive borrow of `s` is moved into the result.
     Some(unsafe { std::slice::from_raw_parts_mut(s.as_mut_ptr().cast::<U>(), s.len()) })
+}
+
+/// Checks that `len` bytes at address `addr` are whole, aligned elements
+/// of `T`; `what` names the buffer in the message.
+fn check_bytes<T: Element>(addr: usize, len: usize, what: &str) -> crate::error::Result<()> {
+    if !addr.is_multiple_of(align_of::<T>()) {
+        crate::error::bail!(
+            InvalidArgument,
+            "the {what} is not aligned for {}: address {addr:#x} is not a multiple of {}",
+            T::DTYPE.name(),
+            align_of::<T>()
+        );
+    }
+    if !len.is_multiple_of(size_of::<T>()) {
+        crate::error::bail!(
+            BufferSize,
+            "the {what} has {len} bytes, not a whole number of {}-byte {} elements",
+            size_of::<T>(),
+            T::DTYPE.name()
+        );
+    }
+    Ok(())
+}
+
+/// `bytes` read as elements of `T`; fails when they are not aligned for
+/// `T` or not a whole number of them (`what` names the buffer).
+#[allow(unsafe_code)]
+pub(crate) fn bytes_as<'a, T: Element>(
+    bytes: &'a [u8],
+    what: &str,
+) -> crate::error::Result<&'a [T]> {
+    if bytes.is_empty() {
+        return Ok(&[]);
+    }
+    check_bytes::<T>(bytes.as_ptr() as usize, bytes.len(), what)?;
+    // SAFETY: the pointer is aligned for `T` and the length is a whole
+    // number of `T`s (checked above); `Element` types are primitive
+    // numbers, for which every bit pattern is a valid value, and the
+    // result borrows `bytes` for its lifetime.
+    Ok(unsafe {
+        std::slice::from_raw_parts(bytes.as_ptr().cast::<T>(), bytes.len() / size_of::<T>())
+    })
+}
+
+/// `bytes` read and written as elements of `T`, as [`bytes_as`].
+#[allow(unsafe_code)]
+pub(crate) fn bytes_as_mut<'a, T: Element>(
+    bytes: &'a mut [u8],
+    what: &str,
+) -> crate::error::Result<&'a mut [T]> {
+    if bytes.is_empty() {
+        return Ok(&mut []);
+    }
+    check_bytes::<T>(bytes.as_ptr() as usize, bytes.len(), what)?;
+    // SAFETY: as in `bytes_as`; every value written through the result is
+    // some bytes, which `u8` accepts, and the exclusive borrow of `bytes`
+    // is moved into the result.
+    Ok(unsafe {
+        std::slice::from_raw_parts_mut(bytes.as_mut_ptr().cast::<T>(), bytes.len() / size_of::<T>())
+    })
+}
+
+/// The bytes of `s`, writable.
+#[allow(unsafe_code)]
+pub(crate) fn as_bytes_mut<T: Element>(s: &mut [T]) -> &mut [u8] {
+    // SAFETY: `Element` types have no padding, so every byte of `s` is
+    // initialized; every bit pattern is a valid `T`, so any bytes written
+    // leave valid values; `u8` has alignment 1; the exclusive borrow of `s`
+    // is moved into the result.
+    unsafe { std::slice::from_raw_parts_mut(s.as_mut_ptr().cast::<u8>(), size_of_val(s)) }
 }
 
 /// The elements of `s` as the unsigned integers of their size.

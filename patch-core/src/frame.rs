@@ -131,6 +131,46 @@ pub fn frame_into<T: Element>(
     )
 }
 
+/// [`frame`] into another element type with the options of a copy:
+/// `opts` gives the destination type `D` (`S` or a float type), the fill of
+/// the end padding (in `D`, written as given) and an [`Affine`](crate::Affine)
+/// along the frame (axis 0: a window function), so a windowed frame
+/// matrix is made in one pass.
+///
+/// ```
+/// use patch_core::{Affine, ExtractOptions, frame_with, window};
+///
+/// // 16-bit PCM into periodic-Hann-windowed f32 frames of 400, hop 160.
+/// let pcm: Vec<i16> = (0..16000).map(|i| ((i * 37) % 2000) as i16 - 1000).collect();
+/// let hann = window::hann(400, true).unwrap();
+/// let opts = ExtractOptions::<f32>::new().affine(Affine::window(0, &hann).unwrap());
+/// let frames = frame_with(&pcm, 400, 160, true, &opts).unwrap();
+/// assert_eq!(frames.shape(), &[100, 400]);
+/// assert_eq!(frames[[1, 100]], pcm[260] as f32 * hann[100] as f32);
+/// ```
+pub fn frame_with<S: Element, D: Element>(
+    signal: &[S],
+    frame_len: usize,
+    hop: usize,
+    pad_end: bool,
+    opts: &ExtractOptions<D>,
+) -> Result<NdArray<D>> {
+    frame_plan::<S>(signal.len(), frame_len, hop, pad_end)?.extract_with(signal, opts)
+}
+
+/// [`frame_with`] into `out`, which must hold exactly
+/// `num_frames * frame_len` elements of `D`. Nothing is written on failure.
+pub fn frame_into_with<S: Element, D: Element>(
+    signal: &[S],
+    out: &mut [D],
+    frame_len: usize,
+    hop: usize,
+    pad_end: bool,
+    opts: &ExtractOptions<D>,
+) -> Result<()> {
+    frame_plan::<S>(signal.len(), frame_len, hop, pad_end)?.extract_into_with(signal, out, opts)
+}
+
 /// Adds frames back together at `hop` intervals, like
 /// `tf.signal.overlap_and_add`: `frames` holds `n` frames of `frame_len`
 /// samples; the result is a 1-D array of `(n-1)*hop + frame_len` samples

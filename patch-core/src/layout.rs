@@ -433,4 +433,110 @@ impl Layout {
         }
         false
     }
+
+    /// An interleaved `height x width` pixel buffer of `T` (`format` says
+    /// how a pixel's channels are stored) read as RGB in HWC order, shape
+    /// `[height, width, 3]`: alpha is dropped and BGR reversed by strides
+    /// alone, so the image is never copied. Tile it with
+    /// [`PatchSpec::channels_last`](crate::PatchSpec::channels_last) for
+    /// `(ph, pw, C)` patches.
+    ///
+    /// ```
+    /// use patch_core::{Layout, PixelFormat};
+    ///
+    /// // Canvas pixels (RGBA) as RGB: strides [4W, 4, 1].
+    /// let l = Layout::pixels_hwc::<u8>(PixelFormat::Rgba, 2, 5).unwrap();
+    /// assert_eq!((l.shape(), l.strides()), (&[2, 5, 3][..], &[20, 4, 1][..]));
+    /// // BGR (OpenCV) as RGB: the channel stride is -1 from the third byte.
+    /// let l = Layout::pixels_hwc::<u8>(PixelFormat::Bgr, 2, 5).unwrap();
+    /// assert_eq!((l.strides(), l.offset()), (&[15, 3, -1][..], 2));
+    /// ```
+    pub fn pixels_hwc<T: Element>(
+        format: PixelFormat,
+        height: usize,
+        width: usize,
+    ) -> Result<Self> {
+        let (row, pixel, channel, offset) = pixel_steps(format, width)?;
+        Layout::new(
+            &[height, width, 3],
+            &[row, pixel, channel],
+            offset,
+            size_of::<T>(),
+        )
+    }
+
+    /// The same buffer read as RGB in CHW order, shape `[3, height, width]`
+    /// (strides `[1, 4W, 4]` for RGBA): tiled with
+    /// [`PatchSpec::channels_first`](crate::PatchSpec::channels_first) it
+    /// gives PyTorch's `(C, ph, pw)` patches straight from canvas pixels, in
+    /// one copy.
+    ///
+    /// ```
+    /// use patch_core::{Layout, PatchOrder, PatchSpec, PatchView, PixelFormat};
+    ///
+    /// let rgba: Vec<u8> = (0..4 * 4 * 4).map(|v| v as u8).collect();
+    /// let layout = Layout::pixels_chw::<u8>(PixelFormat::Rgba, 4, 4).unwrap();
+    /// assert_eq!(layout.strides(), &[1, 16, 4]);
+    /// let view = PatchView::new(&rgba, &layout, &PatchSpec::tiles(&[2, 2]).channels_first()).unwrap();
+    /// let tokens = view.extract(PatchOrder::PatchMajor).unwrap();
+    /// assert_eq!(tokens.shape(), &[4, 12]);
+    /// // Token 0: the red of its 2x2 pixels, then green, then blue.
+    /// assert_eq!(&tokens.data()[..4], &[0, 4, 16, 20]);
+    /// ```
+    pub fn pixels_chw<T: Element>(
+        format: PixelFormat,
+        height: usize,
+        width: usize,
+    ) -> Result<Self> {
+        let (row, pixel, channel, offset) = pixel_steps(format, width)?;
+        Layout::new(
+            &[3, height, width],
+            &[channel, row, pixel],
+            offset,
+            size_of::<T>(),
+        )
+    }
+}
+
+/// How the channels of one pixel of an interleaved buffer are stored, for
+/// [`Layout::pixels_hwc`] and [`Layout::pixels_chw`] (which read every
+/// format as RGB).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PixelFormat {
+    /// Red, green, blue: 3 elements per pixel.
+    Rgb,
+    /// Red, green, blue, alpha: 4 per pixel (canvas `ImageData`, most GPU
+    /// readbacks).
+    Rgba,
+    /// Blue, green, red: 3 per pixel (OpenCV).
+    Bgr,
+    /// Blue, green, red, alpha: 4 per pixel (Windows bitmaps, many camera
+    /// APIs).
+    Bgra,
+}
+
+/// The element strides of an interleaved pixel buffer read as RGB: row,
+/// pixel and channel, and the offset of the first red element.
+fn pixel_steps(format: PixelFormat, width: usize) -> Result<(isize, isize, isize, usize)> {
+    let (pixel, bgr) = match format {
+        PixelFormat::Rgb => (3, false),
+        PixelFormat::Rgba => (4, false),
+        PixelFormat::Bgr => (3, true),
+        PixelFormat::Bgra => (4, true),
+    };
+    let row = isize::try_from(width)
+        .ok()
+        .and_then(|w| w.checked_mul(pixel))
+        .ok_or_else(|| {
+            err!(
+                Overflow,
+                "a row of {width} pixels of {pixel} elements overflows isize"
+            )
+        })?;
+    Ok(if bgr {
+        (row, pixel, -1, 2)
+    } else {
+        (row, pixel, 1, 0)
+    })
 }

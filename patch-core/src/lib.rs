@@ -245,9 +245,11 @@
 // under Miri; everything else is safe code.
 #![deny(unsafe_code)]
 
+mod affine;
 mod alloc;
 mod array;
 mod checks;
+mod convert;
 mod copy;
 mod element;
 mod error;
@@ -268,17 +270,19 @@ mod strided;
 mod threads;
 mod view;
 mod walk;
+pub mod window;
 
+pub use affine::Affine;
 pub use array::{NdArray, NdIter, NdView, NdViewMut};
 pub use element::{DType, Element, FloatElement};
 pub use error::{ErrorKind, PatchError, Result};
 pub use extract::ExtractOptions;
 pub use fold::{Reduce, WindowFn};
 pub use frame::{
-    frame, frame_count, frame_into, frame_plan, overlap_add, overlap_add_into, overlap_add_len,
-    unframe, unframe_into,
+    frame, frame_count, frame_into, frame_into_with, frame_plan, frame_with, overlap_add,
+    overlap_add_into, overlap_add_len, unframe, unframe_into,
 };
-pub use layout::{Layout, c_strides};
+pub use layout::{Layout, PixelFormat, c_strides};
 pub use order::PatchOrder;
 pub use padding::{Convention, PadMode, Padding};
 pub use plan::{AxisPlan, Plan, PlanSummary};

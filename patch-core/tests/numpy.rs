@@ -74,3 +74,71 @@ fn padding_modes_match_np_pad() {
         assert_eq!(got.data(), &case.padded[..], "np.pad({x:?}, {p}, {mode:?})");
     }
 }
+
+/// The fused converting copy against the Hugging Face image processors'
+/// and torchvision's normalization (`scripts/gen_preprocess_cases.py`
+/// computed them with numpy in float32): u8 RGB pixels read as CHW,
+/// `(C, ph, pw)` patches, normalized per channel, in one pass. The library
+/// computes `x * (rescale / std) + (-mean / std)`, so it agrees to a few
+/// units in the last place, not bit for bit; the bound is checked here.
+#[test]
+fn vit_normalization_matches_hugging_face_and_torchvision() {
+    use patch_core::{Affine, ExtractOptions, PixelFormat};
+    let json: serde_json::Value =
+        serde_json::from_str(include_str!("data/preprocess_cases.json")).unwrap();
+    let nums = |v: &serde_json::Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let cases = json["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 12);
+    let mut worst = 0.0f64;
+    for case in cases {
+        let image = &json["images"][case["image"].as_u64().unwrap() as usize];
+        let (h, w) = (
+            image["height"].as_u64().unwrap() as usize,
+            image["width"].as_u64().unwrap() as usize,
+        );
+        let pixels: Vec<u8> = nums(&image["pixels"]).iter().map(|&v| v as u8).collect();
+        let p = case["patch"].as_u64().unwrap() as usize;
+        let (mean, std) = (nums(&case["mean"]), nums(&case["std"]));
+        let affine = match case["formula"].as_str().unwrap() {
+            "hf" => Affine::normalize(0, 1.0 / 255.0, &mean, &std).unwrap(),
+            _ => Affine::torchvision(0, &mean, &std).unwrap(),
+        };
+        let layout = Layout::pixels_chw::<u8>(PixelFormat::Rgb, h, w).unwrap();
+        let view = PatchView::new(
+            &pixels,
+            &layout,
+            &PatchSpec::tiles(&[p, p]).channels_first(),
+        )
+        .unwrap();
+        let tokens = view
+            .plan()
+            .extract_with(&pixels, &ExtractOptions::<f32>::new().affine(affine))
+            .unwrap();
+        let want = nums(&case["tokens"]);
+        let shape: Vec<usize> = nums(&case["tokens_shape"])
+            .iter()
+            .map(|&v| v as usize)
+            .collect();
+        assert_eq!(tokens.shape(), &shape[..]);
+        for (i, (&g, &e)) in tokens.data().iter().zip(&want).enumerate() {
+            let d = (g as f64 - e).abs();
+            worst = worst.max(d);
+            assert!(
+                d <= 1e-6,
+                "{} {} token element {i}: {g} vs {e}",
+                case["convention"],
+                case["formula"]
+            );
+        }
+    }
+    assert!(
+        worst > 0.0,
+        "the fixture and the library compute differently; equal everywhere is suspicious"
+    );
+}

@@ -4,9 +4,10 @@
 //! 1-5, shapes with 0 and 1, strides with gaps and negative signs, roles,
 //! steps, dilations, paddings, orders and reductions.
 
+use half::{bf16, f16};
 use patch_core::{
-    AxisRole, Convention, ErrorKind, ExtractOptions, Layout, PadMode, Padding, PatchOrder,
-    PatchSpec, PatchView, Plan, Reduce, Window, WindowFn,
+    Affine, AxisRole, Convention, Element, ErrorKind, ExtractOptions, Layout, PadMode, Padding,
+    PatchOrder, PatchSpec, PatchView, Plan, Reduce, Window, WindowFn,
 };
 mod common;
 use common::cases;
@@ -112,6 +113,192 @@ fn all_reduces() -> Vec<Reduce> {
         Reduce::Weighted(WindowFn::Hann),
         Reduce::Weighted(WindowFn::gaussian()),
     ]
+}
+
+/// The affine of a converting case: none, a scalar, or one pair per index
+/// of a patch axis (`pick` chooses the axis).
+fn case_affine(plan: &Plan, kind: u8, pick: usize) -> Option<Affine> {
+    let inner = plan.inner_shape();
+    match kind {
+        0 => None,
+        1 => Some(Affine::scalar(0.37, -1.25)),
+        _ if inner.is_empty() || inner.contains(&0) => None,
+        _ => {
+            let axis = pick % inner.len();
+            let n = inner[axis];
+            let scale: Vec<f64> = (0..n).map(|i| 0.5 + i as f64 * 0.173).collect();
+            let shift: Vec<f64> = (0..n).map(|i| i as f64 * -0.61 + 0.07).collect();
+            Some(Affine::per_axis(axis, &scale, &shift).unwrap())
+        }
+    }
+}
+
+/// The coefficients of output position `o`, computed from the output
+/// shape: patch-major rows are patches, feature-major rows are features.
+fn ref_coeffs(
+    plan: &Plan,
+    affine: Option<&Affine>,
+    order: PatchOrder,
+    o: usize,
+) -> Option<(f64, f64)> {
+    let a = affine?;
+    let Some(axis) = a.axis() else {
+        return Some((a.scale()[0], a.shift()[0]));
+    };
+    let f = match order {
+        PatchOrder::PatchMajor => o % plan.patch_len(),
+        PatchOrder::FeatureMajor => o / plan.num_patches(),
+    };
+    // The feature's index along `axis`, digit by digit in C order.
+    let mut rest = f;
+    let mut index = 0;
+    for (k, &n) in plan.inner_shape().iter().enumerate().rev() {
+        if k == axis {
+            index = rest % n;
+        }
+        rest /= n;
+    }
+    Some((a.scale()[index], a.shift()[index]))
+}
+
+/// One destination value of the reference: the exact source value `x`
+/// rounded once, or `f32(x) * f32(a) + f32(b)` rounded to the destination
+/// (in f64 for f64), each conversion by the `half` crate or `as`.
+trait RefDest: Element {
+    fn want(x: f64, c: Option<(f64, f64)>) -> Self;
+}
+fn acc32(x: f64, c: Option<(f64, f64)>) -> Option<f32> {
+    c.map(|(a, b)| (x as f32) * (a as f32) + (b as f32))
+}
+impl RefDest for f32 {
+    fn want(x: f64, c: Option<(f64, f64)>) -> Self {
+        acc32(x, c).unwrap_or(x as f32)
+    }
+}
+impl RefDest for f64 {
+    fn want(x: f64, c: Option<(f64, f64)>) -> Self {
+        c.map_or(x, |(a, b)| x * a + b)
+    }
+}
+impl RefDest for f16 {
+    fn want(x: f64, c: Option<(f64, f64)>) -> Self {
+        acc32(x, c).map_or(f16::from_f64(x), f16::from_f32)
+    }
+}
+impl RefDest for bf16 {
+    fn want(x: f64, c: Option<(f64, f64)>) -> Self {
+        acc32(x, c).map_or(bf16::from_f64(x), bf16::from_f32)
+    }
+}
+
+/// A converting copy from `S` (values `to_s(v)`, exactly `as_f64`) into
+/// `D`, both orders, typed and through bytes, against the reference.
+fn check_converting<S: Element, D: RefDest>(
+    case: &Case,
+    geo: &[patch_testkit::RefAxis],
+    kind: u8,
+    pick: usize,
+    to_s: impl Fn(i64) -> S,
+    as_f64: impl Fn(S) -> f64,
+) -> Result<(), TestCaseError> {
+    let layout = Layout::new(&case.shape, &case.strides, case.offset, size_of::<S>()).unwrap();
+    let plan = Plan::new(&layout, &PatchSpec::new(case.roles.clone()), &case.padding).unwrap();
+    let affine = case_affine(&plan, kind, pick);
+    let src: Vec<S> = (0..case.buffer as i64).map(|v| to_s(v * 7 - 40)).collect();
+    let index: Vec<i64> = (0..case.buffer as i64).collect();
+    let fill = D::want(case.fill as f64 + 0.5, None);
+    for order in [PatchOrder::PatchMajor, PatchOrder::FeatureMajor] {
+        let at = ref_extract(&index, &layout, geo, case.padding.mode, order, -1);
+        let want: Vec<D> = at
+            .iter()
+            .enumerate()
+            .map(|(o, &i)| {
+                if i < 0 {
+                    fill
+                } else {
+                    D::want(
+                        as_f64(src[i as usize]),
+                        ref_coeffs(&plan, affine.as_ref(), order, o),
+                    )
+                }
+            })
+            .collect();
+        let mut opts = ExtractOptions::<D>::new().order(order).fill(fill);
+        if let Some(a) = &affine {
+            opts = opts.affine(a.clone());
+        }
+        let got = plan.extract_with(&src, &opts).unwrap();
+        prop_assert_eq!(got.shape(), &plan.copy_shape(order)[..]);
+        let (g, w): (Vec<_>, Vec<_>) = (
+            got.data().iter().map(bytes_of).collect(),
+            want.iter().map(bytes_of).collect(),
+        );
+        prop_assert_eq!(
+            g,
+            w,
+            "{:?} -> {:?}, {:?}, {:?}",
+            S::DTYPE,
+            D::DTYPE,
+            order,
+            affine
+        );
+        // Through bytes, as the C ABI calls it.
+        let bytes: Vec<u8> = src.iter().flat_map(bytes_of).collect();
+        let mut out = vec![D::default(); plan.copy_len()];
+        let fill_bytes = bytes_of(&fill);
+        // Aligned byte buffers (u64 storage), as a C caller's malloc gives.
+        let mut src_store = vec![0u64; bytes.len().div_ceil(8)];
+        let src_bytes = &mut bytemuck_bytes(&mut src_store)[..bytes.len()];
+        src_bytes.copy_from_slice(&bytes);
+        let mut dst_store = vec![0u64; (plan.copy_len() * size_of::<D>()).div_ceil(8)];
+        let dst_bytes = &mut bytemuck_bytes(&mut dst_store)[..plan.copy_len() * size_of::<D>()];
+        plan.extract_bytes_as(
+            src_bytes,
+            S::DTYPE,
+            dst_bytes,
+            D::DTYPE,
+            order,
+            &fill_bytes,
+            affine.as_ref(),
+        )
+        .unwrap();
+        for (o, c) in out.iter_mut().zip(dst_bytes.chunks_exact(size_of::<D>())) {
+            *o = from_bytes(c);
+        }
+        prop_assert_eq!(
+            out.iter().map(bytes_of).collect::<Vec<_>>(),
+            want.iter().map(bytes_of).collect::<Vec<_>>()
+        );
+    }
+    Ok(())
+}
+
+/// The native-endian bytes of a value (compared instead of the values, so
+/// that NaNs and signed zeros compare exactly).
+fn bytes_of<T: Element>(v: &T) -> Vec<u8> {
+    let mut out = vec![0u8; size_of::<T>()];
+    let p = std::ptr::from_ref(v).cast::<u8>();
+    for (i, b) in out.iter_mut().enumerate() {
+        // SAFETY: `T` is a primitive number of `size_of::<T>()` initialized
+        // bytes; `i` stays below that size.
+        *b = unsafe { *p.add(i) };
+    }
+    out
+}
+
+/// A value from its native-endian bytes.
+fn from_bytes<T: Element>(b: &[u8]) -> T {
+    assert_eq!(b.len(), size_of::<T>());
+    // SAFETY: `b` holds `size_of::<T>()` bytes and every bit pattern is a
+    // valid primitive number; the read is unaligned.
+    unsafe { std::ptr::read_unaligned(b.as_ptr().cast::<T>()) }
+}
+
+/// The bytes of a `u64` buffer (8-aligned storage for byte-path tests).
+fn bytemuck_bytes(v: &mut [u64]) -> &mut [u8] {
+    // SAFETY: `u64` has no padding; `u8` accepts every byte and has
+    // alignment 1; the exclusive borrow is moved into the result.
+    unsafe { std::slice::from_raw_parts_mut(v.as_mut_ptr().cast::<u8>(), v.len() * 8) }
 }
 
 proptest! {
@@ -226,6 +413,28 @@ proptest! {
                 }
             }
         }
+    }
+
+    /// Converting copies (every destination type, several source types, no
+    /// affine, a scalar one and one along each patch axis, every padding
+    /// mode, both orders, typed and bytes) against the reference: index by
+    /// index, then convert, bit for bit.
+    #[test]
+    fn converting_copies_match_the_reference(case in case_strategy(4), kind in 0u8..3, pick in 0usize..8) {
+        let Ok(geo) = ref_geometry(&case.shape, &case.roles, &case.padding) else { return Ok(()) };
+        if Plan::new(&Layout::new(&case.shape, &case.strides, case.offset, 8).unwrap(), &PatchSpec::new(case.roles.clone()), &case.padding).is_err() {
+            return Ok(());
+        }
+        check_converting::<u8, f32>(&case, &geo, kind, pick, |v| v.rem_euclid(256) as u8, |x| x as f64)?;
+        check_converting::<u8, f16>(&case, &geo, kind, pick, |v| v.rem_euclid(256) as u8, |x| x as f64)?;
+        check_converting::<i16, bf16>(&case, &geo, kind, pick, |v| (v * 97) as i16, |x| x as f64)?;
+        check_converting::<i32, f64>(&case, &geo, kind, pick, |v| (v * 100_003) as i32, |x| x as f64)?;
+        check_converting::<i32, f16>(&case, &geo, kind, pick, |v| v as i32, |x| x as f64)?;
+        check_converting::<f32, f32>(&case, &geo, kind, pick, |v| v as f32 * 0.37, |x| x as f64)?;
+        check_converting::<f64, f32>(&case, &geo, kind, pick, |v| v as f64 * 0.1, |x| x)?;
+        check_converting::<f64, bf16>(&case, &geo, kind, pick, |v| v as f64 * 1.7, |x| x)?;
+        check_converting::<u16, f64>(&case, &geo, kind, pick, |v| v.rem_euclid(65536) as u16, |x| x as f64)?;
+        check_converting::<f16, f32>(&case, &geo, kind, pick, |v| f16::from_f64(v as f64 * 0.25), |x| x.to_f64())?;
     }
 
     /// The same on f32, where the round trip must also be exact.
