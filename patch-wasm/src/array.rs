@@ -189,7 +189,7 @@ impl WasmArray {
             from_numbers(dtype, &shape, n, &values)?
         } else {
             match JsDType::of_typed_array(&values) {
-                Some(d) if d.same_elements(dtype) => values,
+                Some(d) if dtype.accepts(d) => values,
                 Some(d) => {
                     return Err(invalid(format!(
                         "dtype '{}' needs a {}, got a {}",

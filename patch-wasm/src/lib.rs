@@ -61,6 +61,7 @@ mod args;
 mod array;
 mod bench;
 mod buf;
+mod convert;
 mod copy;
 mod dtype;
 mod error;

@@ -6,16 +6,17 @@ use std::rc::Rc;
 
 use js_sys::{Array, Object};
 use patch_core::{
-    AxisRole, Convention, Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan, Reduce, WindowFn,
-    c_strides,
+    Affine, AxisRole, Convention, ErrorKind, Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan,
+    Reduce, WindowFn, c_strides,
 };
 use wasm_bindgen::prelude::*;
 
 use crate::args::{self, describe, get};
 use crate::array::{WasmArray, check_dtype, signed_sizes, sizes};
+use crate::convert;
 use crate::copy::{extract_into, fold_into, require_float};
 use crate::dtype::JsDType;
-use crate::error::{JsResult, OrThrow, invalid};
+use crate::error::{JsResult, OrThrow, error, invalid};
 use crate::fill;
 use crate::input::{Input, input, wasm_input, with_input, with_into};
 use crate::pixels;
@@ -177,18 +178,57 @@ fn parse_order(obj: &Object) -> JsResult<PatchOrder> {
     )
 }
 
-/// Parses the options of `extract` and `extractInto`: `{ order, fill }`.
+/// The checked options of one copy (`extract`, `extractInto`).
+pub(crate) struct CopyOptions {
+    pub(crate) order: PatchOrder,
+    pub(crate) fill: Option<f64>,
+    /// The destination's dtype.
+    pub(crate) dtype: JsDType,
+    pub(crate) affine: Option<Affine>,
+}
+
+/// Parses the options of `extract` and `extractInto`: `{ order, fill,
+/// dtype, normalize }`, for a view of `dtype` elements whose padding reads
+/// `mode` and whose patches have shape `inner`.
 fn parse_extract(
     opts: &JsValue,
     dtype: JsDType,
     mode: PadMode,
-) -> JsResult<(PatchOrder, Option<f64>)> {
-    match args::options(opts, "opts", &["order", "fill"])? {
-        Some(o) => Ok((
-            parse_order(&o)?,
-            fill::parse(&get(&o, "fill")?, "opts.fill", dtype, mode)?,
-        )),
-        None => Ok((PatchOrder::PatchMajor, None)),
+    inner: &[usize],
+) -> JsResult<CopyOptions> {
+    let Some(o) = args::options(opts, "opts", &["order", "fill", "dtype", "normalize"])? else {
+        return Ok(CopyOptions {
+            order: PatchOrder::PatchMajor,
+            fill: None,
+            dtype,
+            affine: None,
+        });
+    };
+    let order = parse_order(&o)?;
+    let (fill, to, normalize) = (get(&o, "fill")?, get(&o, "dtype")?, get(&o, "normalize")?);
+    let affine = convert::parse_normalize(&normalize, inner)?;
+    let to = convert::parse_dtype(&to, dtype, affine.is_some())?;
+    Ok(CopyOptions {
+        order,
+        fill: fill::parse(&fill, "opts.fill", to, mode)?,
+        dtype: to,
+        affine,
+    })
+}
+
+/// Refuses a destination that does not hold the copy's `dtype` elements.
+fn check_dst(dtype: JsDType, given: JsDType) -> JsResult<()> {
+    if dtype.accepts(given) {
+        Ok(())
+    } else {
+        Err(error(
+            ErrorKind::UnsupportedDtype,
+            format!(
+                "dst holds {} but the copy writes {} (opts.dtype)",
+                given.name(),
+                dtype.name()
+            ),
+        ))
     }
 }
 
@@ -328,8 +368,14 @@ impl PatchView {
 
     /// The dtype and padding mode, which the options of a copy are checked
     /// against (read before the options, which may run JavaScript).
-    fn kind(&self) -> JsResult<(JsDType, PadMode)> {
-        self.with(|s| Ok((s.dtype, s.plan.padding().mode)))
+    fn kind(&self) -> JsResult<(JsDType, PadMode, Vec<usize>)> {
+        self.with(|s| {
+            Ok((
+                s.dtype,
+                s.plan.padding().mode,
+                s.plan.inner_shape().to_vec(),
+            ))
+        })
     }
 }
 
@@ -558,21 +604,21 @@ impl PatchView {
         #[wasm_bindgen(unchecked_param_type = "WasmArray<SameElements<D>>")] src: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ExtractOptions")] opts: JsValue,
     ) -> Result<WasmArray, JsValue> {
-        let (dtype, mode) = self.kind()?;
-        let (order, fill) = parse_extract(&opts, dtype, mode)?;
+        let (dtype, mode, inner) = self.kind()?;
+        let copy = parse_extract(&opts, dtype, mode, &inner)?;
         let src = wasm_input(&src, "src")?;
         let state = self.state()?;
         let plan = &state.plan;
         let buf = with_store(|s| {
             let src = s.src(&src)?;
             check_dtype(dtype, src.dtype, "src")?;
-            written(dtype, plan.copy_len(), |out| {
-                extract_into(plan, src, out, order, fill)
+            written(copy.dtype, plan.copy_len(), |out| {
+                extract_into(plan, src, out, copy.order, copy.fill, copy.affine.as_ref())
             })
         })?;
         WasmArray::adopt(Entry {
-            dtype,
-            shape: plan.copy_shape(order).to_vec(),
+            dtype: copy.dtype,
+            shape: plan.copy_shape(copy.order).to_vec(),
             buf,
         })
     }
@@ -593,18 +639,30 @@ impl PatchView {
         dst: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ExtractOptions")] opts: JsValue,
     ) -> Result<(), JsValue> {
-        let (dtype, mode) = self.kind()?;
-        let (order, fill) = parse_extract(&opts, dtype, mode)?;
+        let (dtype, mode, inner) = self.kind()?;
+        let copy = parse_extract(&opts, dtype, mode, &inner)?;
         let src = Input::Wasm(wasm_input(&src, "src")?);
-        let dst = input(&dst, "dst")?;
-        if let Input::Typed(d, _) = &dst {
-            check_dtype(dtype, *d, "dst")?;
-        }
+        let dst = match input(&dst, "dst")? {
+            // A typed array of the destination's class (16-bit float bits
+            // in a Uint16Array too), staged as the destination's dtype.
+            Input::Typed(d, v) => {
+                check_dst(copy.dtype, d)?;
+                Input::Typed(copy.dtype, v)
+            }
+            wasm => wasm,
+        };
         let state = self.state()?;
         with_into(src, dst, &mut |src, dst| {
             check_dtype(dtype, src.dtype, "src")?;
-            check_dtype(dtype, dst.dtype, "dst")?;
-            extract_into(&state.plan, src, dst, order, fill)
+            check_dst(copy.dtype, dst.dtype)?;
+            extract_into(
+                &state.plan,
+                src,
+                dst,
+                copy.order,
+                copy.fill,
+                copy.affine.as_ref(),
+            )
         })
     }
 
