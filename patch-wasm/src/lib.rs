@@ -91,10 +91,16 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
-/** The element types: every typed-array class except the 64-bit integer ones. */
+/**
+ * The element types: every typed-array class except the 64-bit integer
+ * ones, and the 16-bit floats ('float16': IEEE half, 'bfloat16': bfloat16).
+ */
 export type DType =
   | 'uint8' | 'uint8clamped' | 'int8' | 'uint16' | 'int16'
-  | 'uint32' | 'int32' | 'float32' | 'float64';
+  | 'uint32' | 'int32' | 'float32' | 'float64' | 'float16' | 'bfloat16';
+
+/** The dtypes a copy converts into (from any dtype). */
+export type ConvertDType = 'float32' | 'float64' | 'float16' | 'bfloat16';
 
 /** The float dtypes, which folds and overlap-add work in. */
 export type FloatDType = 'float32' | 'float64';
@@ -110,6 +116,10 @@ export interface DTypeArrays {
   int32: Int32Array;
   float32: Float32Array;
   float64: Float64Array;
+  /** A `Float16Array` where the engine has one (Chromium 135+, Firefox 129+, Node 24+), else a `Uint16Array` of the bits. */
+  float16: Uint16Array | GlobalInstance<'Float16Array'>;
+  /** Always a `Uint16Array` of the bits (the upper half of a float32's). */
+  bfloat16: Uint16Array;
 }
 
 /** The typed-array class of dtype `D` (`Uint8ClampedArray` for `'uint8clamped'`): what arguments may be. */
@@ -124,7 +134,7 @@ export type TypedArrayOf<D extends DType> = DTypeArrays[D];
  */
 export type DataOf<D extends DType> = ReturnType<TypedArrayOf<D>['slice']>;
 
-/** A typed array of one of the nine dtypes' classes. */
+/** A typed array of one of the dtypes' classes. */
 export type TypedArray = DTypeArrays[DType];
 
 /** The dtypes that hold the same elements as `D`: `'uint8'` and `'uint8clamped'` hold the same bytes. */
@@ -273,19 +283,61 @@ export type ImageSource =
 /** The layout of a copy of the patches. */
 export type PatchOrder = 'patch-major' | 'feature-major';
 
+/**
+ * An affine map of the copied values, `y = x * scale + shift`, per element
+ * or per index of one patch axis (arrays: one value per index of the axis;
+ * `axis` is an index into the patch shape, `PatchView.innerShape`, by
+ * default the only axis of the arrays' length):
+ *
+ * - `{ rescale?, mean, std, axis? }`: the Hugging Face image processors'
+ *   `(x * rescale - mean) / std` (`rescale_factor`, `image_mean`,
+ *   `image_std`; rescale default 1), computed as `scale = rescale / std`,
+ *   `shift = -mean / std` (in float64); torchvision's `Normalize` after
+ *   `ToTensor` is `rescale: 1 / 255`;
+ * - `{ scale?, shift?, axis? }`: the coefficients themselves (default 1 and 0).
+ *
+ * Bit for bit: `y = round(f32(x) * f32(scale) + f32(shift))`, the product
+ * and the sum each rounded in float32 (float64 for a float64 destination),
+ * then rounded to nearest even into float16/bfloat16.
+ */
+export type Normalize =
+  | { rescale?: number; mean: number | number[]; std: number | number[]; axis?: number }
+  | { scale?: number | number[]; shift?: number | number[]; axis?: number };
+
 /** Options of `extract` and `extractInto`. */
 export interface ExtractOptions {
   /** 'patch-major' ([numPatches, patchLen], default) or 'feature-major' ([patchLen, numPatches]). */
   order?: PatchOrder;
   /**
-   * What constant padding reads (default 0), in the view's dtype: it must be
-   * a value that dtype holds exactly (an integer in range for the integer
-   * dtypes: `1.5` or `300` for uint8 throw `invalid argument`; float32
-   * rounds to nearest but refuses an overflow to Infinity). Only with mode
+   * What constant padding reads (default 0), in the destination's dtype
+   * (after normalization: 0 is the normalized data's zero, as a
+   * convolution's zero padding of a normalized input): it must be a value
+   * that dtype holds exactly (an integer in range for the integer dtypes:
+   * `1.5` or `300` for uint8 throw `invalid argument`; the float dtypes
+   * round to nearest but refuse an overflow to Infinity). Only with mode
    * 'constant'.
    */
   fill?: number;
+  /**
+   * The destination's dtype: the view's (default), the same elements
+   * ('uint8' for 'uint8clamped'), or a float dtype the values are converted
+   * into in the same pass. With `normalize`, the default is 'float32'
+   * (the view's dtype when it is float32 or float64).
+   */
+  dtype?: DType;
+  /** Maps every copied value in the same pass (see `Normalize`). Padding constants are not mapped. */
+  normalize?: Normalize;
 }
+
+/**
+ * The dtype of a copy made with options `O` from elements of `D`:
+ * `O['dtype']` when given; with a normalization or a window, float32 (or
+ * `D` when it is float32 or float64); else `D`.
+ */
+export type CopyDType<D extends DType, O> =
+  O extends { dtype: infer T extends DType } ? T
+  : O extends { normalize: object } | { window: string | number[] } ? (D extends FloatDType ? D : 'float32')
+  : D;
 
 /** Options of `fold` and `foldInto`. */
 export interface FoldOptions {
@@ -303,8 +355,22 @@ export interface FoldOptions {
 export interface FrameOptions {
   /** Pad the end so that every sample starts a frame's hop (default false). */
   padEnd?: boolean;
-  /** The padding value (default 0), a value the signal's dtype holds exactly (as `ExtractOptions.fill`). */
+  /** The padding value (default 0), a value the destination's dtype holds exactly (as `ExtractOptions.fill`). */
   fill?: number;
+  /** The frames' dtype: the signal's (default; 'float32' with a window or normalize) or a float dtype. */
+  dtype?: DType;
+  /** Maps every sample in the same pass (see `Normalize`; the axis is the frame position). */
+  normalize?: Normalize;
+  /**
+   * A window multiplied into every frame in the same pass: 'hann' or
+   * 'hamming' (equal to `torch.hann_window(frameLen, periodic)` /
+   * `torch.hamming_window`), or `frameLen` weights. With `normalize` too:
+   * `x * (scale * w[i]) + shift * w[i]`, the coefficients multiplied in
+   * float64 and rounded once.
+   */
+  window?: 'hann' | 'hamming' | number[];
+  /** Periodic (default, as torch and `scipy.signal.get_window`) or symmetric named window. */
+  periodic?: boolean;
 }
 
 /** What every function throws: `name` 'PatchError', `message` "<kind>: <details>". */

@@ -116,18 +116,21 @@ fn one_d(signal: &Src<'_>) -> JsResult<usize> {
 
 /// Cuts a 1-D signal into frames of `frameLen` samples every `hop`
 /// samples, like `tf.signal.frame(signal, frameLen, hop, padEnd, fill)`:
-/// a new `WasmArray` of shape `[numFrames, frameLen]` and the signal's dtype.
-/// Without `padEnd` (default false) only whole frames are kept; with it,
-/// `ceil(length / hop)` frames, the end padded with `fill` (default 0; a
-/// value the dtype holds exactly).
+/// a new `WasmArray` of shape `[numFrames, frameLen]` and the signal's dtype
+/// (or `opts.dtype`). Without `padEnd` (default false) only whole frames
+/// are kept; with it, `ceil(length / hop)` frames, the end padded with
+/// `fill` (default 0; a value the destination's dtype holds exactly).
+/// `opts.window` (`'hann'` or `'hamming'`, `periodic` by default as in
+/// torch, or an array of `frameLen` weights) and `opts.normalize` map the
+/// samples in the same pass (the dtype then defaults to `'float32'`).
 ///
 /// `signal` is a 1-D `WasmArray` (read in place) or a typed array (copied in).
-#[wasm_bindgen(js_name = frame, unchecked_return_type = "WasmArray<D>")]
+#[wasm_bindgen(js_name = frame, unchecked_return_type = "WasmArray<CopyDType<D, O>>")]
 pub fn frame_signal(
     #[wasm_bindgen(unchecked_param_type = "WasmArray<D> | TypedArrayOf<D>")] signal: JsValue,
     #[wasm_bindgen(js_name = frameLen, unchecked_param_type = "number")] frame_len: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] hop: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "FrameOptions")] opts: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "O")] opts: JsValue,
 ) -> Result<WasmArray, JsValue> {
     let framing = Framing::parse(&frame_len, &hop, &opts)?;
     let signal = input(&signal, "signal")?;
@@ -154,8 +157,9 @@ pub fn frame_signal(
 
 /// `frame` into `out`: a `WasmArray` (written in place; a range of the
 /// signal's own array that does not overlap it is fine) or a typed array of
-/// the signal's class (one copy out) holding exactly `numFrames *
-/// frameLen` elements. Nothing is written on failure.
+/// the destination dtype's class (one copy out; a `Uint16Array` of bits for
+/// float16 and bfloat16) holding exactly `numFrames * frameLen` elements.
+/// Nothing is written on failure.
 #[wasm_bindgen(js_name = frameInto)]
 pub fn frame_into(
     #[wasm_bindgen(unchecked_param_type = "WasmArray | TypedArray")] signal: JsValue,

@@ -593,16 +593,20 @@ impl PatchView {
     }
 
     /// Copies every patch of `src` (a `WasmArray` of the view's dtype whose
-    /// buffer the layout fits) into a new `WasmArray` of the view's dtype and
-    /// of shape `[numPatches, patchLen]` (patch-major, the default) or
-    /// `[patchLen, numPatches]` (feature-major), padding as planned; constant
-    /// padding reads `opts.fill` (default 0). The copy happens inside
-    /// WebAssembly memory.
-    #[wasm_bindgen(unchecked_return_type = "WasmArray<D>")]
+    /// buffer the layout fits) into a new `WasmArray` of shape
+    /// `[numPatches, patchLen]` (patch-major, the default) or `[patchLen,
+    /// numPatches]` (feature-major), padding as planned; constant padding
+    /// reads `opts.fill` (default 0, in the destination's dtype). The copy
+    /// happens inside WebAssembly memory, and converts in the same pass:
+    /// `opts.dtype` (`'float32'`, `'float64'`, `'float16'`, `'bfloat16'`,
+    /// or the view's dtype, the default) and `opts.normalize` (`{ rescale,
+    /// mean, std }` or `{ scale, shift }`, per element or per index of one
+    /// patch axis; with it the dtype defaults to `'float32'`).
+    #[wasm_bindgen(unchecked_return_type = "WasmArray<CopyDType<D, O>>")]
     pub fn extract(
         &self,
         #[wasm_bindgen(unchecked_param_type = "WasmArray<SameElements<D>>")] src: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "ExtractOptions")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "O")] opts: JsValue,
     ) -> Result<WasmArray, JsValue> {
         let (dtype, mode, inner) = self.kind()?;
         let copy = parse_extract(&opts, dtype, mode, &inner)?;
@@ -626,18 +630,19 @@ impl PatchView {
     /// Copies every patch of `src` into `dst`: a `WasmArray` (written in
     /// place in WebAssembly memory, any shape; a range of `src`'s own array
     /// that does not overlap the range read is fine) or a JavaScript typed
-    /// array of the dtype's class (one copy out of WebAssembly memory),
-    /// holding exactly `numPatches * patchLen` elements. Nothing is written
-    /// on failure.
+    /// array of the destination dtype's class (one copy out of WebAssembly
+    /// memory; a `Uint16Array` of bits for float16 and bfloat16), holding
+    /// exactly `numPatches * patchLen` elements of the destination's dtype
+    /// (`opts.dtype`, as for `extract`). Nothing is written on failure.
     #[wasm_bindgen(js_name = extractInto)]
     pub fn extract_into(
         &self,
         #[wasm_bindgen(unchecked_param_type = "WasmArray<SameElements<D>>")] src: JsValue,
         #[wasm_bindgen(
-            unchecked_param_type = "WasmArray<SameElements<D>> | TypedArrayOf<SameElements<D>>"
+            unchecked_param_type = "WasmArray<SameElements<CopyDType<D, O>>> | TypedArrayOf<SameElements<CopyDType<D, O>>>"
         )]
         dst: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "ExtractOptions")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "O")] opts: JsValue,
     ) -> Result<(), JsValue> {
         let (dtype, mode, inner) = self.kind()?;
         let copy = parse_extract(&opts, dtype, mode, &inner)?;
