@@ -5,5 +5,6 @@ import { WasmArray, pixelLayout, type ImageSource } from 'patch-wasm';
 
 const source: ImageSource = { data: new Uint8ClampedArray(4), width: 1, height: 1 };
 const img: WasmArray<'uint8clamped'> = WasmArray.fromImage(source);
-console.log(pixelLayout('rgb-chw', 1, 1).strides, img.shape);
+export const strides: number[] = pixelLayout('rgb-chw', 1, 1).strides;
+export const shape: number[] = img.shape;
 img.free();
