@@ -32,15 +32,10 @@ self.onmessage = async ({ data: { bitmap, patch = 16 } }) => {
              { role: 'window', size: patch, step: patch },
              { role: 'window', size: patch, step: patch }],
     });
+    // Cut, convert and normalize in one pass, straight into the
+    // Float32Array that is transferred back (one copy out of wasm memory).
     const patches = new Float32Array(view.numPatches * view.patchLen);
-    const raw = view.extract(img);                 // [numPatches, 3 * patch * patch] bytes
-    const bytes = raw.data;
-    const per = patch * patch;
-    for (let i = 0; i < patches.length; i++) {
-      const c = Math.floor((i % view.patchLen) / per);
-      patches[i] = (bytes[i] / 255 - MEAN[c]) / STD[c];
-    }
-    raw.free();
+    view.extractInto(img, patches, { dtype: 'float32', normalize: { rescale: 1 / 255, mean: MEAN, std: STD } });
     self.postMessage({ patches, shape: [view.numPatches, view.patchLen] }, [patches.buffer]);
   } catch (e) {
     self.postMessage({ error: `${e.name}: ${e.message}` });

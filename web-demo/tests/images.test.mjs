@@ -169,6 +169,42 @@ test('VideoFrame: copyTo straight into wasm memory (fromImageAsync) and drawn (f
   assert.deepEqual(problems, []);
 });
 
+test('float16 copies are Float16Array in Chromium; bfloat16 is Uint16Array bits', T, async () => {
+  const r = await page.evaluate(async () => {
+    const { PatchView, WasmArray } = globalThis.pw;
+    const pixels = globalThis.testPixels(32, 32);
+    const img = WasmArray.fromImage(pixels);
+    const view = new PatchView({
+      layout: { name: 'rgba-as-rgb-chw', height: 32, width: 32 }, dtype: 'uint8clamped',
+      axes: [{ role: 'whole' }, { role: 'window', size: 16, step: 16 }, { role: 'window', size: 16, step: 16 }],
+    });
+    const normalize = { rescale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
+    const f32 = view.extract(img, { normalize });
+    const f16 = view.extract(img, { dtype: 'float16', normalize });
+    const bf = view.extract(img, { dtype: 'bfloat16', normalize });
+    const want = Float16Array.from(f32.data);   // the engine's own f32 -> f16 rounding
+    const into = new Float16Array(f16.length);
+    view.extractInto(img, into, { dtype: 'float16', normalize });
+    const out = {
+      hasFloat16Array: typeof Float16Array === 'function',
+      f16Class: f16.data.constructor.name,
+      bfClass: bf.data.constructor.name,
+      f16Equal: globalThis.same(f16.data, want),
+      intoEqual: globalThis.same(into, want),
+      bfTop: globalThis.same(bf.data, Uint16Array.from(new Uint32Array(f32.data.buffer.slice(f32.data.byteOffset, f32.data.byteOffset + f32.data.byteLength)), (b) => ((b + 0x7fff + ((b >> 16) & 1)) >>> 16) & 0xffff)),
+    };
+    for (const o of [img, view, f32, f16, bf]) o.free();
+    return out;
+  });
+  assert.ok(r.hasFloat16Array, 'Chromium has Float16Array');
+  assert.equal(r.f16Class, 'Float16Array');
+  assert.equal(r.bfClass, 'Uint16Array');
+  assert.ok(r.f16Equal, 'float16 equals Float16Array.from(float32)');
+  assert.ok(r.intoEqual, 'extractInto a Float16Array');
+  assert.ok(r.bfTop, 'bfloat16 bits are the float32 bits rounded to nearest even');
+  assert.deepEqual(problems, []);
+});
+
 test('the Worker example: a transferred ImageBitmap in, a transferred Float32Array of normalized patches out', T, async () => {
   const result = await page.evaluate(async () => {
     const w = 64;
