@@ -17,8 +17,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::args::{self, get};
 use crate::array::{signed_sizes, sizes};
+use crate::error::OrThrow;
 use crate::error::{JsResult, error, invalid};
-use patch_core::ErrorKind;
+use patch_core::{ErrorKind, Layout, PixelFormat};
 
 /// The layout names, in the order the error message lists them.
 pub(crate) const NAMES: &[&str] = &[
@@ -59,44 +60,59 @@ fn to_isize(v: usize, what: &str) -> JsResult<isize> {
 }
 
 /// The layout `name` of `batch` images (`None`: one image, no batch axis)
-/// of `height` x `width` pixels, stacked one after the other.
+/// of `height` x `width` pixels, stacked one after the other. The RGB
+/// views (alpha dropped, BGR reversed) are patch-core's
+/// `Layout::pixels_hwc`/`pixels_chw`; `'rgba-hwc'` and `'rgba-chw'` keep
+/// the four channels.
 pub(crate) fn layout(
     name: &str,
     height: usize,
     width: usize,
     batch: Option<usize>,
 ) -> JsResult<Pixels> {
-    // Bytes (elements) per pixel of the buffer, and the channels seen.
-    let (buffer, rest) = name.split_once('-').unwrap_or((name, ""));
-    let per_pixel: usize = if buffer.len() == 4 { 4 } else { 3 };
-    let (channels, axes) = match rest.strip_prefix("as-") {
-        Some(r) => r.split_once('-').unwrap_or((r, "")),
-        None => (buffer, rest),
+    let chw = name.ends_with("-chw");
+    // The buffer's pixel format as patch-core names it, read as RGB.
+    let format = match name.trim_end_matches("-hwc").trim_end_matches("-chw") {
+        "rgba-as-rgb" => Some(PixelFormat::Rgba),
+        "rgba-as-bgr" | "bgra-as-rgb" => Some(PixelFormat::Bgra),
+        "rgb" => Some(PixelFormat::Rgb),
+        "rgb-as-bgr" | "bgr-as-rgb" => Some(PixelFormat::Bgr),
+        _ => None,
     };
-    let seen = channels.len();
-    // A channel order reversed against the buffer's first three bytes.
-    let reversed = channels.get(..3) != buffer.get(..3) && seen == 3;
-    let row = width
-        .checked_mul(per_pixel)
-        .ok_or_else(|| overflow("row length"))?;
-    let image = height
-        .checked_mul(row)
-        .ok_or_else(|| overflow("image length"))?;
-    let (px, rs) = (to_isize(per_pixel, "pixel")?, to_isize(row, "row length")?);
-    let (c_stride, offset) = if reversed { (-1, 2) } else { (1, 0) };
-    let (mut shape, mut strides) = if axes == "chw" {
-        (vec![seen, height, width], vec![c_stride, rs, px])
+    let layout = match format {
+        Some(f) if chw => Layout::pixels_chw::<u8>(f, height, width),
+        Some(f) => Layout::pixels_hwc::<u8>(f, height, width),
+        // RGBA with its alpha: plain HWC, or its CHW view.
+        None if chw => {
+            let row = width.checked_mul(4).ok_or_else(|| overflow("row length"))?;
+            Layout::new(
+                &[4, height, width],
+                &[1, to_isize(row, "row length")?, 4],
+                0,
+                1,
+            )
+        }
+        None => Layout::contiguous(&[height, width, 4], 1),
+    }
+    .js()?;
+    let per_pixel: usize = if name.starts_with("rgba") || name.starts_with("bgra") {
+        4
     } else {
-        (vec![height, width, seen], vec![rs, px, c_stride])
+        3
     };
+    let (mut shape, mut strides) = (layout.shape().to_vec(), layout.strides().to_vec());
     if let Some(n) = batch {
+        let image = height
+            .checked_mul(width)
+            .and_then(|p| p.checked_mul(per_pixel))
+            .ok_or_else(|| overflow("image length"))?;
         shape.insert(0, n);
         strides.insert(0, to_isize(image, "image length")?);
     }
     Ok(Pixels {
         shape,
         strides,
-        offset,
+        offset: layout.offset(),
     })
 }
 
