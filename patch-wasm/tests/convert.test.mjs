@@ -327,3 +327,21 @@ test('windowed frames: named windows equal torch, and one pass equals frame then
   assert.throws(() => frame(signal, 16, 6, { window: 'hann', dtype: 'int16' }), err(/maps values into a float dtype, not int16/));
   assert.throws(() => frameInto(signal, new Float64Array(17 * 16), 16, 6, { padEnd: true, window: 'hann' }), err(/the destination holds float64 but the frames are float32/));
 });
+
+test('hostile converting options: throwing getters, huge lists and Proxies are errors, never a crash', () => {
+  const view = new PatchView({ shape: [4, 3], dtype: 'uint8', axes: [W(2), { role: 'whole' }] });
+  const src = WasmArray.fromTypedArray('uint8', [12], Uint8Array.from({ length: 12 }, (_, i) => i));
+  const err = (re) => (e) => e.name === 'PatchError' && e.kind === 'invalid argument' && re.test(e.message);
+  assert.throws(() => view.extract(src, { normalize: { get mean() { throw new Error('boom'); }, std: 1 } }), err(/reading 'mean' threw/));
+  assert.throws(() => view.extract(src, { get dtype() { throw new Error('boom'); } }), err(/reading 'dtype' threw/));
+  assert.throws(() => view.extract(src, { normalize: { scale: new Array(1e8) } }), err(/opts.normalize.scale has 100000000 entries, more than the largest patch axis \(3\)/));
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  assert.throws(() => view.extract(src, { normalize: proxy }), err(/opts.normalize must be an object, got/));
+  assert.throws(() => frame(new Float32Array(8), 4, 2, { window: new Array(1e8) }), err(/opts.window has 100000000 entries, more than the frame length \(4\)/));
+  assert.throws(() => frame(new Float32Array(8), 4, 2, { window: [1, 2, '3', 4] }), err(/opts.window\[2\] must be a number, got '3'/));
+  // The view and the arrays stay usable.
+  assert.deepEqual(Array.from(view.extract(src, { normalize: { scale: 2 } }).data).slice(0, 3), [0, 2, 4]);
+  src.free();
+  view.free();
+});
