@@ -154,6 +154,21 @@ test('VideoFrame: copyTo straight into wasm memory (fromImageAsync) and drawn (f
       out[`${format} not closed`] = frame.format === format;
       frame.close();
     }
+    // Memory growing while copyTo is pending: the promise either settled
+    // with the pixels (the copy was already done) or rejects naming the
+    // growth; it never resolves with wrong pixels.
+    const frame2 = new VideoFrame(new Uint8Array(pixels.data), { format: 'RGBA', codedWidth: w, codedHeight: h, timestamp: 0 });
+    const pending = WasmArray.fromImageAsync(frame2);
+    const big = new WasmArray('uint8', [32 << 20]);   // grows wasm memory
+    try {
+      const a = await pending;
+      out['growth: resolved with the pixels'] = globalThis.same(a.data, pixels.data);
+      a.free();
+    } catch (e) {
+      out['growth: rejected, naming it'] = e.kind === 'buffer size' && /wasm memory grew/.test(e.message);
+    }
+    big.free();
+    frame2.close();
     // A closed frame is refused with a clear error.
     const closed = new VideoFrame(new Uint8Array(w * h * 4), { format: 'RGBA', codedWidth: w, codedHeight: h, timestamp: 0 });
     closed.close();
