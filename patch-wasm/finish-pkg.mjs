@@ -14,7 +14,9 @@
 //    undefined (reading '__wbindgen_add_to_stack_pointer')".
 // 3. The .d.ts get what wasm-bindgen cannot write: the dtype parameter of
 //    `WasmArray<D>`, `PatchView<D>`, `WasmArray.fromTypedArray<D>` and
-//    `frame<D>`, and one `free()` each (the bindings define their own, which
+//    `frame<D, O>`, the options parameter `O` of `extract`/`extractInto`
+//    (whose `dtype` and `normalize` give the result's dtype), and one
+//    `free()` each (the bindings define their own, which
 //    JavaScript's class semantics let replace wasm-bindgen's).
 // 4. node/patch_wasm.mjs: the ES module entry of the Node build, which
 //    re-exports the CommonJS build (one wasm instance whether a program
@@ -78,7 +80,9 @@ for (const build of ['web', 'node']) {
     ['export class WasmArray {\n    free(): void;\n', 'export class WasmArray<D extends DType = DType> {\n'],
     ['export class PatchView {\n    free(): void;\n', 'export class PatchView<D extends DType = DType> {\n'],
     ['    static fromTypedArray(', '    static fromTypedArray<D extends DType>('],
-    ['export function frame(', 'export function frame<D extends DType = DType>('],
+    ['export function frame(', 'export function frame<D extends DType = DType, O extends FrameOptions = {}>('],
+    ['    extract(src:', '    extract<O extends ExtractOptions = {}>(src:'],
+    ['    extractInto(src:', '    extractInto<O extends ExtractOptions = {}>(src:'],
   ]);
 }
 

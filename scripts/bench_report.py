@@ -94,6 +94,14 @@ for suite, limit in [("wasm-simd128", 1.5), ("wasm-scalar", 2.5)]:
 for suite in ["wasm-simd128", "wasm-scalar"]:
     for w in WASM_WORKLOADS:
         target(suite, suite, w, "patch_wasm", "js_loop", "speedup", 5.0, "≥ 5x faster than a JS loop")
+# Issue 11: fused preprocessing from ImageData (the whole path: fromImage, the normalized copy, free).
+for suite in ["wasm-simd128", "wasm-scalar"]:
+    target(suite, suite, "vit_preprocess", "from_imagedata", "js_loop", "speedup", 3.0,
+           "≥ 3x faster than one plain JS loop (from ImageData)")
+    target(suite, suite, "vit_preprocess", "patch_wasm", "memcpy", "ratio", 2.0, "≤ 2x memory.copy of the output")
+    target(suite, suite, "vit_preprocess", "patch_wasm", "copy_then_normalize", "speedup", 2.0,
+           "≥ 2x faster than copy then normalize")
+    target(suite, suite, "vit_preprocess_f16", "patch_wasm", "memcpy", "ratio", 1.5, "≤ 1.5x memory.copy (f16)")
 
 
 # ---- data -----------------------------------------------------------------------

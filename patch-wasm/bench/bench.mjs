@@ -215,6 +215,88 @@ function vitU8(name, b) {
   base.free(); src.free(); dst.free(); view.free();
 }
 
+// vit_preprocess (issue 11): 224x224 RGBA pixels (an ImageData) into the
+// normalized float32 ViT input [196, 768], each patch (C, ph, pw), ImageNet
+// mean and std. patch_wasm: extractInto a float32 WasmArray through the
+// 'rgba-as-rgb-chw' layout with { dtype, normalize }, the pixels already in
+// wasm memory; from_imagedata: the same preceded by WasmArray.fromImage
+// (one copy in) and its free(), the whole path from an ImageData; memcpy:
+// memory.copy of the float32 output; js_loop: one plain JavaScript loop
+// doing the whole preprocessing from ImageData.data into a Float32Array;
+// copy_then_normalize: the library's u8 copy then a JavaScript normalize
+// pass (the three-copy way before the fused copy). f16: the same into
+// float16 against memory.copy of the f16 output.
+function vitPreprocess() {
+  const [h, w, p] = [224, 224, 16];
+  const mean = [0.485, 0.456, 0.406];
+  const std = [0.229, 0.224, 0.225];
+  const normalize = { rescale: 1 / 255, mean, std };
+  const image = { width: w, height: h, data: Uint8ClampedArray.from({ length: h * w * 4 }, (_, i) => (i * 31) % 251) };
+  const win = { role: 'window', size: p, step: p };
+  const view = new PatchView({
+    layout: { name: 'rgba-as-rgb-chw', height: h, width: w }, dtype: 'uint8clamped',
+    axes: [{ role: 'whole' }, win, win],
+  });
+  const img = WasmArray.fromImage(image);
+  const dst = new WasmArray('float32', [view.numPatches, view.patchLen]);
+  const opts = { dtype: 'float32', normalize };
+  const scale = std.map((s) => 1 / 255 / s);
+  const shift = mean.map((m, c) => -m / std[c]);
+  const jsDst = new Float32Array(dst.length);
+  const jsLoop = () => {
+    const src = image.data;
+    let o = 0;
+    for (let gy = 0; gy < h / p; gy++)
+      for (let gx = 0; gx < w / p; gx++)
+        for (let c = 0; c < 3; c++) {
+          const a = scale[c];
+          const b = shift[c];
+          for (let y = 0; y < p; y++) {
+            let at = ((gy * p + y) * w + gx * p) * 4 + c;
+            for (let x = 0; x < p; x++, at += 4) jsDst[o++] = src[at] * a + b;
+          }
+        }
+  };
+  const u8 = new WasmArray('uint8clamped', [view.numPatches, view.patchLen]);
+  const split = new Float32Array(dst.length);
+  const copyThenNormalize = () => {
+    view.extractInto(img, u8);
+    const bytes = u8.data;
+    const per = p * p;
+    for (let i = 0; i < bytes.length; i++) {
+      const c = ((i % 768) / per) | 0;
+      split[i] = bytes[i] * scale[c] + shift[c];
+    }
+  };
+  view.extractInto(img, dst, opts);
+  jsLoop();
+  copyThenNormalize();
+  assertClose(dst.data, jsDst, 1e-6, 'vit_preprocess');
+  assertClose(split, jsDst, 1e-6, 'vit_preprocess copy_then_normalize');
+  const base = copyBaselines('float32', dst.length);
+  run('vit_preprocess', dst.byteLength, [
+    ['patch_wasm', () => view.extractInto(img, dst, opts)],
+    ['from_imagedata', () => {
+      const a = WasmArray.fromImage(image);
+      view.extractInto(a, dst, opts);
+      a.free();
+    }],
+    ['memcpy', base.memcpy],
+    ['js_loop', jsLoop],
+    ['copy_then_normalize', copyThenNormalize],
+  ]);
+  base.free();
+  const half = new WasmArray('float16', [view.numPatches, view.patchLen]);
+  const halfOpts = { dtype: 'float16', normalize };
+  view.extractInto(img, half, halfOpts);
+  const halfBase = copyBaselines('float16', half.length);
+  run('vit_preprocess_f16', half.byteLength, [
+    ['patch_wasm', () => view.extractInto(img, half, halfOpts)],
+    ['memcpy', halfBase.memcpy],
+  ]);
+  for (const o of [halfBase, half, img, dst, u8, view]) o.free();
+}
+
 function audio() {
   const [n, len, hop] = [960000, 400, 160];
   const signal = fillF32(n);
@@ -333,6 +415,7 @@ function tiny() {
 console.log(`${SUITE}: ${args.pkg}, node ${process.version}; ${SAMPLES} samples of ${SAMPLE * 1e3} ms, median per call, min over 2 interleaved rounds`);
 vitU8('vit_u8', 1);
 vitU8('vit_u8_b64', 64);
+vitPreprocess();
 audio();
 foldMean();
 foldGauss();

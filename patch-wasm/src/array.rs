@@ -108,6 +108,11 @@ impl WasmArray {
         Ok(WasmArray { handle })
     }
 
+    /// The array's handle in the store.
+    pub(crate) fn handle(&self) -> Handle {
+        self.handle
+    }
+
     /// A wrapper of a handle no array has, which `input.rs` uses to
     /// measure wasm-bindgen's object layout.
     pub(crate) fn probe(handle: Handle) -> WasmArray {
@@ -184,7 +189,7 @@ impl WasmArray {
             from_numbers(dtype, &shape, n, &values)?
         } else {
             match JsDType::of_typed_array(&values) {
-                Some(d) if d.same_elements(dtype) => values,
+                Some(d) if dtype.accepts(d) => values,
                 Some(d) => {
                     return Err(invalid(format!(
                         "dtype '{}' needs a {}, got a {}",
@@ -213,6 +218,40 @@ impl WasmArray {
             Input::Typed(_, typed) => copy_in(dtype, &typed)?,
         };
         WasmArray::adopt(Entry { dtype, shape, buf })
+    }
+
+    /// The RGBA pixels of an image source in a new `[height, width, 4]`
+    /// `'uint8clamped'` array (8-bit, not premultiplied, sRGB: what
+    /// `ImageData` holds): an `ImageData` (or any `{ data:
+    /// Uint8ClampedArray, width, height }`; one copy), an
+    /// `HTMLCanvasElement` or `OffscreenCanvas` with a 2d context (two
+    /// copies: `getImageData`, then into wasm memory), or an `ImageBitmap`,
+    /// `HTMLImageElement`, `HTMLVideoElement`, `VideoFrame` or WebGL canvas
+    /// (three: drawn on a scratch `OffscreenCanvas`, read back, copied in).
+    /// `fromImageAsync` makes one copy of every source where `VideoFrame`
+    /// exists. A canvas without a context gets a 2d one.
+    #[wasm_bindgen(js_name = fromImage, unchecked_return_type = "WasmArray<'uint8clamped'>")]
+    pub fn from_image(
+        #[wasm_bindgen(unchecked_param_type = "ImageSource")] source: JsValue,
+    ) -> Result<WasmArray, JsValue> {
+        crate::image::from_image(&source)
+    }
+
+    /// `fromImage` with one copy of the pixels for every source: a
+    /// `VideoFrame` (the source itself, or one made over an `ImageBitmap`,
+    /// canvas, image or video, without copying) is copied by
+    /// `VideoFrame.copyTo({ format: 'RGBA', colorSpace: 'srgb' })` straight
+    /// into the new array's bytes in wasm memory. Where `VideoFrame` does
+    /// not exist (Node), and for `ImageData`, it resolves to
+    /// `fromImage(source)`. Do not call patch-wasm functions that allocate
+    /// while it is pending: a memory growth detaches the bytes `copyTo`
+    /// writes, and the promise rejects (`buffer size`). A `VideoFrame`
+    /// passed in is not closed.
+    #[wasm_bindgen(js_name = fromImageAsync, unchecked_return_type = "Promise<WasmArray<'uint8clamped'>>")]
+    pub fn from_image_async(
+        #[wasm_bindgen(unchecked_param_type = "ImageSource")] source: JsValue,
+    ) -> js_sys::Promise {
+        crate::image::from_image_async(&source)
     }
 
     /// The dtype name, such as `'uint8clamped'`.

@@ -42,7 +42,7 @@ pub fn bench_memcpy(
                     y.copy_from_slice(x);
                     Ok(())
                 },
-                [U8, I8, U16, I16, U32, I32, F32, F64],
+                [U8, I8, U16, I16, U32, I32, F32, F64, F16, BF16],
                 Err(error(ErrorKind::UnsupportedDtype, "src and dst hold different element types"))
             )
         })

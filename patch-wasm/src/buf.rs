@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 
+use half::{bf16, f16};
 use patch_core::{Element, ErrorKind};
 
 use crate::dtype::JsDType;
@@ -18,6 +19,8 @@ pub(crate) enum Buf {
     I32(Vec<i32>),
     F32(Vec<f32>),
     F64(Vec<f64>),
+    F16(Vec<f16>),
+    BF16(Vec<bf16>),
 }
 
 /// Borrowed elements of one type: a whole [`Buf`] or a range of it.
@@ -31,6 +34,8 @@ pub(crate) enum BufRef<'a> {
     I32(&'a [i32]),
     F32(&'a [f32]),
     F64(&'a [f64]),
+    F16(&'a [f16]),
+    BF16(&'a [bf16]),
 }
 
 /// Elements of one type borrowed for writing.
@@ -43,11 +48,12 @@ pub(crate) enum BufMut<'a> {
     I32(&'a mut [i32]),
     F32(&'a mut [f32]),
     F64(&'a mut [f64]),
+    F16(&'a mut [f16]),
+    BF16(&'a mut [bf16]),
 }
 
 /// Runs `$body` with `$v` bound to the slice inside a [`BufRef`] (or the
 /// `Vec` inside a [`Buf`] with `Buf` as `$kind`), whatever its element type.
-#[allow(unused_macros)]
 macro_rules! each {
     ($kind:ident, $buf:expr, $v:ident => $body:expr) => {
         match $buf {
@@ -59,6 +65,8 @@ macro_rules! each {
             $crate::buf::$kind::I32($v) => $body,
             $crate::buf::$kind::F32($v) => $body,
             $crate::buf::$kind::F64($v) => $body,
+            $crate::buf::$kind::F16($v) => $body,
+            $crate::buf::$kind::BF16($v) => $body,
         }
     };
 }
@@ -75,7 +83,7 @@ macro_rules! same_type {
         }
     };
 }
-pub(crate) use same_type;
+pub(crate) use {each, same_type};
 
 /// An element type a [`Buf`] can hold.
 pub(crate) trait Stored: Element {
@@ -92,7 +100,8 @@ macro_rules! stored {
         }
     )*};
 }
-stored!(u8 => U8, i8 => I8, u16 => U16, i16 => I16, u32 => U32, i32 => I32, f32 => F32, f64 => F64);
+stored!(u8 => U8, i8 => I8, u16 => U16, i16 => I16, u32 => U32, i32 => I32, f32 => F32, f64 => F64,
+    f16 => F16, bf16 => BF16);
 
 /// A zero-filled vector, or an `allocation` error instead of an abort.
 pub(crate) fn zeroed<T: Copy + Default>(n: usize) -> JsResult<Vec<T>> {
@@ -161,6 +170,8 @@ macro_rules! by_variant {
             Buf::I32($v) => $ref::I32($e),
             Buf::F32($v) => $ref::F32($e),
             Buf::F64($v) => $ref::F64($e),
+            Buf::F16($v) => $ref::F16($e),
+            Buf::BF16($v) => $ref::BF16($e),
         }
     };
 }
@@ -177,6 +188,8 @@ impl Buf {
             JsDType::Int32 => Buf::I32(zeroed(n)?),
             JsDType::Float32 => Buf::F32(zeroed(n)?),
             JsDType::Float64 => Buf::F64(zeroed(n)?),
+            JsDType::Float16 => Buf::F16(zeroed(n)?),
+            JsDType::BFloat16 => Buf::BF16(zeroed(n)?),
         })
     }
 
@@ -217,7 +230,7 @@ impl Buf {
                 }
             };
         }
-        Some(split!(U8, I8, U16, I16, U32, I32, F32, F64))
+        Some(split!(U8, I8, U16, I16, U32, I32, F32, F64, F16, BF16))
     }
 }
 

@@ -1,8 +1,8 @@
 //! The element types of the JavaScript API and their typed-array classes.
 
 use js_sys::{
-    Float32Array, Float64Array, Int8Array, Int16Array, Int32Array, Uint8Array, Uint8ClampedArray,
-    Uint16Array, Uint32Array,
+    Array, Float32Array, Float64Array, Function, Int8Array, Int16Array, Int32Array, Reflect,
+    Uint8Array, Uint8ClampedArray, Uint16Array, Uint32Array,
 };
 use patch_core::DType;
 use wasm_bindgen::{JsCast, JsValue};
@@ -11,9 +11,13 @@ use crate::args::{self, describe, number_text};
 use crate::error::{JsResult, invalid};
 use crate::num;
 
-/// One of the nine dtypes of the JavaScript API: every typed-array class
-/// except the 64-bit integer ones. `Uint8Clamped` holds `u8` like `Uint8`
-/// and differs only in the typed-array class `.data` returns.
+/// One of the eleven dtypes of the JavaScript API: every typed-array class
+/// except the 64-bit integer ones, and the 16-bit floats. `Uint8Clamped`
+/// holds `u8` like `Uint8` and differs only in the typed-array class
+/// `.data` returns. `Float16` is viewed as a `Float16Array` where the
+/// JavaScript engine has one (Chromium 135+, Firefox 129+, Node 24+), else
+/// as a `Uint16Array` of its bits; `BFloat16` always as a `Uint16Array`
+/// of its bits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum JsDType {
     Uint8,
@@ -25,10 +29,12 @@ pub(crate) enum JsDType {
     Int32,
     Float32,
     Float64,
+    Float16,
+    BFloat16,
 }
 
 impl JsDType {
-    const ALL: [JsDType; 9] = [
+    const ALL: [JsDType; 11] = [
         JsDType::Uint8,
         JsDType::Uint8Clamped,
         JsDType::Int8,
@@ -38,6 +44,8 @@ impl JsDType {
         JsDType::Int32,
         JsDType::Float32,
         JsDType::Float64,
+        JsDType::Float16,
+        JsDType::BFloat16,
     ];
 
     /// The name JavaScript passes: `'uint8'`, `'uint8clamped'`, ...
@@ -52,10 +60,13 @@ impl JsDType {
             JsDType::Int32 => "int32",
             JsDType::Float32 => "float32",
             JsDType::Float64 => "float64",
+            JsDType::Float16 => "float16",
+            JsDType::BFloat16 => "bfloat16",
         }
     }
 
-    /// The typed-array class of the dtype.
+    /// The typed-array class of the dtype (`Float16Array` or `Uint16Array`
+    /// for float16, as this engine has it).
     pub(crate) fn class_name(self) -> &'static str {
         match self {
             JsDType::Uint8 => "Uint8Array",
@@ -67,6 +78,8 @@ impl JsDType {
             JsDType::Int32 => "Int32Array",
             JsDType::Float32 => "Float32Array",
             JsDType::Float64 => "Float64Array",
+            JsDType::Float16 if float16_array().is_some() => "Float16Array",
+            JsDType::Float16 | JsDType::BFloat16 => "Uint16Array",
         }
     }
 
@@ -81,6 +94,8 @@ impl JsDType {
             JsDType::Int32 => DType::I32,
             JsDType::Float32 => DType::F32,
             JsDType::Float64 => DType::F64,
+            JsDType::Float16 => DType::F16,
+            JsDType::BFloat16 => DType::BF16,
         }
     }
 
@@ -95,6 +110,19 @@ impl JsDType {
         self.core() == other.core()
     }
 
+    /// Whether a typed array of `given`'s class holds elements of this
+    /// dtype: the same elements, or the bits of the 16-bit floats in a
+    /// `Uint16Array` (and float16 in a `Float16Array`).
+    pub(crate) fn accepts(self, given: JsDType) -> bool {
+        self.same_elements(given)
+            || (matches!(self, JsDType::Float16 | JsDType::BFloat16) && given == JsDType::Uint16)
+    }
+
+    /// Whether this is a float dtype a converting copy writes.
+    pub(crate) fn is_conversion_target(self) -> bool {
+        self.core().is_conversion_target()
+    }
+
     /// The range of an integer dtype, `None` for the float ones.
     fn int_range(self) -> Option<(f64, f64)> {
         Some(match self {
@@ -104,7 +132,9 @@ impl JsDType {
             JsDType::Int16 => (f64::from(i16::MIN), f64::from(i16::MAX)),
             JsDType::Uint32 => (0.0, f64::from(u32::MAX)),
             JsDType::Int32 => (f64::from(i32::MIN), f64::from(i32::MAX)),
-            JsDType::Float32 | JsDType::Float64 => return None,
+            JsDType::Float32 | JsDType::Float64 | JsDType::Float16 | JsDType::BFloat16 => {
+                return None;
+            }
         })
     }
 
@@ -124,7 +154,7 @@ impl JsDType {
                 number_text(hi)
             )),
             // Rounding to nearest; only an overflow to an infinity loses the value.
-            None if self == JsDType::Float32 && v.is_finite() && num::to_f32(v).is_infinite() => {
+            None if v.is_finite() && num::round_to(self, v).is_infinite() => {
                 Some("it would overflow to Infinity".to_string())
             }
             _ => None,
@@ -149,12 +179,15 @@ impl JsDType {
             return Ok(d);
         }
         Err(invalid(format!(
-            "{what} must be one of 'uint8', 'uint8clamped', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'float32', 'float64', got {}",
+            "{what} must be one of 'uint8', 'uint8clamped', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'float32', 'float64', 'float16', 'bfloat16', got {}",
             describe(value)
         )))
     }
 
-    /// The dtype of a typed array of one of the nine classes, else `None`.
+    /// The dtype of a typed array of one of the ten classes (a
+    /// `Float16Array` is float16; a `Uint16Array` is uint16, which
+    /// [`accepts`](JsDType::accepts) lets stand for 16-bit float bits), else
+    /// `None`.
     pub(crate) fn of_typed_array(value: &JsValue) -> Option<JsDType> {
         if !value.is_object() {
             return None;
@@ -177,6 +210,8 @@ impl JsDType {
             JsDType::Float32
         } else if value.is_instance_of::<Float64Array>() {
             JsDType::Float64
+        } else if float16_array().is_some_and(|c| is_instance(value, &c)) {
+            JsDType::Float16
         } else {
             return None;
         })
@@ -214,6 +249,17 @@ impl JsDType {
             JsDType::Float64 => {
                 Float64Array::new_with_byte_offset_and_length(buffer, byte_offset, len).into()
             }
+            JsDType::Float16 | JsDType::BFloat16 => match float16_array() {
+                Some(class) if self == JsDType::Float16 => Reflect::construct(
+                    &class,
+                    &Array::of3(buffer, &byte_offset.into(), &len.into()),
+                )
+                // The range is checked by the caller, as for the other classes.
+                .unwrap_or_else(|_| {
+                    Uint16Array::new_with_byte_offset_and_length(buffer, byte_offset, len).into()
+                }),
+                _ => Uint16Array::new_with_byte_offset_and_length(buffer, byte_offset, len).into(),
+            },
         }
     }
 
@@ -230,6 +276,48 @@ impl JsDType {
             JsDType::Int32 => Int32Array::new(array).into(),
             JsDType::Float32 => Float32Array::new(array).into(),
             JsDType::Float64 => Float64Array::new(array).into(),
+            // The bits of each value rounded to nearest (even), from its double.
+            JsDType::Float16 | JsDType::BFloat16 => {
+                let values = array.unchecked_ref::<Float64Array>().to_vec();
+                let bits: Vec<u16> = values
+                    .iter()
+                    .map(|&v| {
+                        if self == JsDType::Float16 {
+                            half::f16::from_f64(v).to_bits()
+                        } else {
+                            half::bf16::from_f64(v).to_bits()
+                        }
+                    })
+                    .collect();
+                Uint16Array::from(&bits[..]).into()
+            }
         }
     }
+}
+
+thread_local! {
+    /// The engine's `Float16Array` constructor, if it has one.
+    static FLOAT16_ARRAY: Option<Function> = Reflect::get(&js_sys::global(), &"Float16Array".into())
+        .ok()
+        .filter(JsValue::is_function)
+        .map(JsCast::unchecked_into);
+}
+
+/// The engine's `Float16Array` constructor, if it has one.
+pub(crate) fn float16_array() -> Option<Function> {
+    FLOAT16_ARRAY.with(Clone::clone)
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `Object.prototype.isPrototypeOf.call(proto, value)`, exceptions caught.
+    #[wasm_bindgen(js_namespace = ["Object", "prototype", "isPrototypeOf"], js_name = call, catch)]
+    fn is_prototype_of(proto: &JsValue, value: &JsValue) -> Result<bool, JsValue>;
+}
+
+/// Whether `value` is an instance of `class` (false when asking throws).
+fn is_instance(value: &JsValue, class: &Function) -> bool {
+    Reflect::get(class, &"prototype".into())
+        .and_then(|proto| is_prototype_of(&proto, value))
+        .unwrap_or(false)
 }

@@ -64,3 +64,18 @@ impl FromFill for f64 {
         value.unwrap_or(0.0)
     }
 }
+
+impl FromFill for half::f16 {
+    #[inline]
+    fn from_fill(value: Option<f64>) -> Self {
+        // `parse` refused values that overflow: rounded to nearest even.
+        value.map_or(half::f16::ZERO, half::f16::from_f64)
+    }
+}
+
+impl FromFill for half::bf16 {
+    #[inline]
+    fn from_fill(value: Option<f64>) -> Self {
+        value.map_or(half::bf16::ZERO, half::bf16::from_f64)
+    }
+}

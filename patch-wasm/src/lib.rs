@@ -61,14 +61,17 @@ mod args;
 mod array;
 mod bench;
 mod buf;
+mod convert;
 mod copy;
 mod dtype;
 mod error;
 mod fill;
+mod image;
 mod input;
 mod kinds_ts;
 mod memory;
 mod num;
+mod pixels;
 mod signal;
 mod store;
 mod summary;
@@ -76,6 +79,7 @@ mod view;
 
 pub use array::WasmArray;
 pub use bench::bench_memcpy;
+pub use pixels::pixel_layout;
 pub use signal::{frame_into, frame_signal, overlap_add, overlap_add_into_js};
 pub use view::PatchView;
 
@@ -87,10 +91,16 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
-/** The element types: every typed-array class except the 64-bit integer ones. */
+/**
+ * The element types: every typed-array class except the 64-bit integer
+ * ones, and the 16-bit floats ('float16': IEEE half, 'bfloat16': bfloat16).
+ */
 export type DType =
   | 'uint8' | 'uint8clamped' | 'int8' | 'uint16' | 'int16'
-  | 'uint32' | 'int32' | 'float32' | 'float64';
+  | 'uint32' | 'int32' | 'float32' | 'float64' | 'float16' | 'bfloat16';
+
+/** The dtypes a copy converts into (from any dtype). */
+export type ConvertDType = 'float32' | 'float64' | 'float16' | 'bfloat16';
 
 /** The float dtypes, which folds and overlap-add work in. */
 export type FloatDType = 'float32' | 'float64';
@@ -106,6 +116,10 @@ export interface DTypeArrays {
   int32: Int32Array;
   float32: Float32Array;
   float64: Float64Array;
+  /** A `Float16Array` where the engine has one (Chromium 135+, Firefox 129+, Node 24+), else a `Uint16Array` of the bits. */
+  float16: Uint16Array | GlobalInstance<'Float16Array'>;
+  /** Always a `Uint16Array` of the bits (the upper half of a float32's). */
+  bfloat16: Uint16Array;
 }
 
 /** The typed-array class of dtype `D` (`Uint8ClampedArray` for `'uint8clamped'`): what arguments may be. */
@@ -120,7 +134,7 @@ export type TypedArrayOf<D extends DType> = DTypeArrays[D];
  */
 export type DataOf<D extends DType> = ReturnType<TypedArrayOf<D>['slice']>;
 
-/** A typed array of one of the nine dtypes' classes. */
+/** A typed array of one of the dtypes' classes. */
 export type TypedArray = DTypeArrays[DType];
 
 /** The dtypes that hold the same elements as `D`: `'uint8'` and `'uint8clamped'` hold the same bytes. */
@@ -155,6 +169,48 @@ export interface PaddingOptions {
   mode?: PadModeName;
 }
 
+/**
+ * The named pixel layouts (`PixelPatchViewOptions.layout`, `pixelLayout()`):
+ * `<buffer>-<axes>` or `<buffer>-as-<channels>-<axes>`. For an image of
+ * H x W pixels:
+ *
+ * | name | shape | element strides | offset |
+ * |---|---|---|---|
+ * | `'rgba-hwc'` | `[H, W, 4]` | `[4W, 4, 1]` | 0 |
+ * | `'rgba-chw'` | `[4, H, W]` | `[1, 4W, 4]` | 0 |
+ * | `'rgba-as-rgb-hwc'` (alpha dropped) | `[H, W, 3]` | `[4W, 4, 1]` | 0 |
+ * | `'rgba-as-rgb-chw'` | `[3, H, W]` | `[1, 4W, 4]` | 0 |
+ * | `'rgba-as-bgr-hwc'`, `'bgra-as-rgb-hwc'` | `[H, W, 3]` | `[4W, 4, -1]` | 2 |
+ * | `'rgba-as-bgr-chw'`, `'bgra-as-rgb-chw'` | `[3, H, W]` | `[-1, 4W, 4]` | 2 |
+ * | `'rgb-hwc'` | `[H, W, 3]` | `[3W, 3, 1]` | 0 |
+ * | `'rgb-chw'` | `[3, H, W]` | `[1, 3W, 3]` | 0 |
+ * | `'rgb-as-bgr-hwc'`, `'bgr-as-rgb-hwc'` | `[H, W, 3]` | `[3W, 3, -1]` | 2 |
+ * | `'rgb-as-bgr-chw'`, `'bgr-as-rgb-chw'` | `[3, H, W]` | `[-1, 3W, 3]` | 2 |
+ *
+ * With `batch: N`, a leading axis of N images stored one after the other
+ * (stride `4HW` or `3HW`).
+ */
+export type PixelLayoutName =
+  | 'rgba-hwc' | 'rgba-chw' | 'rgba-as-rgb-hwc' | 'rgba-as-rgb-chw'
+  | 'rgba-as-bgr-hwc' | 'rgba-as-bgr-chw' | 'bgra-as-rgb-hwc' | 'bgra-as-rgb-chw'
+  | 'rgb-hwc' | 'rgb-chw' | 'rgb-as-bgr-hwc' | 'rgb-as-bgr-chw' | 'bgr-as-rgb-hwc' | 'bgr-as-rgb-chw';
+
+/** A named pixel layout of `height` x `width` pixels (`PixelPatchViewOptions.layout`). */
+export interface PixelLayout {
+  name: PixelLayoutName;
+  height: number;
+  width: number;
+  /** A leading batch axis of this many images, one after the other; default none. */
+  batch?: number;
+}
+
+/** What `pixelLayout()` returns: the `shape`, `strides` and `offset` of `PatchViewOptions`. */
+export interface PixelLayoutNumbers {
+  shape: number[];
+  strides: number[];
+  offset: number;
+}
+
 /** The options of `new PatchView(options)`. Unknown keys are an error. */
 export interface PatchViewOptions<D extends DType = DType> {
   /** Length of every input axis (at most 64 axes). */
@@ -169,24 +225,119 @@ export interface PatchViewOptions<D extends DType = DType> {
   offset?: number;
   /** Padding; default none ('valid'). */
   padding?: PaddingOptions;
+  /** Not with `shape`: see `PixelPatchViewOptions`. */
+  layout?: undefined;
 }
+
+/**
+ * The options of `new PatchView(options)` over pixels in a named layout:
+ * `layout` replaces `shape`, `strides` and `offset` (giving both is an
+ * error).
+ */
+export interface PixelPatchViewOptions<D extends DType = DType> {
+  /** A named pixel layout: the input's shape, strides and offset. */
+  layout: PixelLayout;
+  /** Set by the layout. */
+  shape?: undefined;
+  /** Set by the layout. */
+  strides?: undefined;
+  /** Set by the layout. */
+  offset?: undefined;
+  /** Element type of the arrays the view reads ('uint8clamped' or 'uint8' for canvas pixels). */
+  dtype: D;
+  /** One role per input axis of the layout's shape (e.g. whole, window, window for a CHW layout). */
+  axes: AxisOptions[];
+  /** Padding; default none ('valid'). */
+  padding?: PaddingOptions;
+}
+
+/** 8-bit RGBA pixels in a `Uint8ClampedArray` of `4 * width * height` bytes: `ImageData` is one. */
+export interface RgbaPixels {
+  readonly data: Uint8ClampedArray;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The instances of the global class `K` where the program's lib declares it (never otherwise). */
+type GlobalInstance<K extends string> =
+  typeof globalThis extends Record<K, { prototype: infer P }> ? P : never;
+
+/**
+ * What `WasmArray.fromImage` reads: `ImageData` (or any `RgbaPixels`),
+ * `ImageBitmap`, `HTMLCanvasElement`, `OffscreenCanvas`,
+ * `HTMLImageElement`, `SVGImageElement`, `HTMLVideoElement`, `VideoFrame`
+ * (the DOM ones as declared by the program's `lib`; the package's types
+ * need no DOM lib).
+ */
+export type ImageSource =
+  | RgbaPixels
+  | GlobalInstance<'ImageData'>
+  | GlobalInstance<'ImageBitmap'>
+  | GlobalInstance<'HTMLCanvasElement'>
+  | GlobalInstance<'OffscreenCanvas'>
+  | GlobalInstance<'HTMLImageElement'>
+  | GlobalInstance<'SVGImageElement'>
+  | GlobalInstance<'HTMLVideoElement'>
+  | GlobalInstance<'VideoFrame'>;
 
 /** The layout of a copy of the patches. */
 export type PatchOrder = 'patch-major' | 'feature-major';
+
+/**
+ * An affine map of the copied values, `y = x * scale + shift`, per element
+ * or per index of one patch axis (arrays: one value per index of the axis;
+ * `axis` is an index into the patch shape, `PatchView.innerShape`, by
+ * default the only axis of the arrays' length):
+ *
+ * - `{ rescale?, mean, std, axis? }`: the Hugging Face image processors'
+ *   `(x * rescale - mean) / std` (`rescale_factor`, `image_mean`,
+ *   `image_std`; rescale default 1), computed as `scale = rescale / std`,
+ *   `shift = -mean / std` (in float64); torchvision's `Normalize` after
+ *   `ToTensor` is `rescale: 1 / 255`;
+ * - `{ scale?, shift?, axis? }`: the coefficients themselves (default 1 and 0).
+ *
+ * Bit for bit: `y = round(f32(x) * f32(scale) + f32(shift))`, the product
+ * and the sum each rounded in float32 (float64 for a float64 destination),
+ * then rounded to nearest even into float16/bfloat16.
+ */
+export type Normalize =
+  | { rescale?: number; mean: number | number[]; std: number | number[]; axis?: number }
+  | { scale?: number | number[]; shift?: number | number[]; axis?: number };
 
 /** Options of `extract` and `extractInto`. */
 export interface ExtractOptions {
   /** 'patch-major' ([numPatches, patchLen], default) or 'feature-major' ([patchLen, numPatches]). */
   order?: PatchOrder;
   /**
-   * What constant padding reads (default 0), in the view's dtype: it must be
-   * a value that dtype holds exactly (an integer in range for the integer
-   * dtypes: `1.5` or `300` for uint8 throw `invalid argument`; float32
-   * rounds to nearest but refuses an overflow to Infinity). Only with mode
+   * What constant padding reads (default 0), in the destination's dtype
+   * (after normalization: 0 is the normalized data's zero, as a
+   * convolution's zero padding of a normalized input): it must be a value
+   * that dtype holds exactly (an integer in range for the integer dtypes:
+   * `1.5` or `300` for uint8 throw `invalid argument`; the float dtypes
+   * round to nearest but refuse an overflow to Infinity). Only with mode
    * 'constant'.
    */
   fill?: number;
+  /**
+   * The destination's dtype: the view's (default), the same elements
+   * ('uint8' for 'uint8clamped'), or a float dtype the values are converted
+   * into in the same pass. With `normalize`, the default is 'float32'
+   * (the view's dtype when it is float32 or float64).
+   */
+  dtype?: DType;
+  /** Maps every copied value in the same pass (see `Normalize`). Padding constants are not mapped. */
+  normalize?: Normalize;
 }
+
+/**
+ * The dtype of a copy made with options `O` from elements of `D`:
+ * `O['dtype']` when given; with a normalization or a window, float32 (or
+ * `D` when it is float32 or float64); else `D`.
+ */
+export type CopyDType<D extends DType, O> =
+  O extends { dtype: infer T extends DType } ? T
+  : O extends { normalize: object } | { window: string | number[] } ? (D extends FloatDType ? D : 'float32')
+  : D;
 
 /** Options of `fold` and `foldInto`. */
 export interface FoldOptions {
@@ -204,8 +355,22 @@ export interface FoldOptions {
 export interface FrameOptions {
   /** Pad the end so that every sample starts a frame's hop (default false). */
   padEnd?: boolean;
-  /** The padding value (default 0), a value the signal's dtype holds exactly (as `ExtractOptions.fill`). */
+  /** The padding value (default 0), a value the destination's dtype holds exactly (as `ExtractOptions.fill`). */
   fill?: number;
+  /** The frames' dtype: the signal's (default; 'float32' with a window or normalize) or a float dtype. */
+  dtype?: DType;
+  /** Maps every sample in the same pass (see `Normalize`; the axis is the frame position). */
+  normalize?: Normalize;
+  /**
+   * A window multiplied into every frame in the same pass: 'hann' or
+   * 'hamming' (equal to `torch.hann_window(frameLen, periodic)` /
+   * `torch.hamming_window`), or `frameLen` weights. With `normalize` too:
+   * `x * (scale * w[i]) + shift * w[i]`, the coefficients multiplied in
+   * float64 and rounded once.
+   */
+  window?: 'hann' | 'hamming' | number[];
+  /** Periodic (default, as torch and `scipy.signal.get_window`) or symmetric named window. */
+  periodic?: boolean;
 }
 
 /** What every function throws: `name` 'PatchError', `message` "<kind>: <details>". */

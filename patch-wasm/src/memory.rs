@@ -132,13 +132,25 @@ pub(crate) fn typed_len(value: &JsValue) -> JsResult<usize> {
     }
 }
 
+/// The class to view `dtype` elements with when copying to or from the
+/// typed array `typed`: its own class, so that `set` copies bits rather
+/// than converting values (a `Uint16Array` of 16-bit float bits), else
+/// the dtype's.
+fn view_class(dtype: JsDType, typed: &JsValue) -> JsDType {
+    match JsDType::of_typed_array(typed) {
+        Some(class) if dtype.accepts(class) => class,
+        _ => dtype,
+    }
+}
+
 /// Copies the elements of `buf` into the typed array `dst`, whose class
-/// matches `dtype` and whose length the caller checked to equal `buf`'s.
+/// holds `dtype` elements and whose length the caller checked to equal
+/// `buf`'s.
 pub(crate) fn copy_out(dtype: JsDType, buf: &Buf, dst: &JsValue) -> JsResult<()> {
     if typed_len(dst)? != buf.len() {
         return Err(detached("destination"));
     }
-    let view = memory_view(dtype, buf.addr(), buf.len());
+    let view = memory_view(view_class(dtype, dst), buf.addr(), buf.len());
     dst.unchecked_ref::<AnyTypedArray>()
         .set_from(&view, 0)
         .map_err(|e| invalid(format!("copying out failed: {}", describe(&e))))
@@ -154,7 +166,7 @@ pub(crate) fn copy_in(dtype: JsDType, src: &JsValue) -> JsResult<Buf> {
     if typed_len(src)? != n {
         return Err(detached("source"));
     }
-    let view = memory_view(dtype, buf.addr(), n);
+    let view = memory_view(view_class(dtype, src), buf.addr(), n);
     view.unchecked_ref::<AnyTypedArray>()
         .set_from(src, 0)
         .map_err(|e| invalid(format!("copying in failed: {}", describe(&e))))?;

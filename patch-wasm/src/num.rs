@@ -33,6 +33,19 @@ pub(crate) fn to_f32(n: f64) -> f32 {
     rounded
 }
 
+/// `n` rounded to nearest (even) in the float dtype `dtype` and back to a
+/// double (`n` itself for float64 and the integer dtypes): what a fill of
+/// that dtype stores.
+pub(crate) fn round_to(dtype: crate::dtype::JsDType, n: f64) -> f64 {
+    use crate::dtype::JsDType;
+    match dtype {
+        JsDType::Float32 => f64::from(to_f32(n)),
+        JsDType::Float16 => half::f16::from_f64(n).to_f64(),
+        JsDType::BFloat16 => half::bf16::from_f64(n).to_f64(),
+        _ => n,
+    }
+}
+
 /// `v` as a JavaScript number: exact below 2^53, which every wasm32 value
 /// is; rounded to nearest above it (a 64-bit host only).
 pub(crate) fn from_usize(v: usize) -> f64 {

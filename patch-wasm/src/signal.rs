@@ -1,17 +1,18 @@
 //! 1-D framing: `frame`/`frameInto` and their inverse
 //! `overlapAdd`/`overlapAddInto`.
 
-use patch_core::{ErrorKind, PadMode, PatchOrder};
+use patch_core::{Affine, ErrorKind, PadMode, PatchOrder};
 use wasm_bindgen::prelude::*;
 
 use crate::args::{self, get};
 use crate::array::WasmArray;
 use crate::buf::same_type;
+use crate::convert;
 use crate::copy;
 use crate::dtype::JsDType;
 use crate::error::{JsResult, OrThrow, error};
 use crate::fill;
-use crate::input::{input, with_input, with_into};
+use crate::input::{Input, input, with_input, with_into};
 use crate::store::{Dst, Entry, Src, written};
 
 /// The checked arguments of `frame` and `frameInto`.
@@ -19,34 +20,51 @@ struct Framing {
     frame_len: usize,
     hop: usize,
     pad_end: bool,
-    /// `opts.fill`, checked against the signal's dtype once it is known.
+    /// `opts.fill`, checked against the destination's dtype once it is known.
     fill: JsValue,
+    /// `opts.dtype`, resolved once the signal's dtype is known.
+    dtype: JsValue,
+    /// The window and the normalization, composed.
+    affine: Option<Affine>,
 }
 
+const FRAME_KEYS: &[&str] = &["padEnd", "fill", "dtype", "normalize", "window", "periodic"];
+
 impl Framing {
-    /// Checks `frameLen`, `hop` and `{ padEnd, fill }`, before the signal.
+    /// Checks `frameLen`, `hop` and `{ padEnd, fill, dtype, normalize,
+    /// window, periodic }`, before the signal.
     fn parse(frame_len: &JsValue, hop: &JsValue, opts: &JsValue) -> JsResult<Framing> {
         let frame_len = args::uint(frame_len, "frameLen")?;
         let hop = args::uint(hop, "hop")?;
-        let (pad_end, fill) = match args::options(opts, "opts", &["padEnd", "fill"])? {
-            None => (false, JsValue::UNDEFINED),
-            Some(o) => {
-                let pe = get(&o, "padEnd")?;
-                let pad_end = !pe.is_undefined() && args::boolean(&pe, "opts.padEnd")?;
-                (pad_end, get(&o, "fill")?)
-            }
-        };
-        Ok(Framing {
+        let mut framing = Framing {
             frame_len,
             hop,
-            pad_end,
-            fill,
-        })
+            pad_end: false,
+            fill: JsValue::UNDEFINED,
+            dtype: JsValue::UNDEFINED,
+            affine: None,
+        };
+        if let Some(o) = args::options(opts, "opts", FRAME_KEYS)? {
+            let pe = get(&o, "padEnd")?;
+            framing.pad_end = !pe.is_undefined() && args::boolean(&pe, "opts.padEnd")?;
+            framing.fill = get(&o, "fill")?;
+            framing.dtype = get(&o, "dtype")?;
+            let normalize = convert::parse_normalize(&get(&o, "normalize")?, &[frame_len])?;
+            let window =
+                convert::parse_window(&get(&o, "window")?, &get(&o, "periodic")?, frame_len)?;
+            framing.affine = convert::frame_affine(window, normalize, frame_len)?;
+        }
+        Ok(framing)
     }
 
-    /// The fill for a signal of `dtype` (default 0).
-    fn fill(&self, dtype: JsDType) -> JsResult<Option<f64>> {
-        fill::parse(&self.fill, "opts.fill", dtype, PadMode::Constant)
+    /// The destination dtype for a signal of `dtype` (default: the
+    /// signal's, or float32 with a window or normalization) and the fill.
+    fn target(&self, dtype: JsDType) -> JsResult<(JsDType, Option<f64>)> {
+        let to = convert::parse_dtype(&self.dtype, dtype, self.affine.is_some())?;
+        Ok((
+            to,
+            fill::parse(&self.fill, "opts.fill", to, PadMode::Constant)?,
+        ))
     }
 
     /// The number of frames of a signal of `len` samples.
@@ -56,7 +74,7 @@ impl Framing {
     }
 
     /// Frames `signal` (1-D) into `out`, which holds exactly
-    /// `numFrames * frameLen` elements of the same type.
+    /// `numFrames * frameLen` elements of the destination's type.
     fn write(&self, signal: Src<'_>, out: Dst<'_>, fill: Option<f64>) -> JsResult<()> {
         let len = one_d(&signal)?;
         // The plan of u8 frames, read with the signal's item size: a signal
@@ -74,7 +92,14 @@ impl Framing {
                 ),
             ));
         }
-        copy::extract_into(&plan, signal, out, PatchOrder::PatchMajor, fill)
+        copy::extract_into(
+            &plan,
+            signal,
+            out,
+            PatchOrder::PatchMajor,
+            fill,
+            self.affine.as_ref(),
+        )
     }
 }
 
@@ -91,24 +116,26 @@ fn one_d(signal: &Src<'_>) -> JsResult<usize> {
 
 /// Cuts a 1-D signal into frames of `frameLen` samples every `hop`
 /// samples, like `tf.signal.frame(signal, frameLen, hop, padEnd, fill)`:
-/// a new `WasmArray` of shape `[numFrames, frameLen]` and the signal's dtype.
-/// Without `padEnd` (default false) only whole frames are kept; with it,
-/// `ceil(length / hop)` frames, the end padded with `fill` (default 0; a
-/// value the dtype holds exactly).
+/// a new `WasmArray` of shape `[numFrames, frameLen]` and the signal's dtype
+/// (or `opts.dtype`). Without `padEnd` (default false) only whole frames
+/// are kept; with it, `ceil(length / hop)` frames, the end padded with
+/// `fill` (default 0; a value the destination's dtype holds exactly).
+/// `opts.window` (`'hann'` or `'hamming'`, `periodic` by default as in
+/// torch, or an array of `frameLen` weights) and `opts.normalize` map the
+/// samples in the same pass (the dtype then defaults to `'float32'`).
 ///
 /// `signal` is a 1-D `WasmArray` (read in place) or a typed array (copied in).
-#[wasm_bindgen(js_name = frame, unchecked_return_type = "WasmArray<D>")]
+#[wasm_bindgen(js_name = frame, unchecked_return_type = "WasmArray<CopyDType<D, O>>")]
 pub fn frame_signal(
     #[wasm_bindgen(unchecked_param_type = "WasmArray<D> | TypedArrayOf<D>")] signal: JsValue,
     #[wasm_bindgen(js_name = frameLen, unchecked_param_type = "number")] frame_len: JsValue,
     #[wasm_bindgen(unchecked_param_type = "number")] hop: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "FrameOptions")] opts: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "O")] opts: JsValue,
 ) -> Result<WasmArray, JsValue> {
     let framing = Framing::parse(&frame_len, &hop, &opts)?;
     let signal = input(&signal, "signal")?;
-    let fill = framing.fill(signal.dtype()?)?;
+    let (dtype, fill) = framing.target(signal.dtype()?)?;
     let entry = with_input(signal, |signal| {
-        let dtype = signal.dtype;
         let n = framing.count(one_d(&signal)?)?;
         let len = n.checked_mul(framing.frame_len).ok_or_else(|| {
             error(
@@ -130,8 +157,9 @@ pub fn frame_signal(
 
 /// `frame` into `out`: a `WasmArray` (written in place; a range of the
 /// signal's own array that does not overlap it is fine) or a typed array of
-/// the signal's class (one copy out) holding exactly `numFrames *
-/// frameLen` elements. Nothing is written on failure.
+/// the destination dtype's class (one copy out; a `Uint16Array` of bits for
+/// float16 and bfloat16) holding exactly `numFrames * frameLen` elements.
+/// Nothing is written on failure.
 #[wasm_bindgen(js_name = frameInto)]
 pub fn frame_into(
     #[wasm_bindgen(unchecked_param_type = "WasmArray | TypedArray")] signal: JsValue,
@@ -143,9 +171,24 @@ pub fn frame_into(
     let framing = Framing::parse(&frame_len, &hop, &opts)?;
     let signal = input(&signal, "signal")?;
     let out = input(&out, "out")?;
-    let fill = framing.fill(signal.dtype()?)?;
+    let (dtype, fill) = framing.target(signal.dtype()?)?;
+    let out = match out {
+        // A typed array of the destination's class (16-bit float bits in a
+        // Uint16Array too), staged as the destination's dtype.
+        Input::Typed(d, v) if dtype.accepts(d) => Input::Typed(dtype, v),
+        other => other,
+    };
     with_into(signal, out, &mut |signal, out| {
-        same_elements(&signal, &out)?;
+        if !dtype.accepts(out.dtype) {
+            return Err(error(
+                ErrorKind::UnsupportedDtype,
+                format!(
+                    "the destination holds {} but the frames are {} (the signal's dtype or opts.dtype)",
+                    out.dtype.name(),
+                    dtype.name()
+                ),
+            ));
+        }
         framing.write(signal, out, fill)
     })
 }

@@ -272,7 +272,7 @@ impl Store {
             let e = s.entry.as_ref()?;
             let start = e.buf.addr();
             let stop = start + e.buf.len() * size;
-            let fits = e.dtype.same_elements(dtype)
+            let fits = e.dtype.accepts(dtype)
                 && addr >= start
                 && end <= stop
                 && (addr - start).is_multiple_of(size);

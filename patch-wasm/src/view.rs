@@ -6,22 +6,26 @@ use std::rc::Rc;
 
 use js_sys::{Array, Object};
 use patch_core::{
-    AxisRole, Convention, Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan, Reduce, WindowFn,
-    c_strides,
+    Affine, AxisRole, Convention, ErrorKind, Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan,
+    Reduce, WindowFn, c_strides,
 };
 use wasm_bindgen::prelude::*;
 
 use crate::args::{self, describe, get};
 use crate::array::{WasmArray, check_dtype, signed_sizes, sizes};
+use crate::convert;
 use crate::copy::{extract_into, fold_into, require_float};
 use crate::dtype::JsDType;
-use crate::error::{JsResult, OrThrow, invalid};
+use crate::error::{JsResult, OrThrow, error, invalid};
 use crate::fill;
 use crate::input::{Input, input, wasm_input, with_input, with_into};
+use crate::pixels;
 use crate::store::{Entry, with_store, written};
 use crate::summary;
 
-const OPTION_KEYS: &[&str] = &["shape", "dtype", "axes", "strides", "offset", "padding"];
+const OPTION_KEYS: &[&str] = &[
+    "shape", "dtype", "axes", "strides", "offset", "padding", "layout",
+];
 const PADDING_KEYS: &[&str] = &["convention", "pads", "mode"];
 const WINDOW_KEYS: &[&str] = &["role", "size", "step", "dilation"];
 
@@ -126,16 +130,30 @@ fn parse_padding(value: &JsValue) -> JsResult<Padding> {
 /// Parses the constructor options into a dtype and a checked plan.
 fn parse_options(value: &JsValue) -> JsResult<(JsDType, Plan)> {
     let obj = args::object(value, "PatchView options", OPTION_KEYS)?;
-    let shape = args::uint_list(&get(&obj, "shape")?, "options.shape")?;
+    let layout = get(&obj, "layout")?;
+    let (shape, strides, offset) = if layout.is_undefined() {
+        let shape = args::uint_list(&get(&obj, "shape")?, "options.shape")?;
+        let strides = get(&obj, "strides")?;
+        let strides = if strides.is_undefined() {
+            c_strides(&shape).js()?
+        } else {
+            args::int_list(&strides, "options.strides")?
+        };
+        let offset = args::uint_or(&get(&obj, "offset")?, "options.offset", 0)?;
+        (shape, strides, offset)
+    } else {
+        for key in ["shape", "strides", "offset"] {
+            if !get(&obj, key)?.is_undefined() {
+                return Err(invalid(format!(
+                    "options.{key} cannot be given with options.layout, which sets the shape, strides and offset"
+                )));
+            }
+        }
+        let p = pixels::parse(&layout, "options.layout")?;
+        (p.shape, p.strides, p.offset)
+    };
     let dtype = JsDType::parse(&get(&obj, "dtype")?, "options.dtype")?;
     let roles = args::axis_list(&get(&obj, "axes")?, "options.axes", |i, a| parse_role(a, i))?;
-    let strides = get(&obj, "strides")?;
-    let strides = if strides.is_undefined() {
-        c_strides(&shape).js()?
-    } else {
-        args::int_list(&strides, "options.strides")?
-    };
-    let offset = args::uint_or(&get(&obj, "offset")?, "options.offset", 0)?;
     let padding = parse_padding(&get(&obj, "padding")?)?;
     let layout = Layout::new(&shape, &strides, offset, dtype.itemsize()).js()?;
     // Refuse now a layout that reaches before the start of every buffer
@@ -160,18 +178,57 @@ fn parse_order(obj: &Object) -> JsResult<PatchOrder> {
     )
 }
 
-/// Parses the options of `extract` and `extractInto`: `{ order, fill }`.
+/// The checked options of one copy (`extract`, `extractInto`).
+pub(crate) struct CopyOptions {
+    pub(crate) order: PatchOrder,
+    pub(crate) fill: Option<f64>,
+    /// The destination's dtype.
+    pub(crate) dtype: JsDType,
+    pub(crate) affine: Option<Affine>,
+}
+
+/// Parses the options of `extract` and `extractInto`: `{ order, fill,
+/// dtype, normalize }`, for a view of `dtype` elements whose padding reads
+/// `mode` and whose patches have shape `inner`.
 fn parse_extract(
     opts: &JsValue,
     dtype: JsDType,
     mode: PadMode,
-) -> JsResult<(PatchOrder, Option<f64>)> {
-    match args::options(opts, "opts", &["order", "fill"])? {
-        Some(o) => Ok((
-            parse_order(&o)?,
-            fill::parse(&get(&o, "fill")?, "opts.fill", dtype, mode)?,
-        )),
-        None => Ok((PatchOrder::PatchMajor, None)),
+    inner: &[usize],
+) -> JsResult<CopyOptions> {
+    let Some(o) = args::options(opts, "opts", &["order", "fill", "dtype", "normalize"])? else {
+        return Ok(CopyOptions {
+            order: PatchOrder::PatchMajor,
+            fill: None,
+            dtype,
+            affine: None,
+        });
+    };
+    let order = parse_order(&o)?;
+    let (fill, to, normalize) = (get(&o, "fill")?, get(&o, "dtype")?, get(&o, "normalize")?);
+    let affine = convert::parse_normalize(&normalize, inner)?;
+    let to = convert::parse_dtype(&to, dtype, affine.is_some())?;
+    Ok(CopyOptions {
+        order,
+        fill: fill::parse(&fill, "opts.fill", to, mode)?,
+        dtype: to,
+        affine,
+    })
+}
+
+/// Refuses a destination that does not hold the copy's `dtype` elements.
+fn check_dst(dtype: JsDType, given: JsDType) -> JsResult<()> {
+    if dtype.accepts(given) {
+        Ok(())
+    } else {
+        Err(error(
+            ErrorKind::UnsupportedDtype,
+            format!(
+                "dst holds {} but the copy writes {} (opts.dtype)",
+                given.name(),
+                dtype.name()
+            ),
+        ))
     }
 }
 
@@ -311,8 +368,14 @@ impl PatchView {
 
     /// The dtype and padding mode, which the options of a copy are checked
     /// against (read before the options, which may run JavaScript).
-    fn kind(&self) -> JsResult<(JsDType, PadMode)> {
-        self.with(|s| Ok((s.dtype, s.plan.padding().mode)))
+    fn kind(&self) -> JsResult<(JsDType, PadMode, Vec<usize>)> {
+        self.with(|s| {
+            Ok((
+                s.dtype,
+                s.plan.padding().mode,
+                s.plan.inner_shape().to_vec(),
+            ))
+        })
     }
 }
 
@@ -325,7 +388,8 @@ impl PatchView {
     /// reach before the start of the buffer, ...).
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "PatchViewOptions<D>")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PatchViewOptions<D> | PixelPatchViewOptions<D>")]
+        options: JsValue,
     ) -> Result<PatchView, JsValue> {
         let (dtype, plan) = parse_options(&options)?;
         Ok(PatchView {
@@ -529,32 +593,36 @@ impl PatchView {
     }
 
     /// Copies every patch of `src` (a `WasmArray` of the view's dtype whose
-    /// buffer the layout fits) into a new `WasmArray` of the view's dtype and
-    /// of shape `[numPatches, patchLen]` (patch-major, the default) or
-    /// `[patchLen, numPatches]` (feature-major), padding as planned; constant
-    /// padding reads `opts.fill` (default 0). The copy happens inside
-    /// WebAssembly memory.
-    #[wasm_bindgen(unchecked_return_type = "WasmArray<D>")]
+    /// buffer the layout fits) into a new `WasmArray` of shape
+    /// `[numPatches, patchLen]` (patch-major, the default) or `[patchLen,
+    /// numPatches]` (feature-major), padding as planned; constant padding
+    /// reads `opts.fill` (default 0, in the destination's dtype). The copy
+    /// happens inside WebAssembly memory, and converts in the same pass:
+    /// `opts.dtype` (`'float32'`, `'float64'`, `'float16'`, `'bfloat16'`,
+    /// or the view's dtype, the default) and `opts.normalize` (`{ rescale,
+    /// mean, std }` or `{ scale, shift }`, per element or per index of one
+    /// patch axis; with it the dtype defaults to `'float32'`).
+    #[wasm_bindgen(unchecked_return_type = "WasmArray<CopyDType<D, O>>")]
     pub fn extract(
         &self,
         #[wasm_bindgen(unchecked_param_type = "WasmArray<SameElements<D>>")] src: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "ExtractOptions")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "O")] opts: JsValue,
     ) -> Result<WasmArray, JsValue> {
-        let (dtype, mode) = self.kind()?;
-        let (order, fill) = parse_extract(&opts, dtype, mode)?;
+        let (dtype, mode, inner) = self.kind()?;
+        let copy = parse_extract(&opts, dtype, mode, &inner)?;
         let src = wasm_input(&src, "src")?;
         let state = self.state()?;
         let plan = &state.plan;
         let buf = with_store(|s| {
             let src = s.src(&src)?;
             check_dtype(dtype, src.dtype, "src")?;
-            written(dtype, plan.copy_len(), |out| {
-                extract_into(plan, src, out, order, fill)
+            written(copy.dtype, plan.copy_len(), |out| {
+                extract_into(plan, src, out, copy.order, copy.fill, copy.affine.as_ref())
             })
         })?;
         WasmArray::adopt(Entry {
-            dtype,
-            shape: plan.copy_shape(order).to_vec(),
+            dtype: copy.dtype,
+            shape: plan.copy_shape(copy.order).to_vec(),
             buf,
         })
     }
@@ -562,31 +630,44 @@ impl PatchView {
     /// Copies every patch of `src` into `dst`: a `WasmArray` (written in
     /// place in WebAssembly memory, any shape; a range of `src`'s own array
     /// that does not overlap the range read is fine) or a JavaScript typed
-    /// array of the dtype's class (one copy out of WebAssembly memory),
-    /// holding exactly `numPatches * patchLen` elements. Nothing is written
-    /// on failure.
+    /// array of the destination dtype's class (one copy out of WebAssembly
+    /// memory; a `Uint16Array` of bits for float16 and bfloat16), holding
+    /// exactly `numPatches * patchLen` elements of the destination's dtype
+    /// (`opts.dtype`, as for `extract`). Nothing is written on failure.
     #[wasm_bindgen(js_name = extractInto)]
     pub fn extract_into(
         &self,
         #[wasm_bindgen(unchecked_param_type = "WasmArray<SameElements<D>>")] src: JsValue,
         #[wasm_bindgen(
-            unchecked_param_type = "WasmArray<SameElements<D>> | TypedArrayOf<SameElements<D>>"
+            unchecked_param_type = "WasmArray<SameElements<CopyDType<D, O>>> | TypedArrayOf<SameElements<CopyDType<D, O>>>"
         )]
         dst: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "ExtractOptions")] opts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "O")] opts: JsValue,
     ) -> Result<(), JsValue> {
-        let (dtype, mode) = self.kind()?;
-        let (order, fill) = parse_extract(&opts, dtype, mode)?;
+        let (dtype, mode, inner) = self.kind()?;
+        let copy = parse_extract(&opts, dtype, mode, &inner)?;
         let src = Input::Wasm(wasm_input(&src, "src")?);
-        let dst = input(&dst, "dst")?;
-        if let Input::Typed(d, _) = &dst {
-            check_dtype(dtype, *d, "dst")?;
-        }
+        let dst = match input(&dst, "dst")? {
+            // A typed array of the destination's class (16-bit float bits
+            // in a Uint16Array too), staged as the destination's dtype.
+            Input::Typed(d, v) => {
+                check_dst(copy.dtype, d)?;
+                Input::Typed(copy.dtype, v)
+            }
+            wasm => wasm,
+        };
         let state = self.state()?;
         with_into(src, dst, &mut |src, dst| {
             check_dtype(dtype, src.dtype, "src")?;
-            check_dtype(dtype, dst.dtype, "dst")?;
-            extract_into(&state.plan, src, dst, order, fill)
+            check_dst(copy.dtype, dst.dtype)?;
+            extract_into(
+                &state.plan,
+                src,
+                dst,
+                copy.order,
+                copy.fill,
+                copy.affine.as_ref(),
+            )
         })
     }
 

@@ -10,7 +10,9 @@ import {
   frameInto,
   overlapAdd,
   overlapAddInto,
+  type ConvertDType,
   type DType,
+  type Normalize,
   type ExtractOptions,
   type FoldOptions,
   type FrameOptions,
@@ -80,7 +82,7 @@ try {
 }
 
 // @ts-expect-error: not a dtype
-new WasmArray('float16', [2]);
+new WasmArray('int64', [2]);
 // @ts-expect-error: a float32 array's data is no Uint8ClampedArray
 new ImageData(floats.data, 1, 1);
 // @ts-expect-error: a window needs a size
@@ -101,6 +103,28 @@ view.fold(new Uint8Array(4));
 frame(audio, 400, 160, { padValue: 0 });
 // @ts-expect-error: plan() keys are camelCase
 console.log(plan.num_patches);
+
+// Converting copies: the result's dtype follows opts.dtype / normalize.
+const imagenet = { rescale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] };
+const normalized: WasmArray<'float32'> = view.extract(image, { normalize: imagenet });
+const halves: WasmArray<'float16'> = view.extract(image, { dtype: 'float16', normalize: imagenet });
+const halfBits = halves.data; // Float16Array where the engine has it, else Uint16Array bits
+const brain: WasmArray<'bfloat16'> = view.extract(image, { dtype: 'bfloat16', normalize: { scale: 1 / 255, shift: 0 } });
+const brainBits: Uint16Array = brain.data;
+view.extractInto(image, new Float32Array(view.numPatches * view.patchLen), { dtype: 'float32', normalize: imagenet, fill: 0 });
+view.extractInto(image, new Uint16Array(view.numPatches * view.patchLen), { dtype: 'float16' });
+const convert: ConvertDType = 'bfloat16';
+const norm: Normalize = { scale: [1, 2, 3], shift: 0, axis: 2 };
+const windowed = frame(new Int16Array(1600), 400, 160, { window: 'hann', periodic: true, normalize: { scale: 1 / 32768 } });
+const windowed64 = frame(new Int16Array(1600), 400, 160, { window: 'hamming', dtype: 'float64' });
+frameInto(new Int16Array(800), new Float32Array(3 * 400), 400, 160, { dtype: 'float32', window: new Array(400).fill(1) });
+// @ts-expect-error: a float16 copy is no Float32Array
+const wrongClass: Float32Array = halves.data;
+// @ts-expect-error: not a conversion target
+view.extract(image, { normalize: { mean: 0, std: 1 }, dtype: 'complex64' });
+// @ts-expect-error: unknown window
+frame(audio, 400, 160, { window: 'blackman' });
+console.log(normalized.length, halfBits.length, brainBits.length, convert, norm, windowed.length, windowed64.length, wrongClass);
 
 console.log(shape, counts, origin, touches, isView, padLo, viewDtype, copy.length, f32.length, ints.length);
 console.log(frameOfPixels.width, tile.width, anyData.length, noSize, badMode, oldValue);

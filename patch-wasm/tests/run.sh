@@ -58,8 +58,10 @@ run_package_tests() { # label
     done
 
     say "[$label] tsc --noEmit on the TypeScript examples against the shipped .d.ts"
-    cp "$CRATE"/tests/example.ts "$CRATE"/tests/example-web.ts "$CRATE"/tests/tsconfig.json .
+    cp "$CRATE"/tests/example.ts "$CRATE"/tests/example-web.ts "$CRATE"/tests/tsconfig.json \
+        "$CRATE"/tests/example-nodom.ts "$CRATE"/tests/tsconfig-nodom.json .
     "$CRATE"/tests/node_modules/.bin/tsc -p tsconfig.json
+    "$CRATE"/tests/node_modules/.bin/tsc -p tsconfig-nodom.json   # no DOM lib
     say "[$label] tsc: no errors"
 
     say "[$label] CommonJS project from npm init -y: require('patch-wasm') and its types"

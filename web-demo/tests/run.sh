@@ -4,6 +4,7 @@
 # headless Chromium (/usr/bin/chromium) through playwright-core.
 # Screenshots of the main states land in web-demo/tests/screenshots/.
 # readme.test.mjs runs the ```html blocks of the READMEs in headless Chromium too.
+# images.test.mjs tests patch-wasm's image sources and its Worker example (patch-wasm/examples).
 set -euo pipefail
 tests="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 demo="$(dirname "$tests")"
@@ -76,4 +77,4 @@ say "page served at $url"
 export DEMO_URL="$url"
 export SCREENSHOT_DIR="$tests/screenshots"
 cd "$tests"
-node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs teach.test.mjs readme.test.mjs
+node --test --test-concurrency=1 --test-reporter=spec browser.test.mjs teach.test.mjs readme.test.mjs images.test.mjs
