@@ -929,3 +929,25 @@ fn span_bytes_of_huge_padded_axes_is_quick() {
     // Stride 0: every element is element 0, one 4-byte element spanned.
     assert_eq!(spans, vec![4; 4]);
 }
+
+/// Found by the `ffi` fuzz target (a panic, an overflow without overflow
+/// checks): reflect and symmetric padding computed their period `2 * (len -
+/// 1)` / `2 * len` in isize, which overflows on axes longer than
+/// `isize::MAX / 2` (a stride-0 axis may be that long).
+#[test]
+fn periodic_padding_of_axes_longer_than_half_isize() {
+    let n = (isize::MAX / 2) as usize + 2;
+    let layout = Layout::new(&[n], &[0], 0, 1).unwrap();
+    for mode in [
+        PadMode::Reflect,
+        PadMode::Symmetric,
+        PadMode::Wrap,
+        PadMode::Edge,
+    ] {
+        let spec = PatchSpec::new(vec![AxisRole::window(1, 1, 1)]);
+        let plan = Plan::new(&layout, &spec, &Padding::explicit(&[(1, 1)], mode)).unwrap();
+        // Stride 0: every element is byte 0.
+        assert_eq!(plan.span_bytes(), 1, "{mode:?}");
+        assert!(plan.touches_padding(0).unwrap());
+    }
+}
