@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         (Ok(_), Err(e)) => panic!("unexpected error {e}"),
         (Ok(geo), Ok(plan)) => (geo, plan),
     };
-    if plan.copy_len() > 20_000 {
+    if plan.copy_len() > 4_000 {
         return;
     }
     let src: Vec<i64> = (0..buffer as i64).map(|v| v * 7 + 3).collect();

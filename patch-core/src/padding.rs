@@ -163,6 +163,13 @@ pub(crate) fn remap(c: isize, d: usize, mode: PadMode) -> Option<usize> {
     if (0..d_i).contains(&c) {
         return Some(c as usize);
     }
+    if mode == PadMode::Constant {
+        return None;
+    }
+    if d > WIDE_AXIS {
+        // The periods below would overflow isize.
+        return Some(remap_wide(c, d, mode));
+    }
     Some(match mode {
         PadMode::Constant => return None,
         PadMode::Edge => c.clamp(0, d_i - 1) as usize,
@@ -184,9 +191,47 @@ pub(crate) fn remap(c: isize, d: usize, mode: PadMode) -> Option<usize> {
     })
 }
 
+/// The longest axis whose reflect and symmetric periods (`2 * (d - 1)`,
+/// `2 * d`) fit isize.
+const WIDE_AXIS: usize = (isize::MAX / 2) as usize;
+
+/// [`remap`] of a periodic or edge mode on an axis longer than
+/// [`WIDE_AXIS`] (a stride-0 axis may be that long), in i128.
+#[cold]
+fn remap_wide(c: isize, d: usize, mode: PadMode) -> usize {
+    let (c, d) = (c as i128, d as i128);
+    let r = match mode {
+        PadMode::Constant | PadMode::Edge => c.clamp(0, d - 1),
+        PadMode::Wrap => c.rem_euclid(d),
+        PadMode::Reflect => {
+            let period = 2 * (d - 1);
+            let m = c.rem_euclid(period);
+            if m >= d { period - m } else { m }
+        }
+        PadMode::Symmetric => {
+            let period = 2 * d;
+            let m = c.rem_euclid(period);
+            if m >= d { period - 1 - m } else { m }
+        }
+    };
+    // In [0, d): fits usize.
+    r as usize
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remap_of_huge_axes_does_not_overflow() {
+        let d = usize::MAX / 2 + 1;
+        assert_eq!(remap(-1, d, PadMode::Reflect), Some(1));
+        assert_eq!(remap(-1, d, PadMode::Symmetric), Some(0));
+        assert_eq!(remap(-1, d, PadMode::Wrap), Some(d - 1));
+        assert_eq!(remap(-5, d, PadMode::Edge), Some(0));
+        assert_eq!(remap(-5, d, PadMode::Constant), None);
+        assert_eq!(remap(-5, 7, PadMode::Reflect), Some(5));
+    }
 
     fn padded(x: &[i32], lo: isize, hi: isize, mode: PadMode) -> Vec<i32> {
         (-lo..x.len() as isize + hi)

@@ -897,3 +897,57 @@ fn messages_about_huge_shapes_stay_short() {
     let e = layout.check_buffer(0).unwrap_err();
     assert!(e.to_string().len() < 300, "{e}");
 }
+
+/// Found by the `plan` fuzz target (a hang): with a periodic pad mode,
+/// `span_bytes` walked one padded window after another through huge
+/// padding until the bounds spanned the axis, ~2^40 steps here.
+/// The search now has a budget; past it the whole axis counts, an upper
+/// bound. Run in a thread so that the old behaviour fails instead of
+/// hanging the test binary.
+#[test]
+fn span_bytes_of_huge_padded_axes_is_quick() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let n = 1usize << 40;
+        let layout = Layout::new(&[n], &[0], 0, 4).unwrap();
+        let mut spans = vec![];
+        for (mode, pads, window) in [
+            (PadMode::Wrap, (n, 0), AxisRole::window(1, 1, 1)),
+            (PadMode::Reflect, (n, n), AxisRole::window(3, 1, 1)),
+            (PadMode::Symmetric, (0, n), AxisRole::window(2, 1, 1)),
+            (PadMode::Wrap, (n, n), AxisRole::window(2, 3, 5)),
+        ] {
+            let spec = PatchSpec::new(vec![window]);
+            let plan = Plan::new(&layout, &spec, &Padding::explicit(&[pads], mode)).unwrap();
+            spans.push(plan.span_bytes());
+        }
+        let _ = tx.send(spans);
+    });
+    let spans = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("span_bytes still running after 20 s");
+    // Stride 0: every element is element 0, one 4-byte element spanned.
+    assert_eq!(spans, vec![4; 4]);
+}
+
+/// Found by the `ffi` fuzz target (a panic, an overflow without overflow
+/// checks): reflect and symmetric padding computed their period `2 * (len -
+/// 1)` / `2 * len` in isize, which overflows on axes longer than
+/// `isize::MAX / 2` (a stride-0 axis may be that long).
+#[test]
+fn periodic_padding_of_axes_longer_than_half_isize() {
+    let n = (isize::MAX / 2) as usize + 2;
+    let layout = Layout::new(&[n], &[0], 0, 1).unwrap();
+    for mode in [
+        PadMode::Reflect,
+        PadMode::Symmetric,
+        PadMode::Wrap,
+        PadMode::Edge,
+    ] {
+        let spec = PatchSpec::new(vec![AxisRole::window(1, 1, 1)]);
+        let plan = Plan::new(&layout, &spec, &Padding::explicit(&[(1, 1)], mode)).unwrap();
+        // Stride 0: every element is byte 0.
+        assert_eq!(plan.span_bytes(), 1, "{mode:?}");
+        assert!(plan.touches_padding(0).unwrap());
+    }
+}

@@ -22,7 +22,8 @@ use js_sys::{Object, Reflect};
 use patch_core::ErrorKind;
 use wasm_bindgen::prelude::*;
 
-use crate::error::{JsResult, error, invalid};
+use crate::check;
+use crate::error::{JsResult, OrThrow, error, invalid, to_js};
 use crate::num;
 
 #[wasm_bindgen]
@@ -74,9 +75,7 @@ pub(crate) fn describe(value: &JsValue) -> String {
         return b.to_string();
     }
     if let Some(s) = value.as_string() {
-        let short: String = s.chars().take(40).collect();
-        let more = if short.len() < s.len() { "..." } else { "" };
-        return format!("'{short}{more}'");
+        return check::quoted(&s);
     }
     if value.is_symbol() {
         return "a symbol".into();
@@ -313,17 +312,24 @@ pub(crate) fn int_list(value: &JsValue, what: &str) -> JsResult<Vec<isize>> {
 
 /// One of `choices`, by name.
 pub(crate) fn choice<'c>(value: &JsValue, what: &str, choices: &[&'c str]) -> JsResult<&'c str> {
-    let s = value.as_string();
-    choices
-        .iter()
-        .find(|c| s.as_deref() == Some(**c))
-        .copied()
-        .ok_or_else(|| {
-            let list: Vec<String> = choices.iter().map(|c| format!("'{c}'")).collect();
-            invalid(format!(
-                "{what} must be one of {}, got {}",
-                list.join(", "),
-                describe(value)
-            ))
-        })
+    match value.as_string() {
+        Some(name) => check::choice(&name, what, choices).js(),
+        None => Err(to_js(&check::choice_error(what, choices, &describe(value)))),
+    }
+}
+
+/// An optional name: `None` when `value` is undefined, else the string
+/// (anything else is refused as not one of `choices`).
+pub(crate) fn name_or_absent(
+    value: &JsValue,
+    what: &str,
+    choices: &[&str],
+) -> JsResult<Option<String>> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    match value.as_string() {
+        Some(name) => Ok(Some(name)),
+        None => Err(to_js(&check::choice_error(what, choices, &describe(value)))),
+    }
 }

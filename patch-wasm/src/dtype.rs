@@ -8,8 +8,8 @@ use patch_core::DType;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::args::{self, describe, number_text};
-use crate::error::{JsResult, invalid};
-use crate::num;
+use crate::check::{self, FillProblem};
+use crate::error::{JsResult, OrThrow, invalid, to_js};
 
 /// One of the eleven dtypes of the JavaScript API: every typed-array class
 /// except the 64-bit integer ones, and the 16-bit floats. `Uint8Clamped`
@@ -19,22 +19,34 @@ use crate::num;
 /// as a `Uint16Array` of its bits; `BFloat16` always as a `Uint16Array`
 /// of its bits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum JsDType {
+pub enum JsDType {
+    /// `'uint8'`: `Uint8Array`.
     Uint8,
+    /// `'uint8clamped'`: `Uint8ClampedArray` (`u8` elements).
     Uint8Clamped,
+    /// `'int8'`: `Int8Array`.
     Int8,
+    /// `'uint16'`: `Uint16Array`.
     Uint16,
+    /// `'int16'`: `Int16Array`.
     Int16,
+    /// `'uint32'`: `Uint32Array`.
     Uint32,
+    /// `'int32'`: `Int32Array`.
     Int32,
+    /// `'float32'`: `Float32Array`.
     Float32,
+    /// `'float64'`: `Float64Array`.
     Float64,
+    /// `'float16'`: a `Float16Array` where the engine has one, else a `Uint16Array` of bits.
     Float16,
+    /// `'bfloat16'`: a `Uint16Array` of bits.
     BFloat16,
 }
 
 impl JsDType {
-    const ALL: [JsDType; 11] = [
+    /// Every dtype.
+    pub const ALL: [JsDType; 11] = [
         JsDType::Uint8,
         JsDType::Uint8Clamped,
         JsDType::Int8,
@@ -49,7 +61,7 @@ impl JsDType {
     ];
 
     /// The name JavaScript passes: `'uint8'`, `'uint8clamped'`, ...
-    pub(crate) fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             JsDType::Uint8 => "uint8",
             JsDType::Uint8Clamped => "uint8clamped",
@@ -100,7 +112,7 @@ impl JsDType {
     }
 
     /// Bytes per element.
-    pub(crate) fn itemsize(self) -> usize {
+    pub fn itemsize(self) -> usize {
         self.core().itemsize()
     }
 
@@ -124,7 +136,7 @@ impl JsDType {
     }
 
     /// The range of an integer dtype, `None` for the float ones.
-    fn int_range(self) -> Option<(f64, f64)> {
+    pub(crate) fn int_range(self) -> Option<(f64, f64)> {
         Some(match self {
             JsDType::Uint8 | JsDType::Uint8Clamped => (0.0, f64::from(u8::MAX)),
             JsDType::Int8 => (f64::from(i8::MIN), f64::from(i8::MAX)),
@@ -147,41 +159,28 @@ impl JsDType {
     /// number. NaN and the infinities are float values.
     pub(crate) fn fill(self, value: &JsValue, what: &str) -> JsResult<f64> {
         let v = args::number(value, what)?;
-        let problem = match self.int_range() {
-            Some((lo, hi)) if !(v.fract() == 0.0 && v >= lo && v <= hi) => Some(format!(
+        let holds = match check::fill_problem(self, v) {
+            None => return Ok(v),
+            Some(FillProblem::Range(lo, hi)) => format!(
                 "it holds the integers from {} to {}",
                 number_text(lo),
                 number_text(hi)
-            )),
-            // Rounding to nearest; only an overflow to an infinity loses the value.
-            None if v.is_finite() && num::round_to(self, v).is_infinite() => {
-                Some("it would overflow to Infinity".to_string())
-            }
-            _ => None,
+            ),
+            Some(FillProblem::Overflow) => "it would overflow to Infinity".to_string(),
         };
-        match problem {
-            Some(holds) => Err(invalid(format!(
-                "{what} {} cannot be stored in {} ({holds})",
-                number_text(v),
-                self.name()
-            ))),
-            None => Ok(v),
-        }
+        Err(invalid(format!(
+            "{what} {} cannot be stored in {} ({holds})",
+            number_text(v),
+            self.name()
+        )))
     }
 
     /// Parses a dtype name; `what` names the argument in the error.
     pub(crate) fn parse(value: &JsValue, what: &str) -> JsResult<JsDType> {
-        let name = value.as_string();
-        if let Some(d) = JsDType::ALL
-            .into_iter()
-            .find(|d| name.as_deref() == Some(d.name()))
-        {
-            return Ok(d);
+        match value.as_string() {
+            Some(name) => check::dtype(&name, what).js(),
+            None => Err(to_js(&check::dtype_error(what, &describe(value)))),
         }
-        Err(invalid(format!(
-            "{what} must be one of 'uint8', 'uint8clamped', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'float32', 'float64', 'float16', 'bfloat16', got {}",
-            describe(value)
-        )))
     }
 
     /// The dtype of a typed array of one of the ten classes (a

@@ -5,11 +5,11 @@
 
 /// The largest integer a double holds exactly with all smaller ones
 /// (`Number.MAX_SAFE_INTEGER`).
-pub(crate) const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+pub const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 
 /// `n` as an integer, when it is an integer of magnitude at most
 /// [`MAX_SAFE`] (NaN, infinities and fractions give `None`).
-pub(crate) fn exact_int(n: f64) -> Option<i64> {
+pub fn exact_int(n: f64) -> Option<i64> {
     if n.fract() == 0.0 && n.abs() <= MAX_SAFE {
         // Exact: an integer of magnitude at most 2^53 - 1 is an i64 unchanged.
         #[allow(clippy::cast_possible_truncation)]
@@ -20,14 +20,14 @@ pub(crate) fn exact_int(n: f64) -> Option<i64> {
 }
 
 /// `n` as an integer of type `T`, when it is an exact integer in `T`'s range.
-pub(crate) fn exact<T: TryFrom<i64>>(n: f64) -> Option<T> {
+pub fn exact<T: TryFrom<i64>>(n: f64) -> Option<T> {
     exact_int(n).and_then(|v| T::try_from(v).ok())
 }
 
 /// `n` rounded to the nearest `f32` (IEEE 754, as `Float32Array` stores
 /// it): the conversion JavaScript itself makes; only a finite value beyond
 /// `f32::MAX` loses more than rounding (it becomes an infinity).
-pub(crate) fn to_f32(n: f64) -> f32 {
+pub fn to_f32(n: f64) -> f32 {
     #[allow(clippy::cast_possible_truncation)]
     let rounded = n as f32;
     rounded
@@ -36,7 +36,7 @@ pub(crate) fn to_f32(n: f64) -> f32 {
 /// `n` rounded to nearest (even) in the float dtype `dtype` and back to a
 /// double (`n` itself for float64 and the integer dtypes): what a fill of
 /// that dtype stores.
-pub(crate) fn round_to(dtype: crate::dtype::JsDType, n: f64) -> f64 {
+pub fn round_to(dtype: crate::dtype::JsDType, n: f64) -> f64 {
     use crate::dtype::JsDType;
     match dtype {
         JsDType::Float32 => f64::from(to_f32(n)),
@@ -48,7 +48,7 @@ pub(crate) fn round_to(dtype: crate::dtype::JsDType, n: f64) -> f64 {
 
 /// `v` as a JavaScript number: exact below 2^53, which every wasm32 value
 /// is; rounded to nearest above it (a 64-bit host only).
-pub(crate) fn from_usize(v: usize) -> f64 {
+pub fn from_usize(v: usize) -> f64 {
     if let Ok(small) = u32::try_from(v) {
         return f64::from(small);
     }
@@ -60,7 +60,7 @@ pub(crate) fn from_usize(v: usize) -> f64 {
 }
 
 /// `v` as a JavaScript number, as [`from_usize`] for its magnitude.
-pub(crate) fn from_isize(v: isize) -> f64 {
+pub fn from_isize(v: isize) -> f64 {
     let magnitude = from_usize(v.unsigned_abs());
     if v < 0 { -magnitude } else { magnitude }
 }

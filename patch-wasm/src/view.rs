@@ -6,17 +6,17 @@ use std::rc::Rc;
 
 use js_sys::{Array, Object};
 use patch_core::{
-    Affine, AxisRole, Convention, ErrorKind, Layout, PadMode, Padding, PatchOrder, PatchSpec, Plan,
-    Reduce, WindowFn, c_strides,
+    Affine, AxisRole, Convention, ErrorKind, PadMode, Padding, PatchOrder, Plan, Reduce, c_strides,
 };
 use wasm_bindgen::prelude::*;
 
 use crate::args::{self, describe, get};
 use crate::array::{WasmArray, check_dtype, signed_sizes, sizes};
+use crate::check::{self, ConventionName, ReduceName, WindowArg};
 use crate::convert;
 use crate::copy::{extract_into, fold_into, require_float};
 use crate::dtype::JsDType;
-use crate::error::{JsResult, OrThrow, error, invalid};
+use crate::error::{JsResult, OrThrow, error, invalid, to_js};
 use crate::fill;
 use crate::input::{Input, input, wasm_input, with_input, with_into};
 use crate::pixels;
@@ -29,28 +29,27 @@ const OPTION_KEYS: &[&str] = &[
 const PADDING_KEYS: &[&str] = &["convention", "pads", "mode"];
 const WINDOW_KEYS: &[&str] = &["role", "size", "step", "dilation"];
 
-/// Parses one entry of `options.axes`.
+/// Parses one entry of `options.axes` (the rules: `check::role`).
 fn parse_role(value: &JsValue, i: usize) -> JsResult<AxisRole> {
     let what = format!("options.axes[{i}]");
     let obj = args::object(value, &what, WINDOW_KEYS)?;
-    let role = args::choice(
-        &get(&obj, "role")?,
-        &format!("{what}.role"),
-        &["window", "whole", "batch"],
-    )?;
-    if role != "window" {
-        for key in ["size", "step", "dilation"] {
-            if !get(&obj, key)?.is_undefined() {
-                return Err(invalid(format!(
-                    "{what}.{key} is only used with role 'window', not '{role}'"
-                )));
-            }
-        }
-        return Ok(if role == "whole" {
-            AxisRole::Whole
-        } else {
-            AxisRole::Batch
-        });
+    let roles = ["window", "whole", "batch"];
+    let role = get(&obj, "role")?;
+    let Some(name) = role.as_string() else {
+        return Err(to_js(&check::choice_error(
+            &format!("{what}.role"),
+            &roles,
+            &describe(&role),
+        )));
+    };
+    // The name is checked before any other key is read.
+    check::choice(&name, &format!("{what}.role"), &roles).js()?;
+    let mut given = [false; 3];
+    for (key, g) in ["size", "step", "dilation"].into_iter().zip(&mut given) {
+        *g = !get(&obj, key)?.is_undefined();
+    }
+    if let Some(role) = check::role(&name, &what, given).js()? {
+        return Ok(role);
     }
     let size = args::uint(&get(&obj, "size")?, &format!("{what}.size"))?;
     let step = args::uint_or(&get(&obj, "step")?, &format!("{what}.step"), 1)?;
@@ -58,58 +57,39 @@ fn parse_role(value: &JsValue, i: usize) -> JsResult<AxisRole> {
     Ok(AxisRole::window(size, step, dilation))
 }
 
-/// Parses `options.padding` (absent: no padding).
+/// Parses `options.padding` (absent: no padding; the rules:
+/// `check::padding_kind`).
 fn parse_padding(value: &JsValue) -> JsResult<Padding> {
     let Some(obj) = args::options(value, "options.padding", PADDING_KEYS)? else {
         return Ok(Padding::valid());
     };
     let pads = get(&obj, "pads")?;
-    let convention = get(&obj, "convention")?;
-    let convention = if convention.is_undefined() {
-        if pads.is_undefined() {
-            "valid"
-        } else {
-            "explicit"
-        }
-    } else {
-        args::choice(
-            &convention,
+    let convention = args::name_or_absent(
+        &get(&obj, "convention")?,
+        "options.padding.convention",
+        &["valid", "same", "cover", "explicit"],
+    )?;
+    // The convention's name is checked before the mode is read.
+    if let Some(name) = &convention {
+        check::choice(
+            name,
             "options.padding.convention",
             &["valid", "same", "cover", "explicit"],
-        )?
-    };
-    let mode = get(&obj, "mode")?;
-    let mode = if mode.is_undefined() {
-        PadMode::Constant
-    } else {
-        match args::choice(
-            &mode,
-            "options.padding.mode",
-            &["constant", "reflect", "symmetric", "edge", "wrap"],
-        )? {
-            // The constant itself is given to each copy (`fill`, see fill.rs).
-            "constant" => PadMode::Constant,
-            "reflect" => PadMode::Reflect,
-            "symmetric" => PadMode::Symmetric,
-            "edge" => PadMode::Edge,
-            _ => PadMode::Wrap,
-        }
-    };
-    if convention != "explicit" && !pads.is_undefined() {
-        return Err(invalid(format!(
-            "options.padding.pads is only used with convention 'explicit', not '{convention}'"
-        )));
+        )
+        .js()?;
     }
+    let mode = args::name_or_absent(
+        &get(&obj, "mode")?,
+        "options.padding.mode",
+        &["constant", "reflect", "symmetric", "edge", "wrap"],
+    )?;
+    let (convention, mode) =
+        check::padding_kind(convention.as_deref(), mode.as_deref(), !pads.is_undefined()).js()?;
     let convention = match convention {
-        "valid" => Convention::Valid,
-        "same" => Convention::Same,
-        "cover" => Convention::Cover,
-        _ => {
-            if pads.is_undefined() {
-                return Err(invalid(
-                    "options.padding.pads is required with convention 'explicit': one [lo, hi] pair per window axis",
-                ));
-            }
+        ConventionName::Valid => Convention::Valid,
+        ConventionName::Same => Convention::Same,
+        ConventionName::Cover => Convention::Cover,
+        ConventionName::Explicit => {
             let out = args::axis_list(&pads, "options.padding.pads", |i, pair| {
                 let what = format!("options.padding.pads[{i}]");
                 let n = args::array_len(pair, &what)?;
@@ -127,7 +107,8 @@ fn parse_padding(value: &JsValue) -> JsResult<Padding> {
     Ok(Padding { convention, mode })
 }
 
-/// Parses the constructor options into a dtype and a checked plan.
+/// Parses the constructor options into a dtype and a checked plan
+/// (`check::view_plan`).
 fn parse_options(value: &JsValue) -> JsResult<(JsDType, Plan)> {
     let obj = args::object(value, "PatchView options", OPTION_KEYS)?;
     let layout = get(&obj, "layout")?;
@@ -155,12 +136,15 @@ fn parse_options(value: &JsValue) -> JsResult<(JsDType, Plan)> {
     let dtype = JsDType::parse(&get(&obj, "dtype")?, "options.dtype")?;
     let roles = args::axis_list(&get(&obj, "axes")?, "options.axes", |i, a| parse_role(a, i))?;
     let padding = parse_padding(&get(&obj, "padding")?)?;
-    let layout = Layout::new(&shape, &strides, offset, dtype.itemsize()).js()?;
-    // Refuse now a layout that reaches before the start of every buffer
-    // (such as strides [-8, 1] at offset 0) rather than at the first copy:
-    // checked against the longest buffer, only the start can fail.
-    layout.check_buffer(usize::MAX).js()?;
-    let plan = Plan::new(&layout, &PatchSpec::new(roles), &padding).js()?;
+    let plan = check::view_plan(
+        &shape,
+        Some(&strides),
+        offset,
+        dtype.itemsize(),
+        roles,
+        &padding,
+    )
+    .js()?;
     Ok((dtype, plan))
 }
 
@@ -233,7 +217,8 @@ fn check_dst(dtype: JsDType, given: JsDType) -> JsResult<()> {
 }
 
 /// Parses the fold options into an order and a reduction; `max_window` is
-/// the largest window size, the most weights a list may hold.
+/// the largest window size, the most weights a list may hold (the rules:
+/// `check::reduce_name` and `check::reduce`).
 fn parse_fold(opts: &JsValue, max_window: usize) -> JsResult<(PatchOrder, Reduce)> {
     let Some(obj) = args::options(opts, "opts", &["reduce", "window", "sigmaScale", "order"])?
     else {
@@ -243,28 +228,14 @@ fn parse_fold(opts: &JsValue, max_window: usize) -> JsResult<(PatchOrder, Reduce
     let reduce = get(&obj, "reduce")?;
     let window = get(&obj, "window")?;
     let sigma = get(&obj, "sigmaScale")?;
-    let reduce = if reduce.is_undefined() {
-        if window.is_undefined() {
-            "mean"
-        } else {
-            "weighted"
-        }
-    } else {
-        args::choice(
-            &reduce,
-            "opts.reduce",
-            &["sum", "mean", "weighted", "overwrite"],
-        )?
-    };
-    if reduce != "weighted" && !window.is_undefined() {
-        return Err(invalid(format!(
-            "opts.window is only used with reduce 'weighted', not '{reduce}'"
-        )));
-    }
-    let window = if reduce != "weighted" {
-        None
-    } else if window.is_undefined() {
-        Some(WindowFn::Hann)
+    let reduce = args::name_or_absent(
+        &reduce,
+        "opts.reduce",
+        &["sum", "mean", "weighted", "overwrite"],
+    )?;
+    let name = check::reduce_name(reduce.as_deref(), !window.is_undefined()).js()?;
+    let window = if name != ReduceName::Weighted || window.is_undefined() {
+        WindowArg::Absent
     } else if args::is_array(&window) {
         let limit = format!("largest window size ({max_window})");
         let lists = args::axis_list(&window, "opts.window", |i, list| {
@@ -273,37 +244,22 @@ fn parse_fold(opts: &JsValue, max_window: usize) -> JsResult<(PatchOrder, Reduce
                 args::number(w, &format!("{what}[{j}]"))
             })
         })?;
-        Some(WindowFn::PerAxis(lists))
+        WindowArg::Lists(lists)
     } else {
-        Some(
-            match args::choice(&window, "opts.window", &["hann", "gaussian"]).map_err(|_| {
-                invalid(format!(
-                    "opts.window must be 'hann', 'gaussian' or one array of weights per window axis, got {}",
-                    describe(&window)
-                ))
-            })? {
-                "hann" => WindowFn::Hann,
-                _ => WindowFn::Gaussian {
-                    sigma_scale: if sigma.is_undefined() {
-                        0.125
-                    } else {
-                        args::number(&sigma, "opts.sigmaScale")?
-                    },
-                },
-            },
-        )
+        match window.as_string() {
+            Some(n) => WindowArg::Name(n),
+            None => return Err(to_js(&check::window_error(&describe(&window)))),
+        }
     };
-    if !sigma.is_undefined() && !matches!(window, Some(WindowFn::Gaussian { .. })) {
-        return Err(invalid(
-            "opts.sigmaScale is only used with window 'gaussian'",
-        ));
-    }
-    let reduce = match (reduce, window) {
-        ("sum", _) => Reduce::Sum,
-        ("mean", _) => Reduce::Mean,
-        ("overwrite", _) => Reduce::Overwrite,
-        (_, w) => Reduce::Weighted(w.unwrap_or(WindowFn::Hann)),
+    // The width is read for the Gaussian only (with another window it is
+    // refused, whatever it is).
+    let gaussian = matches!(&window, WindowArg::Name(n) if n == "gaussian");
+    let sigma_value = if gaussian && !sigma.is_undefined() {
+        Some(args::number(&sigma, "opts.sigmaScale")?)
+    } else {
+        None
     };
+    let reduce = check::reduce(name, window, !sigma.is_undefined(), sigma_value).js()?;
     Ok((order, reduce))
 }
 

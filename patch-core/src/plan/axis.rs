@@ -422,7 +422,9 @@ impl AxisPlan {
     /// only those that can read something new: windows `lcm(period, step)`
     /// apart read the same elements, and so do positions
     /// `lcm(period, dilation)` apart. The search stops once the whole axis
-    /// is read.
+    /// is read, or after [`READ_BOUNDS_BUDGET`] positions: then the whole
+    /// axis counts (an upper bound, for axes with that many padded windows
+    /// of distinct reads, which no real input has).
     pub(crate) fn read_bounds(&self, mode: PadMode) -> Option<(usize, usize)> {
         if self.grid == 0 || self.size() == 0 || self.len == 0 {
             return None;
@@ -433,6 +435,12 @@ impl AxisPlan {
         }
         let last = self.len as isize - 1;
         let mut bounds = Bounds::new(last);
+        // Positions left to visit; 0 once the budget ran out.
+        let mut budget = READ_BOUNDS_BUDGET;
+        let mut spend = || {
+            budget = budget.saturating_sub(1);
+            budget > 0
+        };
         let interior = self.interior();
         if !interior.is_empty() {
             bounds.add(self.origin(interior.start));
@@ -463,7 +471,9 @@ impl AxisPlan {
                 self.for_border_windows(|k| {
                     let p = self.positions(k);
                     let r = p.inside(0, last);
-                    r.is_empty() || !(bounds.add(p.at(r.start)) | bounds.add(p.at(r.end - 1)))
+                    spend()
+                        && (r.is_empty()
+                            || !(bounds.add(p.at(r.start)) | bounds.add(p.at(r.end - 1))))
                 });
             }
             Some(period) => {
@@ -482,8 +492,9 @@ impl AxisPlan {
                 let mut visit = |k: usize| {
                     let p = self.positions(k);
                     // Some: a periodic mode on a non-empty axis.
-                    (0..positions)
-                        .all(|j| !bounds.add(remap(p.at(j), self.len, mode).unwrap_or(0) as isize))
+                    (0..positions).all(|j| {
+                        spend() && !bounds.add(remap(p.at(j), self.len, mode).unwrap_or(0) as isize)
+                    })
                 };
                 let _ = sides
                     .into_iter()
@@ -491,9 +502,19 @@ impl AxisPlan {
                     && (self.cover_last.is_none() || visit(self.grid - 1));
             }
         }
+        if budget == 0 {
+            // Every position read lies on the axis.
+            return Some((0, self.len - 1));
+        }
         bounds.get()
     }
 }
+
+/// The most positions [`AxisPlan::read_bounds`] visits before it counts
+/// the whole axis: enough for any axis whose padding is not absurdly
+/// larger than its windows, few enough that a plan's span is found in a
+/// fraction of a millisecond.
+pub(crate) const READ_BOUNDS_BUDGET: usize = 1 << 16;
 
 /// The lowest and highest coordinate seen so far on an axis.
 struct Bounds {

@@ -14,7 +14,10 @@ impl Plan {
     /// none), and dilation gaps by the positions that are really read. The
     /// elements read are, per axis, the remapped coordinates of that axis's
     /// positions (one product over the axes), so the span is found axis by
-    /// axis without visiting the patches.
+    /// axis without visiting the patches. On an axis where finding the
+    /// ends would take more than 65,536 steps (periodic padding many times
+    /// longer than the axis, with windows that keep missing its ends), the
+    /// whole axis counts: then this is an upper bound.
     ///
     /// ```
     /// use patch_core::{Layout, PadMode, Padding, PatchSpec, Plan};
