@@ -493,6 +493,136 @@ typedef uint32_t patch_pixel_format;
 typedef struct patch_view patch_view;
 
 /**
+ * DLPack's `DLPackVersion`.
+ */
+typedef struct patch_dl_pack_version {
+    /**
+     * The DLPack major version: 1.
+     */
+    uint32_t major;
+    /**
+     * The DLPack minor version: 1.
+     */
+    uint32_t minor;
+} patch_dl_pack_version;
+
+/**
+ * DLPack's `DLDevice`.
+ */
+typedef struct patch_dl_device {
+    /**
+     * `DLDeviceType`; the library exports `kDLCPU` (1).
+     */
+    int32_t device_type;
+    /**
+     * The device index; 0 for the CPU.
+     */
+    int32_t device_id;
+} patch_dl_device;
+
+/**
+ * DLPack's `DLDataType`.
+ */
+typedef struct patch_dl_data_type {
+    /**
+     * `DLDataTypeCode`: `kDLInt` 0, `kDLUInt` 1, `kDLFloat` 2, `kDLBfloat` 4.
+     */
+    uint8_t code;
+    /**
+     * Bits per element.
+     */
+    uint8_t bits;
+    /**
+     * Lanes; 1.
+     */
+    uint16_t lanes;
+} patch_dl_data_type;
+
+/**
+ * DLPack's `DLTensor`: `ndim` axes of `shape`, element `[i0, i1, ...]` at
+ * byte `byte_offset + (i0*strides[0] + ...) * bits/8` from `data`.
+ */
+typedef struct patch_dl_tensor {
+    /**
+     * The start of the caller's buffer (not moved by the offset: the
+     * offset is `byte_offset`, as DLPack recommends).
+     */
+    void *data;
+    /**
+     * Where the buffer lives: the CPU.
+     */
+    struct patch_dl_device device;
+    /**
+     * The number of axes of the view.
+     */
+    int32_t ndim;
+    /**
+     * The element type.
+     */
+    struct patch_dl_data_type dtype;
+    /**
+     * `ndim` axis lengths, owned by the managed tensor.
+     */
+    int64_t *shape;
+    /**
+     * `ndim` strides in elements (never NULL), owned by the managed tensor.
+     */
+    int64_t *strides;
+    /**
+     * Bytes from `data` to element `[0, 0, ...]`.
+     */
+    uint64_t byte_offset;
+} patch_dl_tensor;
+
+/**
+ * DLPack's `DLManagedTensorVersioned` (DLPack 1.x).
+ */
+typedef struct patch_dl_managed_tensor_versioned {
+    /**
+     * The DLPack version the tensor follows (1.1).
+     */
+    struct patch_dl_pack_version version;
+    /**
+     * The library's allocation; not for the consumer.
+     */
+    void *manager_ctx;
+    /**
+     * Frees the managed tensor (call it once, with the tensor).
+     */
+    void (*deleter)(struct patch_dl_managed_tensor_versioned*);
+    /**
+     * `DLPACK_FLAG_BITMASK_READ_ONLY` (bit 0) when the view may alias
+     * (overlapping patches, stride-0 axes): writing through it would
+     * write one byte through several elements.
+     */
+    uint64_t flags;
+    /**
+     * The tensor.
+     */
+    struct patch_dl_tensor dl_tensor;
+} patch_dl_managed_tensor_versioned;
+
+/**
+ * DLPack's legacy `DLManagedTensor` (DLPack 0.x), for consumers that take
+ * only the `"dltensor"` capsule. It has no read-only flag: check
+ * `patch_view_check_writable` before writing through it.
+ */
+typedef struct patch_dl_managed_tensor {
+    /**
+     * The tensor.
+     */
+    struct patch_dl_tensor dl_tensor;
+    /**
+     * The library's allocation; not for the consumer.
+     */
+    void *manager_ctx;
+    /**
+     * Frees the managed tensor (call it once, with the tensor).
+     */
+    void (*deleter)(struct patch_dl_managed_tensor*);
+} patch_dl_managed_tensor;
+
+/**
  * An array in a buffer: what `patch_view_create` needs to know about the
  * input, without the buffer itself (each copy is given the buffer).
  *
@@ -727,6 +857,42 @@ typedef struct patch_frame_options {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Exports the strided view `view` over the buffer `data` (`data_bytes`
+ * long, the buffer the view's copies would read) as a DLPack 1.x
+ * `DLManagedTensorVersioned` (cast `*out` to it), written to `*out`.
+ *
+ * The tensor's shape and element strides are the view's
+ * (`patch_view_shape`, `patch_view_element_strides`), `data` is the
+ * buffer's start and `byte_offset` the view's (`patch_view_byte_offset`);
+ * the device is the CPU; `flags` has `DLPACK_FLAG_BITMASK_READ_ONLY` when
+ * the view may alias (`patch_view_check_writable` fails). The tensor owns
+ * copies of the shape and strides, so `view` may be freed before it; the
+ * buffer must outlive it. Its consumer calls `(*out)->deleter(*out)` once.
+ *
+ * Errors, with nothing written: `PATCH_STATUS_NOT_A_VIEW` for a padded or
+ * cover view (no strides express it: copy it instead),
+ * `PATCH_STATUS_BUFFER_SIZE` / `PATCH_STATUS_OUT_OF_BOUNDS` when the view
+ * reaches outside `data_bytes`, `PATCH_STATUS_NULL_POINTER` for a NULL
+ * `view`, `out`, or `data` with a nonzero length,
+ * `PATCH_STATUS_ALLOCATION`.
+ */
+patch_status patch_view_to_dlpack(const struct patch_view *view,
+                                  void *data,
+                                  size_t data_bytes,
+                                  struct patch_dl_managed_tensor_versioned **out);
+
+/**
+ * Exports the strided view `view` over `data` as a legacy DLPack 0.x
+ * `DLManagedTensor` (cast `*out` to it), for consumers that take only
+ * `"dltensor"` capsules. The same tensor and rules as
+ * `patch_view_to_dlpack`, without the read-only flag (0.x has none).
+ */
+patch_status patch_view_to_dlpack_legacy(const struct patch_view *view,
+                                         void *data,
+                                         size_t data_bytes,
+                                         struct patch_dl_managed_tensor **out);
 
 /**
  * Creates a view of an array as patches.

@@ -38,6 +38,8 @@
 // cbindgen writes the functions in the order it meets them, so the module
 // order is the header's: views, copies, preprocessing helpers, errors,
 // global settings. (Blank lines keep rustfmt from sorting them.)
+/// DLPack export of views.
+mod dlpack;
 mod view;
 
 mod copy;
@@ -60,6 +62,11 @@ pub use copy::{
     PATCH_AFFINE_SCALAR, patch_affine, patch_extract_convert_into, patch_extract_into,
     patch_extract_options, patch_fold_into, patch_fold_options, patch_frame_convert_into,
     patch_frame_count, patch_frame_into, patch_frame_options, patch_overlap_add_into,
+};
+pub use dlpack::{
+    patch_dl_data_type, patch_dl_device, patch_dl_managed_tensor,
+    patch_dl_managed_tensor_versioned, patch_dl_pack_version, patch_dl_tensor,
+    patch_view_to_dlpack, patch_view_to_dlpack_legacy,
 };
 pub use enums::{
     patch_convention, patch_dtype, patch_order, patch_pad_mode, patch_pixel_format, patch_reduce,

@@ -1431,3 +1431,61 @@ fn converting_copies_refuse_bad_arguments_and_write_nothing() {
         (shape.as_ptr(), strides.as_mut_ptr())
     );
 }
+
+#[test]
+fn dlpack_tensors_read_the_view_and_free_what_they_own() {
+    // Overlapping frames of 10 f32 samples, size 4, hop 2: shape [4, 4],
+    // strides [2, 1] elements, read-only.
+    let mut buf: Vec<f32> = (0..10).map(|v| v as f32).collect();
+    let shape = [10usize];
+    let view = create(&shape, None, patch_dtype::F32, &[window(4, 2, 1)], None).unwrap();
+    let mut t: *mut patch_dl_managed_tensor_versioned = ptr::null_mut();
+    let bytes = buf.len() * 4;
+    let st = patch_view_to_dlpack(view, buf.as_mut_ptr().cast(), bytes, &mut t);
+    assert_eq!(st, patch_status::Ok, "{}", last_error());
+    let mut legacy: *mut patch_dl_managed_tensor = ptr::null_mut();
+    let st = patch_view_to_dlpack_legacy(view, buf.as_mut_ptr().cast(), bytes, &mut legacy);
+    assert_eq!(st, patch_status::Ok, "{}", last_error());
+    // The tensors own their shape and strides: the view may go first.
+    patch_view_free(view);
+    // SAFETY: `t` and `legacy` are live tensors just exported; their shape
+    // and strides hold `ndim` entries; the buffer outlives them.
+    unsafe {
+        let dl = &(*t).dl_tensor;
+        assert_eq!(((*t).version.major, (*t).version.minor), (1, 1));
+        assert_eq!((*t).flags, 1, "overlapping frames are read-only");
+        assert_eq!(
+            (dl.ndim, dl.dtype.code, dl.dtype.bits, dl.dtype.lanes),
+            (2, 2, 32, 1)
+        );
+        assert_eq!((dl.device.device_type, dl.device.device_id), (1, 0));
+        let shape = std::slice::from_raw_parts(dl.shape, 2);
+        let strides = std::slice::from_raw_parts(dl.strides, 2);
+        assert_eq!((shape, strides), (&[4i64, 4][..], &[2i64, 1][..]));
+        let base = dl.data.cast::<f32>().byte_add(dl.byte_offset as usize);
+        for f in 0..4 {
+            for i in 0..4 {
+                assert_eq!(*base.add(f * 2 + i), (f * 2 + i) as f32);
+            }
+        }
+        let ld = &(*legacy).dl_tensor;
+        assert_eq!(std::slice::from_raw_parts(ld.strides, 2), strides);
+        assert_ne!(ld.shape, dl.shape);
+        ((*t).deleter.unwrap())(t);
+        ((*legacy).deleter.unwrap())(legacy);
+    }
+    // A padded view has no strides: NOT_A_VIEW, nothing written.
+    let padded = create(
+        &shape,
+        None,
+        patch_dtype::F32,
+        &[window(4, 3, 1)],
+        Some(padding(patch_convention::Same, patch_pad_mode::Constant)),
+    )
+    .unwrap();
+    let mut t: *mut patch_dl_managed_tensor_versioned = ptr::null_mut();
+    let st = patch_view_to_dlpack(padded, buf.as_mut_ptr().cast(), bytes, &mut t);
+    assert_eq!(st, patch_status::NotAView, "{}", last_error());
+    assert!(t.is_null());
+    patch_view_free(padded);
+}

@@ -99,6 +99,7 @@ programs=(
     "test_cpp:$here/tests/c/test_patch.cpp"
     "test_threads:$here/tests/c/test_threads.c"
     "test_preprocess:$here/tests/c/test_preprocess.c"
+    "test_dlpack:$here/tests/c/test_dlpack.c"
     "test_oom:$here/tests/c/test_oom.c"
     "vit_patchify:$here/examples/vit_patchify.c"
     "sliding_inference:$here/examples/sliding_inference.cpp"
@@ -295,12 +296,13 @@ readme_blocks() {
             root-2) want='196 tokens of 768 floats, first -1.7923' ;;
             patch-ffi-1) want='196 patches, strides 10752 48' ;;
             patch-ffi-2) want='columns [18, 30]; column 0: -1 -1 0 1; back[7] = 7' ;;
+            patch-ffi-3) want='DLPack 1.1: [98, 400], strides [160, 1], read-only 1' ;;
             *) want='' ;;
         esac
         [ -z "$want" ] || [[ "$out" == *"$want"* ]] || { echo "README block $n printed '$out', not '$want'" >&2; return 1; }
     done
-    # README.md has two C blocks, patch-ffi/README.md two.
-    [ "$found" -eq 4 ] || { echo "found $found C blocks in the READMEs, expected 4" >&2; return 1; }
+    # README.md has two C blocks, patch-ffi/README.md three.
+    [ "$found" -eq 5 ] || { echo "found $found C blocks in the READMEs, expected 5" >&2; return 1; }
 }
 if command -v pkg-config >/dev/null 2>&1; then
     step "every C block of README.md and patch-ffi/README.md, built against the install and run" readme_blocks

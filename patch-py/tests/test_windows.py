@@ -177,6 +177,18 @@ def test_dlpack_inputs_without_a_copy():
     np.testing.assert_array_equal(e, sliding_window_view(a, (2, 2))[::2, ::2].reshape(-1, 4))
 
 
+def test_views_leave_through_dlpack_without_a_copy():
+    # numpy's views speak DLPack 1.x, whose read-only flag keeps an
+    # overlapping view read-only in the consumer (C programs get the same
+    # tensor from patch_view_to_dlpack).
+    a = np.arange(40, dtype=np.float32).reshape(5, 8)
+    v = sp.windows(a, (2, 3), step=(1, 2))
+    back = np.from_dlpack(v)
+    same_view(back, v)
+    assert np.shares_memory(back, a)
+    assert not back.flags.writeable
+
+
 def test_torch_tensors_when_torch_is_installed():
     torch = pytest.importorskip("torch")
     t = torch.arange(30, dtype=torch.float32).reshape(5, 6)[:, 1:]
