@@ -5,8 +5,8 @@
 //!
 //! For every way of cutting the input into chunks, the concatenated output
 //! equals the offline call on the whole input, bit for bit. The geometry is
-//! [`frame_count`] and [`overlap_add_len`]'s; the copies are
-//! [`frame_into_with`]'s; nothing here has its own rule for where a frame
+//! [`frame_count`] and [`overlap_add_len`](crate::overlap_add_len)'s; the copies are
+//! [`frame_into_with`](crate::frame_into_with)'s (its plan, kept); nothing here has its own rule for where a frame
 //! starts or how many there are.
 
 use crate::alloc::{try_with_capacity, try_zeroed};
@@ -15,8 +15,9 @@ use crate::convert::check_conversion;
 use crate::element::{Element, FloatElement};
 use crate::error::{Result, bail, err};
 use crate::extract::ExtractOptions;
-use crate::frame::{frame_count, frame_into_with, frame_plan, overlap_add_span};
+use crate::frame::{frame_count, frame_plan, overlap_add_span};
 use crate::order::PatchOrder;
+use crate::plan::Plan;
 
 /// `a * b`, or an overflow error naming both.
 fn mul(a: usize, b: usize, what: &str) -> Result<usize> {
@@ -70,6 +71,38 @@ pub struct StreamFramer<S, D = S> {
     total: usize,
     /// Frames emitted since the stream began.
     emitted: usize,
+    /// The last few plans of `frame_into_with` (by signal length and
+    /// `pad_end`): a stream of equal chunks frames the same few lengths
+    /// again and again, and a plan costs more than the copy of 3 frames.
+    plans: Vec<((usize, bool), Plan)>,
+}
+
+/// How many plans a framer keeps.
+const PLANS: usize = 4;
+
+/// `frame_into_with(signal, out, frame_len, hop, pad, opts)`, with the plan
+/// taken from (or added to) `plans`.
+fn frame_cached<S: Element, D: Element>(
+    plans: &mut Vec<((usize, bool), Plan)>,
+    (frame_len, hop): (usize, usize),
+    signal: &[S],
+    out: &mut [D],
+    pad: bool,
+    opts: &ExtractOptions<D>,
+) -> Result<()> {
+    let key = (signal.len(), pad);
+    let i = match plans.iter().position(|(k, _)| *k == key) {
+        Some(i) => i,
+        None => {
+            let plan = frame_plan::<S>(signal.len(), frame_len, hop, pad)?;
+            if plans.len() == PLANS {
+                plans.remove(0);
+            }
+            plans.push((key, plan));
+            plans.len() - 1
+        }
+    };
+    plans[i].1.extract_into_with(signal, out, opts)
 }
 
 impl<T: Element> StreamFramer<T, T> {
@@ -135,6 +168,7 @@ impl<S: Element, D: Element> StreamFramer<S, D> {
             carry,
             total: 0,
             emitted: 0,
+            plans: try_with_capacity(PLANS)?,
         })
     }
 
@@ -262,7 +296,8 @@ impl<S: Element, D: Element> StreamFramer<S, D> {
             let len = (m - straddling - 1) * hop + fl;
             let signal = &chunk[start..start + len];
             let dst = &mut out[straddling * fl..];
-            if let Err(e) = frame_into_with(signal, dst, fl, hop, false, &self.opts) {
+            if let Err(e) = frame_cached(&mut self.plans, (fl, hop), signal, dst, false, &self.opts)
+            {
                 self.carry.truncate(held);
                 return Err(e);
             }
@@ -286,8 +321,9 @@ impl<S: Element, D: Element> StreamFramer<S, D> {
 
     /// Frames the carry into `out`: its whole frames, or with `pad`, those
     /// of `frame`'s `pad_end` rule.
-    fn frame_carry(&self, out: &mut [D], pad: bool) -> Result<()> {
-        frame_into_with(&self.carry, out, self.frame_len, self.hop, pad, &self.opts)
+    fn frame_carry(&mut self, out: &mut [D], pad: bool) -> Result<()> {
+        let geometry = (self.frame_len, self.hop);
+        frame_cached(&mut self.plans, geometry, &self.carry, out, pad, &self.opts)
     }
 
     /// Pushes `chunk` and returns the frames that became complete, an
