@@ -12,7 +12,7 @@
 use crate::alloc::{try_with_capacity, try_zeroed};
 use crate::array::NdArray;
 use crate::convert::check_conversion;
-use crate::element::{Element, FloatElement};
+use crate::element::{Element, FloatElement, cast};
 use crate::error::{Result, bail, err};
 use crate::extract::ExtractOptions;
 use crate::frame::{frame_count, frame_plan, overlap_add_span};
@@ -90,6 +90,21 @@ fn frame_cached<S: Element, D: Element>(
     pad: bool,
     opts: &ExtractOptions<D>,
 ) -> Result<()> {
+    if !pad
+        && S::DTYPE == D::DTYPE
+        && opts.get_affine().is_none()
+        && let Some(signal) = cast::<S, D>(signal)
+    {
+        // A plain copy of whole frames: a frame of a 1-D signal is one
+        // contiguous run of it (the plan's view, `[frames, frame_len]` with
+        // strides `[hop, 1]`), copied as it is, without making a plan per
+        // push. `frame_count` (checked by the caller) says `out` holds
+        // exactly the frames of `signal`.
+        for (k, dst) in out.chunks_exact_mut(frame_len).enumerate() {
+            dst.copy_from_slice(&signal[k * hop..k * hop + frame_len]);
+        }
+        return Ok(());
+    }
     let key = (signal.len(), pad);
     let i = match plans.iter().position(|(k, _)| *k == key) {
         Some(i) => i,
