@@ -126,7 +126,8 @@ use patch_core::{
 fn chunks(len: usize, cuts: &[usize]) -> Vec<std::ops::Range<usize>> {
     let mut at: Vec<usize> = cuts.iter().map(|&c| c * len / 1000).collect();
     at.sort_unstable();
-    let mut out = vec![0..0];
+    let mut out = Vec::with_capacity(at.len() + 2);
+    out.push(0..0);
     let mut prev = 0;
     for a in at.into_iter().chain([len]) {
         out.push(prev..a);
