@@ -146,7 +146,8 @@ impl<S: Element, D: Element> StreamFramer<S, D> {
     /// let hann = Affine::window(0, &window::hann(400, true).unwrap()).unwrap();
     /// let opts = ExtractOptions::<f32>::new().affine(hann);
     /// let mut framer = StreamFramer::with_options(400, 160, true, opts.clone()).unwrap();
-    /// let mut out = vec![0.0f32; framer.frames_for(160).unwrap() * 400];
+    /// // A push of n samples emits at most n / hop + 1 frames.
+    /// let mut out = vec![0.0f32; (160 / 160 + 1) * 400];
     /// let mut frames = Vec::new();
     /// for chunk in pcm.chunks(160) {
     ///     let n = framer.push_into(chunk, &mut out).unwrap();
@@ -225,7 +226,8 @@ impl<S: Element, D: Element> StreamFramer<S, D> {
 
     /// How many frames a push of `n` samples emits now (the whole frames of
     /// `samples_pushed() + n` samples, by [`frame_count`] without padding,
-    /// less those already emitted). Fails only when the stream's length
+    /// less those already emitted): never more than `n / hop + 1`, a bound
+    /// to size a reusable buffer by. Fails only when the stream's length
     /// would overflow `usize`.
     pub fn frames_for(&self, n: usize) -> Result<usize> {
         let total = self.total.checked_add(n).ok_or_else(|| {
