@@ -482,6 +482,40 @@ typedef uint32_t patch_pixel_format;
 #endif // __cplusplus
 
 /**
+ * A framer over a stream of samples: `patch_frame_into`'s frames of a
+ * signal that arrives in chunks (a microphone, a network stream, an audio
+ * callback). Made by `patch_framer_create`, fed by `patch_framer_push`,
+ * ended by `patch_framer_finish`, released by `patch_framer_free`.
+ *
+ * The frames of every push and of the finish, concatenated, are exactly
+ * `patch_frame_into` (or `patch_frame_convert_into`) of the whole signal,
+ * bit for bit, for every way of cutting it into chunks. Its state is at
+ * most `2 * frame_len` samples, reserved at creation; a push allocates
+ * nothing but the small tables of the copy.
+ *
+ * A framer changes with every push: use one from one thread at a time
+ * (different framers are independent).
+ */
+typedef struct patch_framer patch_framer;
+
+/**
+ * An overlap-add over a stream of frames: `patch_overlap_add_into` of
+ * frames that arrive a few at a time (the frames of a streaming STFT, say).
+ * Made by `patch_overlap_adder_create`, fed by `patch_overlap_adder_push`,
+ * ended by `patch_overlap_adder_finish`, released by
+ * `patch_overlap_adder_free`.
+ *
+ * The samples of every push and of the finish, concatenated, are exactly
+ * `patch_overlap_add_into` of all the frames, bit for bit, for every way
+ * of batching them. Its state is one frame of partial sums. With
+ * overlapping frames each pushed frame releases `hop` samples, except the
+ * first, whose samples are released with the second (or by the finish).
+ *
+ * Use one adder from one thread at a time.
+ */
+typedef struct patch_overlap_adder patch_overlap_adder;
+
+/**
  * An opaque, immutable patch geometry: an input layout and element type,
  * one role per axis and a padding, with every number checked once at
  * creation.
@@ -1374,6 +1408,157 @@ patch_status patch_layout_pixels(uint32_t format,
                                  ptrdiff_t *strides_out,
                                  size_t out_len,
                                  struct patch_layout *out_layout);
+
+/**
+ * Creates a framer of `dtype` samples (a `patch_dtype`) into frames of
+ * `frame_len` samples every `hop` samples, of `out_dtype` elements: the
+ * frames `patch_frame_into` (when `out_dtype == dtype` and `affine` is
+ * NULL) or `patch_frame_convert_into` would make of the whole signal.
+ *
+ * `opts` gives `pad_end` and the fill of the end padding (one `out_dtype`
+ * element, aligned for it, or `fill_bytes = 0` for zeros; written as
+ * given, never mapped by the affine); NULL means no end padding. `affine`
+ * (NULL: none) maps every sample on the way, as for
+ * `patch_frame_convert_into` (a window function along axis 0); its
+ * coefficients are copied, so the arrays may be freed after the call.
+ *
+ * On success `*out_framer` receives a new framer, to be released with
+ * `patch_framer_free`; on failure it is left untouched
+ * (`PATCH_STATUS_ZERO_SIZE` for `frame_len = 0`, `PATCH_STATUS_ZERO_STEP`
+ * for `hop = 0`, `PATCH_STATUS_UNSUPPORTED_DTYPE` for a conversion no
+ * copy makes, `PATCH_STATUS_INVALID_ARGUMENT` for an affine that does not
+ * fit the frame).
+ */
+patch_status patch_framer_create(uint32_t dtype,
+                                 uint32_t out_dtype,
+                                 size_t frame_len,
+                                 size_t hop,
+                                 const struct patch_frame_options *opts,
+                                 const struct patch_affine *affine,
+                                 struct patch_framer **out_framer);
+
+/**
+ * Writes to `*out_frames` how many frames a push of `n_samples` samples
+ * would emit now: size the `out` of `patch_framer_push` by it (`frames *
+ * frame_len` elements of `out_dtype`). A buffer of `n_samples / hop + 1`
+ * frames for the largest chunk always suffices. `PATCH_STATUS_OVERFLOW` when the stream's length would
+ * overflow `size_t`.
+ */
+patch_status patch_framer_frames_for(const struct patch_framer *framer,
+                                     size_t n_samples,
+                                     size_t *out_frames);
+
+/**
+ * Pushes `chunk_bytes` bytes of `dtype` samples (any number, 0 included;
+ * `chunk` may be NULL when 0) and writes the frames that became complete
+ * into the start of `out` (`out_bytes` bytes of `out_dtype` elements, at
+ * least `patch_framer_frames_for(framer, samples)` frames of
+ * `frame_len`), frame after frame; `*out_frames` (when not NULL)
+ * receives how many were written.
+ *
+ * Both buffers must be aligned for their types and must not overlap. On
+ * failure (`PATCH_STATUS_BUFFER_SIZE` for a short `out`, naming the
+ * sizes) nothing is written and the framer is as it was, so the push can
+ * be retried.
+ */
+patch_status patch_framer_push(struct patch_framer *framer,
+                               const void *chunk,
+                               size_t chunk_bytes,
+                               void *out,
+                               size_t out_bytes,
+                               size_t *out_frames);
+
+/**
+ * Writes to `*out_frames` how many frames `patch_framer_finish` would
+ * emit now: with `pad_end`, the frames that start before the end of the
+ * signal and were not emitted yet (at most `(frame_len - 1) / hop + 1`);
+ * without, 0.
+ */
+patch_status patch_framer_finish_frames(const struct patch_framer *framer,
+                                        size_t *out_frames);
+
+/**
+ * Ends the stream: writes the tail into the start of `out` (`out_bytes`
+ * bytes, at least `patch_framer_finish_frames` frames): with `pad_end`
+ * the frames that run past the end, padded with the fill; without, none.
+ * `*out_frames` (when not NULL) receives how many were written. The
+ * framer then starts a new stream (finishing twice emits nothing the
+ * second time). On failure nothing is written and the framer is as it
+ * was.
+ */
+patch_status patch_framer_finish(struct patch_framer *framer,
+                                 void *out,
+                                 size_t out_bytes,
+                                 size_t *out_frames);
+
+/**
+ * Releases a framer (and the samples it holds). NULL is allowed and does
+ * nothing. The framer must not be used afterwards, nor freed twice.
+ */
+void patch_framer_free(struct patch_framer *framer);
+
+/**
+ * Creates an overlap-add of frames of `frame_len` samples every `hop`
+ * samples, of `dtype` (`PATCH_DTYPE_F32` or `PATCH_DTYPE_F64`). On
+ * success `*out_adder` receives a new adder, to be released with
+ * `patch_overlap_adder_free`; on failure it is left untouched.
+ */
+patch_status patch_overlap_adder_create(uint32_t dtype,
+                                        size_t frame_len,
+                                        size_t hop,
+                                        struct patch_overlap_adder **out_adder);
+
+/**
+ * Writes to `*out_samples` how many samples a push of `n_frames` frames
+ * would release now: size the `out` of `patch_overlap_adder_push` by it.
+ * `(n_frames + 1) * max(hop, frame_len)` always suffices.
+ */
+patch_status patch_overlap_adder_samples_for(const struct patch_overlap_adder *adder,
+                                             size_t n_frames,
+                                             size_t *out_samples);
+
+/**
+ * Pushes `frames_bytes` bytes of frames (whole frames of `frame_len`
+ * samples of the adder's type, one after the other; 0 frames is fine) and
+ * writes the samples that no later frame can change into the start of
+ * `out` (`out_bytes` bytes, at least `patch_overlap_adder_samples_for`
+ * samples); `*out_samples` (when not NULL) receives how many were written.
+ *
+ * Both buffers must be aligned for the type and must not overlap. On
+ * failure nothing is written and the adder is as it was.
+ */
+patch_status patch_overlap_adder_push(struct patch_overlap_adder *adder,
+                                      const void *frames,
+                                      size_t frames_bytes,
+                                      void *out,
+                                      size_t out_bytes,
+                                      size_t *out_samples);
+
+/**
+ * Writes to `*out_samples` how many samples `patch_overlap_adder_finish`
+ * would release now (at most `frame_len`).
+ */
+patch_status patch_overlap_adder_finish_samples(const struct patch_overlap_adder *adder,
+                                                size_t *out_samples);
+
+/**
+ * Ends the stream: writes the remaining samples (up to
+ * `(frames - 1) * hop + frame_len` in all) into the start of `out`
+ * (`out_bytes` bytes, at least `patch_overlap_adder_finish_samples`);
+ * `*out_samples` (when not NULL) receives how many were written. The
+ * adder then starts a new stream. On failure nothing is written and the
+ * adder is as it was.
+ */
+patch_status patch_overlap_adder_finish(struct patch_overlap_adder *adder,
+                                        void *out,
+                                        size_t out_bytes,
+                                        size_t *out_samples);
+
+/**
+ * Releases an adder. NULL is allowed and does nothing. The adder must not
+ * be used afterwards, nor freed twice.
+ */
+void patch_overlap_adder_free(struct patch_overlap_adder *adder);
 
 /**
  * The short, static name of a status: `"ok"`, `"window too large"`,

@@ -17,7 +17,8 @@ use half::{bf16, f16};
 use ndarray::ArrayView3;
 use patch_core::{
     Affine, ExtractOptions, Layout, PadMode, Padding, PatchOrder, PatchSpec, PixelFormat, Plan,
-    Reduce, WindowFn, frame_into_with, overlap_add_into, set_num_threads, window,
+    Reduce, StreamFramer, StreamOverlapAdd, WindowFn, frame, frame_count, frame_into_with,
+    overlap_add_into, overlap_add_len, set_num_threads, window,
 };
 use serde_json::{Value, json};
 
@@ -806,6 +807,78 @@ fn main() {
                         "plain_loop",
                         Box::new(|| frame_loop(black_box(&audio), &mut d3, frames, len, hop)),
                     ),
+                ],
+            );
+        }
+        // Streaming framing: the same 60 s of 16 kHz audio pushed in chunks
+        // of 480 samples (10 ms callbacks at 48 kHz), against `frame` of the
+        // whole signal; one thread (a stream is framed where it arrives).
+        if t == 1 {
+            let (len, hop, chunk) = (400, 160, 480);
+            let hann = window::hann(len, true).unwrap();
+            let windowed = ExtractOptions::<f32>::new().affine(Affine::window(0, &hann).unwrap());
+            for (name, opts) in [
+                ("stream_frame_400_160", ExtractOptions::<f32>::new()),
+                ("stream_frame_windowed", windowed),
+            ] {
+                let (n, _) = frame_count(audio.len(), len, hop, true).unwrap();
+                let (mut d1, mut d2) = (vec![0f32; n * len], vec![0f32; n * len]);
+                let mut framer = StreamFramer::with_options(len, hop, true, opts.clone()).unwrap();
+                let stream = |framer: &mut StreamFramer<f32, f32>, out: &mut [f32]| {
+                    let mut at = 0;
+                    for c in audio.chunks(chunk) {
+                        at += framer.push_into(black_box(c), &mut out[at..]).unwrap() * len;
+                    }
+                    framer.finish_into(&mut out[at..]).unwrap();
+                };
+                frame_into_with(&audio, &mut d1, len, hop, true, &opts).unwrap();
+                stream(&mut framer, &mut d2);
+                assert_eq!(d1, d2, "streamed frames differ from frame");
+                suite.run(
+                    name,
+                    n * len * 4,
+                    t,
+                    vec![
+                        (
+                            "offline",
+                            Box::new(|| {
+                                frame_into_with(black_box(&audio), &mut d1, len, hop, true, &opts)
+                                    .unwrap()
+                            }),
+                        ),
+                        ("stream_480", Box::new(|| stream(&mut framer, &mut d2))),
+                        memcpy_of(&fill_f32(n * len)),
+                    ],
+                );
+            }
+            // Streaming overlap-add of those frames, 3 at a time.
+            let frames = frame(&audio, len, hop, true, 0.0).unwrap().into_vec();
+            let out_len = overlap_add_len(frames.len(), len, hop).unwrap();
+            let (mut o1, mut o2) = (vec![0f32; out_len], vec![0f32; out_len]);
+            let mut ola = StreamOverlapAdd::new(len, hop).unwrap();
+            let stream = |ola: &mut StreamOverlapAdd<f32>, out: &mut [f32]| {
+                let mut at = 0;
+                for b in frames.chunks(3 * len) {
+                    at += ola.push_into(black_box(b), &mut out[at..]).unwrap();
+                }
+                ola.finish_into(&mut out[at..]).unwrap();
+            };
+            overlap_add_into(&frames, &mut o1, len, hop).unwrap();
+            stream(&mut ola, &mut o2);
+            assert_eq!(o1, o2, "streamed overlap-add differs from overlap_add");
+            suite.run(
+                "stream_ola_400_160",
+                frames.len() * 4,
+                t,
+                vec![
+                    (
+                        "offline",
+                        Box::new(|| {
+                            overlap_add_into(black_box(&frames), &mut o1, len, hop).unwrap()
+                        }),
+                    ),
+                    ("stream_3", Box::new(|| stream(&mut ola, &mut o2))),
+                    memcpy_of(&frames),
                 ],
             );
         }

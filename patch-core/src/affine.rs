@@ -8,7 +8,7 @@
 //! see [`ExtractOptions::affine`](crate::ExtractOptions::affine) for the
 //! exact formula.
 
-use crate::alloc::{try_collect, try_to_vec};
+use crate::alloc::{try_collect, try_to_vec, try_with_capacity};
 use crate::error::{Result, bail};
 use crate::plan::Plan;
 
@@ -176,7 +176,7 @@ impl Affine {
     /// order, rounded by `round`; a single pair for a scalar map. Fails when
     /// the axis is not an axis of the plan's patches or its length is not
     /// the number of coefficients.
-    pub(crate) fn per_feature<A>(
+    pub(crate) fn per_feature<A: Clone>(
         &self,
         plan: &Plan,
         round: impl Fn(f64) -> A,
@@ -202,12 +202,21 @@ impl Affine {
                 self.scale.len()
             );
         }
+        // Element `f` of the patch has index `(f / after) % len` along the
+        // axis: `before` repeats of each value `after` times, in turn.
         let after: usize = inner[axis + 1..].iter().product();
-        let index = |f: usize| (f / after) % len;
+        let before: usize = inner[..axis].iter().product();
         let n = plan.patch_len();
-        Ok((
-            try_collect((0..n).map(|f| round(self.scale[index(f)])))?,
-            try_collect((0..n).map(|f| round(self.shift[index(f)])))?,
-        ))
+        let spread = |values: &[f64]| -> Result<Vec<A>> {
+            let mut out = try_with_capacity(n)?;
+            for _ in 0..before {
+                for &v in values {
+                    let v = round(v);
+                    out.extend(std::iter::repeat_n(v, after));
+                }
+            }
+            Ok(out)
+        };
+        Ok((spread(&self.scale)?, spread(&self.shift)?))
     }
 }

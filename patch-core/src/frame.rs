@@ -203,19 +203,26 @@ pub fn overlap_add<T: FloatElement>(
 /// `(n-1)*hop + frame_len` with `n = samples / frame_len` frames (0 when
 /// `n == 0`); an error when `samples` is not a whole number of frames.
 pub fn overlap_add_len(samples: usize, frame_len: usize, hop: usize) -> Result<usize> {
-    if frame_len == 0 {
-        bail!(ZeroSize, "frame length is 0; it must be at least 1");
-    }
-    if hop == 0 {
-        bail!(ZeroStep, "hop is 0; it must be at least 1");
-    }
+    overlap_add_span(0, frame_len, hop)?;
     if !samples.is_multiple_of(frame_len) {
         bail!(
             BufferSize,
             "{samples} samples are not a whole number of frames of {frame_len}"
         );
     }
-    let n = samples / frame_len;
+    overlap_add_span(samples / frame_len, frame_len, hop)
+}
+
+/// The length of the overlap-add of `n` frames of `frame_len` every `hop`:
+/// `(n-1)*hop + frame_len`, 0 when `n == 0`; an error when `frame_len` or
+/// `hop` is 0 or the length overflows.
+pub(crate) fn overlap_add_span(n: usize, frame_len: usize, hop: usize) -> Result<usize> {
+    if frame_len == 0 {
+        bail!(ZeroSize, "frame length is 0; it must be at least 1");
+    }
+    if hop == 0 {
+        bail!(ZeroStep, "hop is 0; it must be at least 1");
+    }
     if n == 0 {
         return Ok(0);
     }

@@ -266,6 +266,7 @@ mod order;
 mod padding;
 mod plan;
 mod spec;
+mod stream;
 mod strided;
 mod threads;
 mod view;
@@ -287,6 +288,7 @@ pub use order::PatchOrder;
 pub use padding::{Convention, PadMode, Padding};
 pub use plan::{AxisPlan, Plan, PlanSummary};
 pub use spec::{AxisRole, PatchSpec, Window};
+pub use stream::{StreamFramer, StreamOverlapAdd};
 pub use threads::{num_threads, set_num_threads, shutdown_threads};
 pub use view::{PatchView, PatchViewMut};
 

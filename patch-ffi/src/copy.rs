@@ -152,7 +152,7 @@ pub struct patch_affine {
 }
 
 /// The engine's affine of a `patch_affine` (NULL: none).
-fn affine_arg(affine: *const patch_affine) -> FfiResult<Option<Affine>> {
+pub(crate) fn affine_arg(affine: *const patch_affine) -> FfiResult<Option<Affine>> {
     let Some(a) = opt_ref(affine, "affine")? else {
         return Ok(None);
     };
@@ -193,14 +193,14 @@ fn aligned(ptr: *const c_void, dtype: patch_dtype, name: &str) -> FfiResult<()> 
 }
 
 /// The float types folds and overlap-add accept.
-enum Float {
+pub(crate) enum Float {
     F32,
     F64,
 }
 
 /// `dtype` as a float type, or `PATCH_STATUS_UNSUPPORTED_DTYPE`; `what`
 /// says who needs one.
-fn float_dtype(dtype: patch_dtype, what: &str) -> FfiResult<Float> {
+pub(crate) fn float_dtype(dtype: patch_dtype, what: &str) -> FfiResult<Float> {
     match dtype {
         patch_dtype::F32 => Ok(Float::F32),
         patch_dtype::F64 => Ok(Float::F64),
@@ -212,7 +212,11 @@ fn float_dtype(dtype: patch_dtype, what: &str) -> FfiResult<Float> {
 }
 
 /// The fill value: empty (zeros) or exactly one `dtype` element.
-fn fill_arg<'a>(fill: *const c_void, fill_bytes: usize, dtype: patch_dtype) -> FfiResult<&'a [u8]> {
+pub(crate) fn fill_arg<'a>(
+    fill: *const c_void,
+    fill_bytes: usize,
+    dtype: patch_dtype,
+) -> FfiResult<&'a [u8]> {
     let item = dtype.itemsize();
     if fill_bytes != 0 && fill_bytes != item {
         return Err(Failure::new(

@@ -46,6 +46,8 @@ mod copy;
 
 mod preprocess;
 
+mod stream;
+
 mod status;
 mod status_codes;
 #[cfg(test)]
@@ -81,6 +83,12 @@ pub use preprocess::{
 };
 pub use ptr::Failure;
 pub use status::{patch_last_error_copy, patch_last_error_message, patch_status, patch_status_str};
+pub use stream::{
+    patch_framer, patch_framer_create, patch_framer_finish, patch_framer_finish_frames,
+    patch_framer_frames_for, patch_framer_free, patch_framer_push, patch_overlap_adder,
+    patch_overlap_adder_create, patch_overlap_adder_finish, patch_overlap_adder_finish_samples,
+    patch_overlap_adder_free, patch_overlap_adder_push, patch_overlap_adder_samples_for,
+};
 pub use view::{
     patch_axis, patch_layout, patch_padding, patch_view, patch_view_byte_offset,
     patch_view_check_buffer, patch_view_check_writable, patch_view_copy_bytes, patch_view_create,

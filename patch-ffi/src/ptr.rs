@@ -234,6 +234,21 @@ pub(crate) fn handle_ref<'a, T>(ptr: *const T, name: &str) -> FfiResult<&'a T> {
     in_ref(ptr, name)
 }
 
+/// The object behind a required handle argument that the call changes (a
+/// stream's state).
+pub(crate) fn handle_mut<'a, T>(ptr: *mut T, name: &str) -> FfiResult<&'a mut T> {
+    if ptr.is_null() {
+        return Err(null(name, None));
+    }
+    check_region::<T>(ptr.addr(), 1, name)?;
+    // SAFETY: non-NULL and aligned (checked above); the C contract of a
+    // mutable handle (a `patch_framer *`, a `patch_overlap_adder *`) is
+    // that it came from the matching `_create`, was not freed, and is used
+    // by one call at a time (a stream is not shared between threads
+    // without a lock), so no other reference to it exists during the call.
+    Ok(unsafe { &mut *ptr })
+}
+
 /// Drops the object behind a handle made by `Box::into_raw`; NULL does nothing.
 pub(crate) fn free_handle<T>(ptr: *mut T) {
     if !ptr.is_null() {

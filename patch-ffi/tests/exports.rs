@@ -1489,3 +1489,108 @@ fn dlpack_tensors_read_the_view_and_free_what_they_own() {
     assert!(t.is_null());
     patch_view_free(padded);
 }
+
+/// The stream handles, called as C calls them (and under Miri: the
+/// mutable handle of `handle_mut`): pushed in uneven chunks, the frames
+/// and the overlap-add equal the engine's offline calls.
+#[test]
+fn stream_handles_equal_the_offline_calls() {
+    let signal: Vec<f32> = (0..50).map(|i| i as f32 * 0.5 - 3.0).collect();
+    let fill = -1.0f32;
+    let opts = patch_frame_options {
+        pad_end: true,
+        fill: ptr::from_ref(&fill).cast(),
+        fill_bytes: 4,
+    };
+    let mut framer: *mut patch_framer = ptr::null_mut();
+    let f32_type = patch_dtype::F32 as u32;
+    let st = patch_framer_create(f32_type, f32_type, 8, 3, &opts, ptr::null(), &mut framer);
+    assert_eq!(st, patch_status::Ok);
+    let mut got = Vec::new();
+    let mut at = 0;
+    for len in [0usize, 1, 2, 9, 0, 20, 18] {
+        let mut want = 0;
+        assert_eq!(
+            patch_framer_frames_for(framer, len, &mut want),
+            patch_status::Ok
+        );
+        let mut out = vec![0.0f32; want * 8];
+        let mut n = usize::MAX;
+        let chunk = signal[at..at + len].as_ptr().cast();
+        let st = patch_framer_push(
+            framer,
+            chunk,
+            len * 4,
+            out.as_mut_ptr().cast(),
+            out.len() * 4,
+            &mut n,
+        );
+        assert_eq!((st, n), (patch_status::Ok, want));
+        got.extend_from_slice(&out);
+        at += len;
+    }
+    let mut n = 0;
+    assert_eq!(patch_framer_finish_frames(framer, &mut n), patch_status::Ok);
+    let mut tail = vec![0.0f32; n * 8];
+    let st = patch_framer_finish(
+        framer,
+        tail.as_mut_ptr().cast(),
+        tail.len() * 4,
+        ptr::null_mut(),
+    );
+    assert_eq!(st, patch_status::Ok);
+    got.extend_from_slice(&tail);
+    patch_framer_free(framer);
+    let want = patch_core::frame(&signal, 8, 3, true, fill).unwrap();
+    assert_eq!(got, want.data());
+
+    let mut ola: *mut patch_overlap_adder = ptr::null_mut();
+    assert_eq!(
+        patch_overlap_adder_create(f32_type, 8, 3, &mut ola),
+        patch_status::Ok
+    );
+    let frames = want.data();
+    let mut sum = Vec::new();
+    for batch in frames.chunks(3 * 8) {
+        let mut k = 0;
+        assert_eq!(
+            patch_overlap_adder_samples_for(ola, batch.len() / 8, &mut k),
+            patch_status::Ok
+        );
+        let mut out = vec![0.0f32; k];
+        let st = patch_overlap_adder_push(
+            ola,
+            batch.as_ptr().cast(),
+            batch.len() * 4,
+            out.as_mut_ptr().cast(),
+            k * 4,
+            ptr::null_mut(),
+        );
+        assert_eq!(st, patch_status::Ok);
+        sum.extend_from_slice(&out);
+    }
+    let mut k = 0;
+    assert_eq!(
+        patch_overlap_adder_finish_samples(ola, &mut k),
+        patch_status::Ok
+    );
+    let mut out = vec![0.0f32; k];
+    let st = patch_overlap_adder_finish(ola, out.as_mut_ptr().cast(), k * 4, ptr::null_mut());
+    assert_eq!(st, patch_status::Ok);
+    sum.extend_from_slice(&out);
+    patch_overlap_adder_free(ola);
+    assert_eq!(sum, patch_core::overlap_add(frames, 8, 3).unwrap().data());
+    // NULL handles are statuses; freeing NULL does nothing.
+    let st = patch_framer_push(
+        ptr::null_mut(),
+        ptr::null(),
+        0,
+        ptr::null_mut(),
+        0,
+        ptr::null_mut(),
+    );
+    assert_eq!(st, patch_status::NullPointer);
+    assert!(last_error().contains("`framer` is NULL"));
+    patch_framer_free(ptr::null_mut());
+    patch_overlap_adder_free(ptr::null_mut());
+}

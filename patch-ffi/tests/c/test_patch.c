@@ -769,6 +769,153 @@ static void test_frames(void) {
 /* Every bad input: status, message, untouched out-parameters              */
 /* ---------------------------------------------------------------------- */
 
+/* ---------------------------------------------------------------------- */
+/* Streams: a framer and an overlap-adder fed in chunks                    */
+/* ---------------------------------------------------------------------- */
+
+/* Streams `n` samples of `itemsize` bytes through `fr` in chunks of the
+ * sizes `cuts` (cycled, 0 included), into `got` (room for `cap` bytes);
+ * returns the bytes written. Each push's buffer is sized by the query. */
+static size_t stream_frames(patch_framer *fr, const unsigned char *sig, size_t n, size_t itemsize,
+                            size_t frame_bytes, unsigned char *got, size_t cap) {
+    static const size_t cuts[] = {0, 1, 7, 160, 480, 3, 0, 1000};
+    size_t at = 0, k = 0, used = 0, frames = 0, want = 0;
+    while (at < n) {
+        size_t len = cuts[k++ % (sizeof cuts / sizeof cuts[0])];
+        if (len > n - at) len = n - at;
+        CHECK_OK(patch_framer_frames_for(fr, len, &want));
+        CHECK(used + want * frame_bytes <= cap);
+        CHECK_OK(patch_framer_push(fr, len ? sig + at * itemsize : NULL, len * itemsize,
+                                   got + used, want * frame_bytes, &frames));
+        CHECK(frames == want);
+        used += frames * frame_bytes;
+        at += len;
+    }
+    CHECK_OK(patch_framer_finish_frames(fr, &want));
+    CHECK(used + want * frame_bytes <= cap);
+    CHECK_OK(patch_framer_finish(fr, got + used, cap - used, &frames));
+    CHECK(frames == want);
+    return used + frames * frame_bytes;
+}
+
+static void test_stream(void) {
+    enum { N = 2000, FL = 400, HOP = 160, MAXF = N / HOP + 1 };
+    static short pcm[N];
+    static float sig[N], want[MAXF * FL], got[MAXF * FL];
+    static double hann[FL];
+    float fill = -2.5f;
+    size_t i, n = 0, bytes, frames = 0;
+    patch_framer *fr = NULL;
+    patch_frame_options pad = {true, &fill, sizeof fill};
+    for (i = 0; i < N; i++) {
+        pcm[i] = (short)((int)((i * 37) % 2000) - 1000);
+        sig[i] = (float)i * 0.001f - 0.7f;
+    }
+    /* f32 frames with end padding: the same bytes as patch_frame_into. */
+    CHECK_OK(patch_frame_count(N, FL, HOP, true, &n, NULL));
+    CHECK_OK(patch_frame_into(PATCH_DTYPE_F32, sig, sizeof sig, want, n * FL * sizeof(float), FL,
+                              HOP, &pad));
+    CHECK_OK(patch_framer_create(PATCH_DTYPE_F32, PATCH_DTYPE_F32, FL, HOP, &pad, NULL, &fr));
+    bytes = stream_frames(fr, (const unsigned char *)sig, N, sizeof(float), FL * sizeof(float),
+                          (unsigned char *)got, sizeof got);
+    CHECK(bytes == n * FL * sizeof(float));
+    CHECK(memcmp(got, want, bytes) == 0);
+    /* After finish the framer starts a new stream: the same again. */
+    memset(got, 0, sizeof got);
+    bytes = stream_frames(fr, (const unsigned char *)sig, N, sizeof(float), FL * sizeof(float),
+                          (unsigned char *)got, sizeof got);
+    CHECK(bytes == n * FL * sizeof(float) && memcmp(got, want, bytes) == 0);
+    /* A short buffer: PATCH_STATUS_BUFFER_SIZE naming the sizes, nothing
+     * written, and the push can be retried. */
+    CHECK_OK(patch_framer_push(fr, sig, 300 * sizeof(float), NULL, 0, &frames));
+    CHECK(frames == 0);
+    got[0] = 7.0f;
+    CHECK_FAIL(patch_framer_push(fr, sig + 300, 100 * sizeof(float), got, sizeof(float), NULL),
+               PATCH_STATUS_BUFFER_SIZE,
+               "the output holds 1 samples but a push of 100 samples emits 1 frames of 400");
+    CHECK(got[0] == 7.0f);
+    CHECK_OK(patch_framer_push(fr, sig + 300, 100 * sizeof(float), got, FL * sizeof(float),
+                               &frames));
+    CHECK(frames == 1 && memcmp(got, want, FL * sizeof(float)) == 0);
+    patch_framer_free(fr);
+    fr = NULL;
+
+    /* int16 PCM into Hann-windowed f32 frames, without end padding. */
+    CHECK_OK(patch_window_hann(FL, true, hann, FL));
+    {
+        patch_affine win = {0, hann, FL, NULL, 0};
+        patch_frame_options no_pad = {false, NULL, 0};
+        CHECK_OK(patch_frame_count(N, FL, HOP, false, &n, NULL));
+        CHECK_OK(patch_frame_convert_into(PATCH_DTYPE_I16, pcm, sizeof pcm, want,
+                                          n * FL * sizeof(float), PATCH_DTYPE_F32, FL, HOP,
+                                          &no_pad, &win));
+        CHECK_OK(patch_framer_create(PATCH_DTYPE_I16, PATCH_DTYPE_F32, FL, HOP, &no_pad, &win,
+                                     &fr));
+        bytes = stream_frames(fr, (const unsigned char *)pcm, N, sizeof(short),
+                              FL * sizeof(float), (unsigned char *)got, sizeof got);
+        CHECK(bytes == n * FL * sizeof(float) && memcmp(got, want, bytes) == 0);
+        patch_framer_free(fr);
+        fr = NULL;
+    }
+    /* Bad arguments: statuses, *out_framer untouched. */
+    CHECK_FAIL(patch_framer_create(PATCH_DTYPE_F32, PATCH_DTYPE_F32, FL, 0, NULL, NULL, &fr),
+               PATCH_STATUS_ZERO_STEP, "hop is 0");
+    CHECK_FAIL(patch_framer_create(PATCH_DTYPE_U8, PATCH_DTYPE_I16, FL, HOP, NULL, NULL, &fr),
+               PATCH_STATUS_UNSUPPORTED_DTYPE, "cannot convert uint8 patches to int16");
+    CHECK(fr == NULL);
+    CHECK_FAIL(patch_framer_push(NULL, sig, sizeof sig, got, sizeof got, NULL),
+               PATCH_STATUS_NULL_POINTER, "`framer` is NULL");
+    CHECK_FAIL(patch_framer_frames_for(NULL, 1, &n), PATCH_STATUS_NULL_POINTER,
+               "`framer` is NULL");
+    patch_framer_free(NULL);
+
+    /* Overlap-add of the padded f32 frames, pushed 0, 1, 2, 5, ... at a
+     * time: the same bytes as patch_overlap_add_into. */
+    {
+        static const size_t batches[] = {0, 1, 2, 5, 0, 3};
+        static float frames_in[MAXF * FL], ola_want[N + FL], ola_got[N + FL];
+        size_t nf = 0, len = 0, f = 0, k = 0, used = 0, want_n = 0, done = 0;
+        patch_overlap_adder *ola = NULL;
+        CHECK_OK(patch_frame_count(N, FL, HOP, true, &nf, NULL));
+        CHECK_OK(patch_frame_into(PATCH_DTYPE_F32, sig, sizeof sig, frames_in,
+                                  nf * FL * sizeof(float), FL, HOP, &pad));
+        len = (nf - 1) * HOP + FL;
+        CHECK(len <= N + FL);
+        CHECK_OK(patch_overlap_add_into(PATCH_DTYPE_F32, frames_in, nf * FL * sizeof(float),
+                                        ola_want, len * sizeof(float), FL, HOP));
+        CHECK_OK(patch_overlap_adder_create(PATCH_DTYPE_F32, FL, HOP, &ola));
+        while (f < nf) {
+            size_t b = batches[k++ % (sizeof batches / sizeof batches[0])];
+            if (b > nf - f) b = nf - f;
+            CHECK_OK(patch_overlap_adder_samples_for(ola, b, &want_n));
+            CHECK(used + want_n <= len && want_n <= (b + 1) * FL);
+            CHECK_OK(patch_overlap_adder_push(ola, b ? frames_in + f * FL : NULL,
+                                              b * FL * sizeof(float), ola_got + used,
+                                              want_n * sizeof(float), &done));
+            CHECK(done == want_n);
+            used += done;
+            f += b;
+        }
+        CHECK_OK(patch_overlap_adder_finish_samples(ola, &want_n));
+        CHECK(used + want_n == len);
+        CHECK_OK(patch_overlap_adder_finish(ola, ola_got + used, (len - used) * sizeof(float),
+                                            &done));
+        CHECK(done == want_n);
+        CHECK(memcmp(ola_got, ola_want, len * sizeof(float)) == 0);
+        CHECK_FAIL(patch_overlap_adder_push(ola, frames_in, 3 * sizeof(float), ola_got,
+                                            sizeof ola_got, NULL),
+                   PATCH_STATUS_BUFFER_SIZE, "3 samples are not a whole number of frames of 400");
+        patch_overlap_adder_free(ola);
+        ola = NULL;
+        CHECK_FAIL(patch_overlap_adder_create(PATCH_DTYPE_I16, FL, HOP, &ola),
+                   PATCH_STATUS_UNSUPPORTED_DTYPE, "int16");
+        CHECK(ola == NULL);
+        CHECK_FAIL(patch_overlap_adder_finish(NULL, ola_got, sizeof ola_got, NULL),
+                   PATCH_STATUS_NULL_POINTER, "`adder` is NULL");
+        patch_overlap_adder_free(NULL);
+    }
+}
+
 static void test_bad_inputs(void) {
     size_t shape[] = {8, 12, 3}, np = 0, sentinel = 12345, len = 0;
     unsigned char img[8 * 12 * 3], dst[8 * 12 * 3];
@@ -1194,6 +1341,7 @@ int main(void) {
     test_negative_strides();
     test_cover_and_explicit();
     test_frames();
+    test_stream();
     test_bad_inputs();
     test_status_and_errors();
     test_plan_json();
