@@ -202,9 +202,22 @@ impl Affine {
                 self.scale.len()
             );
         }
+        self.table(inner, axis, round)
+    }
+
+    /// The (scale, shift) of every element of an array of shape `inner`
+    /// in C order, the coefficients running along `axis` of it (checked
+    /// by the caller to have one index per coefficient).
+    pub(crate) fn table<A>(
+        &self,
+        inner: &[usize],
+        axis: usize,
+        round: impl Fn(f64) -> A,
+    ) -> Result<(Vec<A>, Vec<A>)> {
+        let len = self.scale.len();
         let after: usize = inner[axis + 1..].iter().product();
         let index = |f: usize| (f / after) % len;
-        let n = plan.patch_len();
+        let n: usize = inner.iter().product();
         Ok((
             try_collect((0..n).map(|f| round(self.scale[index(f)])))?,
             try_collect((0..n).map(|f| round(self.shift[index(f)])))?,
