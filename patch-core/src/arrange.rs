@@ -331,6 +331,191 @@ impl<'a, T: Element> ArrangedView<'a, T> {
         Ok(ArrangedView { copy_shape, ..self })
     }
 
+    /// An einops `rearrange` pattern over the view's axes, as splits, one
+    /// permutation and the flatten of the copy: `"b c (h p1) (w p2) -> b
+    /// (h w) (p1 p2 c)"` with `sizes` `[("p1", 16), ("p2", 16)]` is timm's
+    /// patchify. The left side names every axis of the view (a group
+    /// `(h p1)` splits one axis, one size of a group may be left out and is
+    /// inferred); the right side names every axis once, a group `(h w)`
+    /// being one axis of the copy (a `flatten`). Names are letters, digits
+    /// and `_`, not starting with a digit.
+    ///
+    /// Errors name the numbers: a size that does not divide its axis
+    /// (`'h' is not divisible by p1=16: axis 2 '(h p1)' has length 225`),
+    /// an unknown or repeated axis, a left side of another rank than the
+    /// view, a missing size.
+    ///
+    /// ```
+    /// use patch_core::{ArrangedView, Layout};
+    ///
+    /// // A 4x6 RGB image (HWC) as 2x3 patches in (C, ph, pw) order.
+    /// let x: Vec<u8> = (0..4 * 6 * 3).collect();
+    /// let v = ArrangedView::new(&x, &Layout::of::<u8>(&[4, 6, 3])?)?
+    ///     .rearrange("(h ph) (w pw) c -> (h w) (c ph pw)", &[("ph", 2), ("pw", 3)])?;
+    /// let tokens = v.extract()?;
+    /// assert_eq!(tokens.shape(), &[4, 18]);
+    /// assert_eq!(&tokens.data()[..6], &[0, 3, 6, 18, 21, 24]); // channel 0 of patch 0
+    /// let e = ArrangedView::new(&x, &Layout::of::<u8>(&[4, 6, 3])?)?
+    ///     .rearrange("(h p) w c -> h w p c", &[("p", 3)])
+    ///     .unwrap_err();
+    /// assert_eq!(e.message(), "'h' is not divisible by p=3: axis 0 '(h p)' has length 4");
+    /// # Ok::<(), patch_core::PatchError>(())
+    /// ```
+    pub fn rearrange(self, pattern: &str, sizes: &[(&str, usize)]) -> Result<Self> {
+        let Some((left, right)) = pattern.split_once("->") else {
+            bail!(
+                InvalidArgument,
+                "the pattern '{pattern}' has no '->' between its input and output axes"
+            );
+        };
+        let left = parse_side(left, "left")?;
+        let right = parse_side(right, "right")?;
+        if left.len() != self.ndim() {
+            bail!(
+                RankMismatch,
+                "the left side of '{pattern}' names {} axes but the view has {} (shape {})",
+                left.len(),
+                self.ndim(),
+                Short(&self.shape)
+            );
+        }
+        let names_left: Vec<&str> = left.iter().flatten().copied().collect();
+        let names_right: Vec<&str> = right.iter().flatten().copied().collect();
+        for (side, names) in [("left", &names_left), ("right", &names_right)] {
+            for (i, n) in names.iter().enumerate() {
+                if names[..i].contains(n) {
+                    bail!(
+                        InvalidArgument,
+                        "axis '{n}' is used twice on the {side} side of '{pattern}'"
+                    );
+                }
+            }
+        }
+        if let Some(n) = names_right.iter().find(|n| !names_left.contains(n)) {
+            bail!(
+                InvalidArgument,
+                "unknown axis '{n}' on the right side of '{pattern}': it is not on the left side"
+            );
+        }
+        if let Some(n) = names_left.iter().find(|n| !names_right.contains(n)) {
+            bail!(
+                InvalidArgument,
+                "axis '{n}' of the left side of '{pattern}' is missing on the right side"
+            );
+        }
+        for (i, (n, _)) in sizes.iter().enumerate() {
+            if !names_left.contains(n) {
+                bail!(
+                    InvalidArgument,
+                    "a size is given for '{n}', which is not an axis of '{pattern}'"
+                );
+            }
+            if sizes[..i].iter().any(|(m, _)| m == n) {
+                bail!(InvalidArgument, "two sizes are given for '{n}'");
+            }
+        }
+        let size_of_name = |n: &str| sizes.iter().find(|(m, _)| *m == n).map(|&(_, s)| s);
+        // The length of every name, axis by axis.
+        let mut lens: Vec<usize> = Vec::new();
+        for (axis, group) in left.iter().enumerate() {
+            let len = self.shape[axis];
+            let text = match group.len() {
+                1 => group[0].to_string(),
+                _ => format!("({})", group.join(" ")),
+            };
+            let unknown: Vec<&str> = group
+                .iter()
+                .copied()
+                .filter(|n| size_of_name(n).is_none())
+                .collect();
+            let known = group
+                .iter()
+                .filter_map(|n| size_of_name(n))
+                .try_fold(1usize, |p, s| p.checked_mul(s));
+            let Some(known) = known else {
+                bail!(
+                    InvalidArgument,
+                    "the sizes of axis {axis} '{text}' overflow usize (its length is {len})"
+                );
+            };
+            match unknown[..] {
+                [] if known != len => bail!(
+                    InvalidArgument,
+                    "axis {axis} '{text}' has length {len}, but the sizes given multiply to {known}"
+                ),
+                [] => {}
+                [u] => {
+                    if known == 0 || !len.is_multiple_of(known) {
+                        let given: Vec<String> = group
+                            .iter()
+                            .filter_map(|n| size_of_name(n).map(|s| format!("{n}={s}")))
+                            .collect();
+                        bail!(
+                            InvalidArgument,
+                            "'{u}' is not divisible by {}: axis {axis} '{text}' has length {len}",
+                            given.join("*")
+                        );
+                    }
+                }
+                _ => bail!(
+                    InvalidArgument,
+                    "axis {axis} '{text}' splits into {} axes of unknown size ({}): give the sizes of all but one",
+                    unknown.len(),
+                    unknown.join(", ")
+                ),
+            }
+            for n in group {
+                lens.push(size_of_name(n).unwrap_or_else(|| len / known.max(1)));
+            }
+            if group.is_empty() && len != 1 {
+                bail!(
+                    InvalidArgument,
+                    "axis {axis} '()' has length {len}: an empty group stands for an axis of length 1"
+                );
+            }
+        }
+        // Split from the last axis down so that earlier axis numbers hold.
+        let mut v = self;
+        let mut first = left.iter().map(|g| g.len()).sum::<usize>();
+        for (axis, group) in left.iter().enumerate().rev() {
+            first -= group.len();
+            let parts = &lens[first..first + group.len()];
+            match parts.len() {
+                0 => {
+                    // An empty group: the axis of length 1 goes away.
+                    let keep: Vec<usize> = (0..v.ndim()).filter(|&a| a != axis).collect();
+                    v = v.remove_unit(axis, &keep)?;
+                }
+                _ => {
+                    for (i, _) in parts.iter().enumerate().take(parts.len() - 1) {
+                        let rest: usize = parts[i + 1..].iter().product();
+                        v = v.split(axis + i, [parts[i], rest])?;
+                    }
+                }
+            }
+        }
+        let order: Vec<usize> = names_right
+            .iter()
+            .map(|n| names_left.iter().position(|m| m == n).unwrap_or(0))
+            .collect();
+        let groups: Vec<usize> = right.iter().map(|g| g.len()).collect();
+        v.permute(&order)?.flatten(&groups)
+    }
+
+    /// Drops the length-1 `axis` (`keep` lists the other axes in order).
+    fn remove_unit(self, axis: usize, keep: &[usize]) -> Result<Self> {
+        debug_assert_eq!(self.shape[axis], 1);
+        let shape = try_collect(keep.iter().map(|&a| self.shape[a]))?;
+        let strides = try_collect(keep.iter().map(|&a| self.strides[a]))?;
+        let copy_shape = try_to_vec(&shape)?;
+        Ok(ArrangedView {
+            shape,
+            strides,
+            copy_shape,
+            ..self
+        })
+    }
+
     /// Keeps the indices `start..start + len` of `axis` (for the frames of
     /// complete temporal groups).
     pub(crate) fn narrow(mut self, axis: usize, start: usize, len: usize) -> Result<Self> {
@@ -463,6 +648,60 @@ impl<'a, T: Element> ArrangedView<'a, T> {
         }
         Ok(())
     }
+}
+
+/// The axes of one side of an einops pattern: each a group of names (one
+/// name for a plain axis).
+fn parse_side<'p>(side: &'p str, which: &str) -> Result<Vec<Vec<&'p str>>> {
+    let mut axes: Vec<Vec<&str>> = Vec::new();
+    let mut group: Option<Vec<&str>> = None;
+    let spaced = side.trim();
+    let mut rest = spaced;
+    while let Some(c) = rest.chars().next() {
+        if c.is_whitespace() {
+            rest = &rest[c.len_utf8()..];
+        } else if c == '(' {
+            if group.is_some() {
+                bail!(
+                    InvalidArgument,
+                    "nested parentheses on the {which} side '{spaced}'"
+                );
+            }
+            group = Some(Vec::new());
+            rest = &rest[1..];
+        } else if c == ')' {
+            let Some(g) = group.take() else {
+                bail!(
+                    InvalidArgument,
+                    "a ')' without its '(' on the {which} side '{spaced}'"
+                );
+            };
+            axes.push(g);
+            rest = &rest[1..];
+        } else if c.is_ascii_alphabetic() || c == '_' {
+            let end = rest
+                .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                .unwrap_or(rest.len());
+            let name = &rest[..end];
+            match &mut group {
+                Some(g) => g.push(name),
+                None => axes.push(vec![name]),
+            }
+            rest = &rest[end..];
+        } else {
+            bail!(
+                InvalidArgument,
+                "unexpected '{c}' on the {which} side '{spaced}': axes are names of letters, digits and '_', grouped by parentheses"
+            );
+        }
+    }
+    if group.is_some() {
+        bail!(
+            InvalidArgument,
+            "a '(' is not closed on the {which} side '{spaced}'"
+        );
+    }
+    Ok(axes)
 }
 
 /// A copy of `v` with room for one more element.
@@ -680,5 +919,229 @@ impl Qwen2Vl {
             tail.extract_into_with(b, opts)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{ArrangedView, ErrorKind, ExtractOptions, Layout, PatchOrder};
+
+    fn msg(r: crate::Result<ArrangedView<'_, u8>>) -> (ErrorKind, String) {
+        let e = r.unwrap_err();
+        (e.kind(), e.message().to_string())
+    }
+
+    #[test]
+    fn pattern_errors_name_the_numbers() {
+        let x = vec![0u8; 2 * 3 * 225 * 32];
+        let v = ArrangedView::new(&x, &Layout::of::<u8>(&[2, 3, 225, 32]).unwrap()).unwrap();
+        let timm = "b c (h p1) (w p2) -> b (h w) (p1 p2 c)";
+        let s = [("p1", 16), ("p2", 16)];
+        let cases: Vec<(&str, &[(&str, usize)], ErrorKind, &str)> = vec![
+            (
+                timm,
+                &s,
+                ErrorKind::InvalidArgument,
+                "'h' is not divisible by p1=16: axis 2 '(h p1)' has length 225",
+            ),
+            (
+                "b c h w",
+                &[],
+                ErrorKind::InvalidArgument,
+                "the pattern 'b c h w' has no '->' between its input and output axes",
+            ),
+            (
+                "b c h -> b c h",
+                &[],
+                ErrorKind::RankMismatch,
+                "the left side of 'b c h -> b c h' names 3 axes but the view has 4 (shape [2, 3, 225, 32])",
+            ),
+            (
+                "b c h w -> b c h q",
+                &[],
+                ErrorKind::InvalidArgument,
+                "unknown axis 'q' on the right side of 'b c h w -> b c h q': it is not on the left side",
+            ),
+            (
+                "b c h w -> b c h",
+                &[],
+                ErrorKind::InvalidArgument,
+                "axis 'w' of the left side of 'b c h w -> b c h' is missing on the right side",
+            ),
+            (
+                "b c h h -> b c h",
+                &[],
+                ErrorKind::InvalidArgument,
+                "axis 'h' is used twice on the left side of 'b c h h -> b c h'",
+            ),
+            (
+                "b c h w -> b c (h h) w",
+                &[],
+                ErrorKind::InvalidArgument,
+                "axis 'h' is used twice on the right side of 'b c h w -> b c (h h) w'",
+            ),
+            (
+                "b c (h p) w -> b c h p w",
+                &[],
+                ErrorKind::InvalidArgument,
+                "axis 2 '(h p)' splits into 2 axes of unknown size (h, p): give the sizes of all but one",
+            ),
+            (
+                "b c h w -> b c h w",
+                &[("z", 2)],
+                ErrorKind::InvalidArgument,
+                "a size is given for 'z', which is not an axis of 'b c h w -> b c h w'",
+            ),
+            (
+                "b c h w -> b c h w",
+                &[("h", 224)],
+                ErrorKind::InvalidArgument,
+                "axis 2 'h' has length 225, but the sizes given multiply to 224",
+            ),
+            (
+                "b c (h w -> b c h w",
+                &[],
+                ErrorKind::InvalidArgument,
+                "a '(' is not closed on the left side 'b c (h w'",
+            ),
+            (
+                "b c h) w -> b c h w",
+                &[],
+                ErrorKind::InvalidArgument,
+                "a ')' without its '(' on the left side 'b c h) w'",
+            ),
+            (
+                "b c ((h) w) -> b c h w",
+                &[],
+                ErrorKind::InvalidArgument,
+                "nested parentheses on the left side 'b c ((h) w)'",
+            ),
+            (
+                "b c h w -> b c h*w",
+                &[],
+                ErrorKind::InvalidArgument,
+                "unexpected '*' on the right side 'b c h*w': axes are names of letters, digits and '_', grouped by parentheses",
+            ),
+        ];
+        for (pattern, sizes, kind, want) in cases {
+            let (k, m) = msg(v.clone().rearrange(pattern, sizes));
+            assert_eq!((k, m.as_str()), (kind, want), "{pattern}");
+        }
+        // Split, permute and flatten refuse bad numbers too.
+        assert_eq!(
+            msg(v.clone().split(4, [1, 1])).1,
+            "cannot split axis 4: the view has 4 axes (shape [2, 3, 225, 32])"
+        );
+        assert_eq!(
+            msg(v.clone().split(2, [16, 14])).1,
+            "cannot split axis 2 of length 225 into 16 x 14 = 224"
+        );
+        assert_eq!(
+            msg(v.clone().split(2, [usize::MAX, 2])).1,
+            "cannot split axis 2 of length 225 into 18446744073709551615 x 2 (the product overflows)"
+        );
+        assert_eq!(
+            msg(v.clone().permute(&[0, 1, 2])),
+            (
+                ErrorKind::RankMismatch,
+                "the permutation [0, 1, 2] has 3 axes but the view has 4 (shape [2, 3, 225, 32])"
+                    .into()
+            )
+        );
+        assert_eq!(
+            msg(v.clone().permute(&[0, 1, 2, 2])).1,
+            "the permutation [0, 1, 2, 2] names axis 2 twice"
+        );
+        assert_eq!(
+            msg(v.clone().permute(&[0, 1, 2, 7])).1,
+            "the permutation [0, 1, 2, 7] names axis 7, but the view has 4 axes"
+        );
+        assert_eq!(
+            msg(v.clone().flatten(&[2, 1])).1,
+            "the groups [2, 1] do not cover the 4 axes of the view (shape [2, 3, 225, 32]) once each"
+        );
+        // Options the copy cannot honour, refused before writing.
+        let mut dst = vec![7f32; v.len()];
+        let e = v
+            .extract_into_with(
+                &mut dst,
+                &ExtractOptions::new().order(PatchOrder::FeatureMajor),
+            )
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+        let e = v
+            .extract_into_with(
+                &mut dst,
+                &ExtractOptions::new()
+                    .affine(crate::Affine::per_axis(1, &[1.0; 2], &[0.0; 2]).unwrap()),
+            )
+            .unwrap_err();
+        assert_eq!(
+            e.message(),
+            "the affine has 2 values but axis 1 of the view (shape [2, 3, 225, 32]) has length 3"
+        );
+        assert!(dst.iter().all(|&d| d == 7.0));
+        let e = v.extract_into(&mut [0u8; 3]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::BufferSize);
+    }
+
+    /// The family of the issue, on small arrays (so that Miri runs them):
+    /// timm's patchify, `(C, ph, pw)` tokens of an HWC image, column-major
+    /// patch order, each against a direct index computation.
+    #[test]
+    fn the_einops_family_reads_the_right_elements() {
+        let (b, c, h, w, p) = (2, 3, 4, 6, 2);
+        let x: Vec<u16> = (0..(b * c * h * w) as u16).collect();
+        let at = |bi: usize, ci: usize, y: usize, xx: usize| x[((bi * c + ci) * h + y) * w + xx];
+        let v = ArrangedView::new(&x, &Layout::of::<u16>(&[b, c, h, w]).unwrap()).unwrap();
+        let t = v
+            .rearrange(
+                "b c (h p1) (w p2) -> b (h w) (p1 p2 c)",
+                &[("p1", p), ("p2", p)],
+            )
+            .unwrap()
+            .extract()
+            .unwrap();
+        let (gh, gw) = (h / p, w / p);
+        assert_eq!(t.shape(), &[b, gh * gw, p * p * c]);
+        for bi in 0..b {
+            for k in 0..gh * gw {
+                for f in 0..p * p * c {
+                    let (p1, p2, ci) = (f / (p * c), f / c % p, f % c);
+                    let want = at(bi, ci, k / gw * p + p1, k % gw * p + p2);
+                    assert_eq!(t[[bi, k, f]], want);
+                }
+            }
+        }
+        // HWC -> (C, ph, pw) tokens, and column-major patches.
+        let hwc: Vec<u16> = (0..(h * w * c) as u16).collect();
+        let v = ArrangedView::new(&hwc, &Layout::of::<u16>(&[h, w, c]).unwrap()).unwrap();
+        let chw = v
+            .clone()
+            .rearrange(
+                "(h ph) (w pw) c -> (h w) (c ph pw)",
+                &[("ph", p), ("pw", p)],
+            )
+            .unwrap()
+            .extract_with(&ExtractOptions::<f32>::new())
+            .unwrap();
+        let cols = v
+            .rearrange(
+                "(h ph) (w pw) c -> (w h) (ph pw c)",
+                &[("ph", p), ("pw", p)],
+            )
+            .unwrap()
+            .extract()
+            .unwrap();
+        for k in 0..gh * gw {
+            for f in 0..c * p * p {
+                let (ci, y, xx) = (f / (p * p), f / p % p, f % p);
+                let want = hwc[((k / gw * p + y) * w + k % gw * p + xx) * c + ci];
+                assert_eq!(chw[[k, f]], want as f32);
+                let (gx, gy) = (k / gh, k % gh);
+                let (y, xx, ci) = (f / (p * c), f / c % p, f % c);
+                assert_eq!(cols[[k, f]], hwc[((gy * p + y) * w + gx * p + xx) * c + ci]);
+            }
+        }
     }
 }
