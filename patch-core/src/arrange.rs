@@ -937,7 +937,8 @@ mod tests {
         let v = ArrangedView::new(&x, &Layout::of::<u8>(&[2, 3, 225, 32]).unwrap()).unwrap();
         let timm = "b c (h p1) (w p2) -> b (h w) (p1 p2 c)";
         let s = [("p1", 16), ("p2", 16)];
-        let cases: Vec<(&str, &[(&str, usize)], ErrorKind, &str)> = vec![
+        type Case<'c> = (&'c str, &'c [(&'c str, usize)], ErrorKind, &'c str);
+        let cases: Vec<Case<'_>> = vec![
             (
                 timm,
                 &s,
