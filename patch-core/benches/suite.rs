@@ -17,7 +17,7 @@ use half::{bf16, f16};
 use ndarray::ArrayView3;
 use patch_core::{
     Affine, ExtractOptions, Layout, PadMode, Padding, PatchOrder, PatchSpec, PixelFormat, Plan,
-    Reduce, StreamFramer, StreamOverlapAdd, WindowFn, frame, frame_count, frame_into_with,
+    Qwen2Vl, Reduce, StreamFramer, StreamOverlapAdd, WindowFn, frame, frame_count, frame_into_with,
     overlap_add_into, overlap_add_len, set_num_threads, window,
 };
 use serde_json::{Value, json};
@@ -407,6 +407,36 @@ fn rgba_chw_plan(b: usize, h: usize, w: usize, p: usize) -> Plan {
     Plan::valid(&layout, &spec.batched()).unwrap()
 }
 
+/// Qwen2-VL's order written as nested loops (patch 14, merge 2, temporal
+/// 2, an even frame count): one row of 14 pixels at a time.
+fn qwen2vl_loop(src: &[f32], dst: &mut [f32], c: usize, h: usize, w: usize) {
+    let (p, m, tp) = (14, 2, 2);
+    let gt = src.len() / (c * h * w) / tp;
+    let (bh, bw) = (h / p / m, w / p / m);
+    let mut o = 0;
+    for t in 0..gt {
+        for by in 0..bh {
+            for bx in 0..bw {
+                for my in 0..m {
+                    for mx in 0..m {
+                        for ci in 0..c {
+                            for f in 0..tp {
+                                for py in 0..p {
+                                    let y = (by * m + my) * p + py;
+                                    let x = (bx * m + mx) * p;
+                                    let s = (((t * tp + f) * c + ci) * h + y) * w + x;
+                                    dst[o..o + p].copy_from_slice(&src[s..s + p]);
+                                    o += p;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn main() {
     let quick = std::env::var("BENCH_QUICK").is_ok();
     let mut suite = Suite {
@@ -431,6 +461,42 @@ fn main() {
     for &threads in &thread_counts {
         set_num_threads(threads);
         let t = threads;
+
+        // Qwen2-VL token order: 2 frames [2, 3, 448, 448] f32 into
+        // [1024, 1176] tokens (the processor's reshape/transpose/reshape),
+        // against a plain nested loop and memcpy of the output.
+        {
+            let (tt, c, h, w) = (2, 3, 448, 448);
+            let frames = fill_f32(tt * c * h * w);
+            let layout = Layout::of::<f32>(&[tt, c, h, w]).unwrap();
+            let q = Qwen2Vl::default();
+            let opts = ExtractOptions::<f32>::new();
+            let n = 1024 * 1176;
+            let (mut d1, mut d2) = (vec![0f32; n], vec![0f32; n]);
+            q.extract_into_with(&frames, &layout, &mut d1, &opts)
+                .unwrap();
+            qwen2vl_loop(&frames, &mut d2, c, h, w);
+            assert_eq!(d1, d2, "qwen2vl: the view copy differs from the plain loop");
+            suite.run(
+                "qwen2vl_order",
+                n * 4,
+                t,
+                vec![
+                    (
+                        "patch_core",
+                        Box::new(|| {
+                            q.extract_into_with(black_box(&frames), &layout, &mut d1, &opts)
+                                .unwrap()
+                        }),
+                    ),
+                    (
+                        "plain_loop",
+                        Box::new(|| qwen2vl_loop(black_box(&frames), &mut d2, c, h, w)),
+                    ),
+                    memcpy_of(&fill_f32(n)),
+                ],
+            );
+        }
 
         // vit_u8: one image and a batch of 64.
         {

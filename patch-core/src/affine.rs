@@ -202,17 +202,29 @@ impl Affine {
                 self.scale.len()
             );
         }
-        // Element `f` of the patch has index `(f / after) % len` along the
-        // axis: `before` repeats of each value `after` times, in turn.
+        self.table(inner, axis, round)
+    }
+
+    /// The (scale, shift) of every element of an array of shape `inner`
+    /// in C order, the coefficients running along `axis` of it (checked
+    /// by the caller to have one index per coefficient).
+    pub(crate) fn table<A: Clone>(
+        &self,
+        inner: &[usize],
+        axis: usize,
+        round: impl Fn(f64) -> A,
+    ) -> Result<(Vec<A>, Vec<A>)> {
+        // Element `f` has index `(f / after) % len` along the axis:
+        // `before` repeats of each value `after` times, in turn (no
+        // division per element).
         let after: usize = inner[axis + 1..].iter().product();
         let before: usize = inner[..axis].iter().product();
-        let n = plan.patch_len();
+        let n: usize = inner.iter().product();
         let spread = |values: &[f64]| -> Result<Vec<A>> {
             let mut out = try_with_capacity(n)?;
             for _ in 0..before {
                 for &v in values {
-                    let v = round(v);
-                    out.extend(std::iter::repeat_n(v, after));
+                    out.extend(std::iter::repeat_n(round(v), after));
                 }
             }
             Ok(out)

@@ -50,6 +50,21 @@ pub(crate) fn check_conversion(src: DType, dst: DType, affine: bool) -> Result<(
     );
 }
 
+/// What a converting copy reads: the patches of a plan in an order, or a
+/// checked strided array (an [`ArrangedView`](crate::ArrangedView)) in C
+/// order, whose affine axis is an axis of the array.
+#[derive(Clone, Copy)]
+pub(crate) enum Geometry<'g> {
+    /// The patches of a plan, in `order`.
+    Plan(&'g Plan, PatchOrder),
+    /// The elements of `shape`/`strides` from `offset`, in C order.
+    Strided {
+        shape: &'g [usize],
+        strides: &'g [isize],
+        offset: usize,
+    },
+}
+
 /// Copies the patches of `plan` from `src` (type `S`) into `dst` (type
 /// `D`, one of the conversion targets), mapped by `affine`. The caller has
 /// checked both buffers; the tables are made before anything is written.
@@ -58,6 +73,18 @@ pub(crate) fn copy_converting<S: Element, D: Element>(
     src: &[S],
     dst: &mut [D],
     order: PatchOrder,
+    fill: D,
+    affine: Option<&Affine>,
+) -> Result<()> {
+    copy_converting_geometry(Geometry::Plan(plan, order), src, dst, fill, affine)
+}
+
+/// [`copy_converting`] for any [`Geometry`]; the caller has checked both
+/// buffers (and, for a strided array, the affine's axis and length).
+pub(crate) fn copy_converting_geometry<S: Element, D: Element>(
+    geom: Geometry<'_>,
+    src: &[S],
+    dst: &mut [D],
     fill: D,
     affine: Option<&Affine>,
 ) -> Result<()> {
@@ -74,7 +101,7 @@ pub(crate) fn copy_converting<S: Element, D: Element>(
                     stringify!($d)
                 );
             };
-            from_source::<S, $d>(plan, src, dst, order, fill, affine)
+            from_source::<S, $d>(geom, src, dst, fill, affine)
         }};
     }
     match D::DTYPE {
@@ -88,10 +115,9 @@ pub(crate) fn copy_converting<S: Element, D: Element>(
 
 /// [`copy_converting`] once the destination type is known.
 fn from_source<S: Element, D: Dest>(
-    plan: &Plan,
+    geom: Geometry<'_>,
     src: &[S],
     dst: &mut [D],
-    order: PatchOrder,
     fill: D,
     affine: Option<&Affine>,
 ) -> Result<()> {
@@ -99,7 +125,7 @@ fn from_source<S: Element, D: Dest>(
         ($($d:ident => $s:ty),*) => {
             match S::DTYPE {
                 $(DType::$d => match cast::<S, $s>(src) {
-                    Some(src) => run::<$s, D>(plan, src, dst, order, fill, affine),
+                    Some(src) => run::<$s, D>(geom, src, dst, fill, affine),
                     None => bail!(UnsupportedDtype, "{} is not {}", S::DTYPE.name(), stringify!($s)),
                 },)*
             }
@@ -111,19 +137,43 @@ fn from_source<S: Element, D: Dest>(
 
 /// The converting copy with both types known.
 fn run<S: Source, D: Dest>(
-    plan: &Plan,
+    geom: Geometry<'_>,
     src: &[S],
     dst: &mut [D],
-    order: PatchOrder,
     fill: D,
     affine: Option<&Affine>,
 ) -> Result<()> {
+    let (plan, order) = match geom {
+        Geometry::Plan(plan, order) => (plan, order),
+        Geometry::Strided {
+            shape,
+            strides,
+            offset,
+        } => {
+            let len = dst.len();
+            if len == 0 {
+                return Ok(());
+            }
+            let map = Map::<D::Acc>::for_array(shape, len, affine)?;
+            let dims = merge_axes(shape.iter().copied().zip(strides.iter().copied()))?;
+            return run_view(dims, offset, len, src, dst, &map);
+        }
+    };
     if plan.copy_len() == 0 {
         return Ok(());
     }
     let map = Map::<D::Acc>::new(plan, order, affine)?;
     if let Ok(view_strides) = plan.view_strides() {
-        return run_view(plan, view_strides, src, dst, order, &map);
+        let n_outer = plan.outer_shape().len();
+        let dims = merge_axes(ordered(plan.shape(), view_strides, n_outer, order))?;
+        return run_view(
+            dims,
+            plan.layout().offset(),
+            plan.copy_len(),
+            src,
+            dst,
+            &map,
+        );
     }
     let walk = Walk::new(
         plan,
@@ -157,21 +207,20 @@ fn run<S: Source, D: Dest>(
     Ok(())
 }
 
-/// The converting copy of a plan that is a view: its axes in the order of
-/// the copy, merged, walked row by row (a row is the innermost merged
-/// axis), each row converted by a kernel compiled for its source step
-/// (ViT tokens from RGBA pixels read every 4th byte) with the row's
-/// coefficients, one pair when they are equal along the row.
+/// The converting copy of a view: its axes (`dims`, in the order of the
+/// copy, merged; `copy_len` elements from `offset`), walked row by row (a
+/// row is the innermost merged axis), each row converted by a kernel
+/// compiled for its source step (ViT tokens from RGBA pixels read every
+/// 4th byte) with the row's coefficients, one pair when they are equal
+/// along the row.
 fn run_view<S: Source, D: Dest>(
-    plan: &Plan,
-    view_strides: &[isize],
+    mut dims: Vec<Merged>,
+    offset: usize,
+    copy_len: usize,
     src: &[S],
     dst: &mut [D],
-    order: PatchOrder,
     map: &Map<D::Acc>,
 ) -> Result<()> {
-    let n_outer = plan.outer_shape().len();
-    let mut dims = merge_axes(ordered(plan.shape(), view_strides, n_outer, order))?;
     let Merged {
         len: run,
         stride: step,
@@ -194,12 +243,12 @@ fn run_view<S: Source, D: Dest>(
     out_strides.reverse();
     let src_strides: Axes<isize> =
         Axes::try_from_iter(dims.iter().map(|d| d.stride)).ok_or_else(too_many_axes)?;
-    let offset = plan.layout().offset() as isize;
+    let offset = offset as isize;
     let (n, per) = match dims.first() {
         Some(d) => (d.len, per / d.len),
         None => (1, per),
     };
-    let bytes = plan.copy_len() * size_of::<D>();
+    let bytes = copy_len * size_of::<D>();
     in_parts::<D, std::convert::Infallible>(
         dst,
         n,
@@ -628,6 +677,33 @@ impl<A: Acc> Map<A> {
             order,
             patch_len: plan.patch_len(),
             num_patches: plan.num_patches(),
+        })
+    }
+
+    /// The map of a C-order copy of an array of `shape` (`len` elements):
+    /// an affine along axis `k` of it repeats every `shape[k..]` elements,
+    /// so that suffix is the "patch" of the table. The caller has checked
+    /// the axis and the number of coefficients.
+    fn for_array(shape: &[usize], len: usize, affine: Option<&Affine>) -> Result<Self> {
+        let (coeffs, k) = match affine {
+            None => (Coeffs::Plain, 0),
+            Some(a) => match a.axis() {
+                None => {
+                    let (scale, shift) = (A::of(a.scale()[0]), A::of(a.shift()[0]));
+                    (Coeffs::Scalar(scale, shift), 0)
+                }
+                Some(k) => {
+                    let (scale, shift) = a.table(&shape[k..], 0, A::of)?;
+                    (Coeffs::Feature { scale, shift }, k)
+                }
+            },
+        };
+        let patch_len: usize = shape[k..].iter().product();
+        Ok(Map {
+            coeffs,
+            order: PatchOrder::PatchMajor,
+            patch_len,
+            num_patches: len / patch_len.max(1),
         })
     }
 

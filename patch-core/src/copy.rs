@@ -31,14 +31,7 @@ pub(crate) fn copy_patches<T: Copy + Send + Sync>(
     let n_outer = plan.outer_shape().len();
     if let Ok(view_strides) = plan.view_strides() {
         let dims = ordered(plan.shape(), view_strides, n_outer, order);
-        let kernel = Strided::new(dims, plan.layout().offset(), size_of::<T>())?;
-        let (n, per) = kernel.split();
-        let Ok(()) =
-            in_parts::<T, Infallible>(dst, n, per, parallel_parts(n, bytes), |part, range| {
-                kernel.gather(src, part, range.start, range.end);
-                Ok(())
-            });
-        return Ok(());
+        return gather_view(dims, plan.layout().offset(), src, dst);
     }
     let walk = Walk::new(
         plan,
@@ -73,6 +66,30 @@ pub(crate) fn copy_patches<T: Copy + Send + Sync>(
             }
             None => walk.run_part(range, &mut sink),
         }
+        Ok(())
+    });
+    Ok(())
+}
+
+/// Copies the strided array of axes `dims` (`(len, stride)` in C order,
+/// from `offset`, checked against `src` by the caller) into `dst`, which
+/// holds exactly its elements: the strided kernel (merged axes, row
+/// kernels compiled for the common run lengths), on several threads for
+/// large copies. The one gather of every view: plans and arranged views.
+pub(crate) fn gather_view<T: Copy + Send + Sync>(
+    dims: impl Iterator<Item = (usize, isize)> + Clone,
+    offset: usize,
+    src: &[T],
+    dst: &mut [T],
+) -> Result<()> {
+    if dst.is_empty() {
+        return Ok(());
+    }
+    let bytes = std::mem::size_of_val(dst);
+    let kernel = Strided::new(dims, offset, size_of::<T>())?;
+    let (n, per) = kernel.split();
+    let Ok(()) = in_parts::<T, Infallible>(dst, n, per, parallel_parts(n, bytes), |part, range| {
+        kernel.gather(src, part, range.start, range.end);
         Ok(())
     });
     Ok(())

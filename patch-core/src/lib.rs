@@ -247,6 +247,7 @@
 
 mod affine;
 mod alloc;
+mod arrange;
 mod array;
 mod checks;
 mod convert;
@@ -274,6 +275,7 @@ mod walk;
 pub mod window;
 
 pub use affine::Affine;
+pub use arrange::{ArrangedView, Qwen2Vl};
 pub use array::{NdArray, NdIter, NdView, NdViewMut};
 pub use element::{DType, Element, FloatElement};
 pub use error::{ErrorKind, PatchError, Result};

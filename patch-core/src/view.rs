@@ -2,6 +2,7 @@
 //! and strides.
 
 use crate::alloc::try_to_vec;
+use crate::arrange::ArrangedView;
 use crate::array::{NdArray, NdView, NdViewMut};
 use crate::checks::{check_itemsize, check_patches};
 use crate::element::{Element, as_bits, as_bits_mut};
@@ -156,6 +157,31 @@ impl<'a, T: Element> PatchView<'a, T> {
             self.data,
             self.shape().to_vec(),
             self.strides().to_vec(),
+            self.offset(),
+        )
+    }
+
+    /// The view as an [`ArrangedView`] of the same shape (`outer ++
+    /// inner`) and strides, whose axes can be split and permuted; its copy
+    /// runs on the same kernels.
+    ///
+    /// ```
+    /// use patch_core::{PatchSpec, PatchView};
+    ///
+    /// // ViT tiles of a 4x4 image in column-major patch order.
+    /// let x: Vec<u8> = (0..16).collect();
+    /// let view = PatchView::contiguous(&x, &[4, 4], &PatchSpec::tiles(&[2, 2]))?;
+    /// let cols = view.arrange()?.permute(&[1, 0, 2, 3])?.flatten(&[2, 2])?;
+    /// let tokens = cols.extract()?;
+    /// assert_eq!(tokens.shape(), &[4, 4]);
+    /// assert_eq!(&tokens.data()[4..8], &[8, 9, 12, 13]); // grid cell (1, 0)
+    /// # Ok::<(), patch_core::PatchError>(())
+    /// ```
+    pub fn arrange(&self) -> Result<ArrangedView<'a, T>> {
+        ArrangedView::from_checked(
+            self.data,
+            try_to_vec(self.shape())?,
+            try_to_vec(self.strides())?,
             self.offset(),
         )
     }

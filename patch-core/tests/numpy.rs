@@ -142,3 +142,86 @@ fn vit_normalization_matches_hugging_face_and_torchvision() {
         "the fixture and the library compute differently; equal everywhere is suspicious"
     );
 }
+
+/// The Qwen2-VL token order against the Hugging Face processor's
+/// reshape/transpose/reshape written with numpy
+/// (`scripts/gen_qwen2vl_cases.py`), odd frame counts (the last frame
+/// repeated) included: the same-type copy and converting copies, bit for
+/// bit, and a strided (flipped) source.
+#[test]
+fn qwen2vl_order_matches_the_hugging_face_processor() {
+    use patch_core::{ExtractOptions, Qwen2Vl};
+    let json: serde_json::Value =
+        serde_json::from_str(include_str!("data/qwen2vl_cases.json")).unwrap();
+    let ints = |v: &serde_json::Value| -> Vec<i64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_i64().unwrap())
+            .collect()
+    };
+    let cases = json["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 10);
+    let mut odd = 0;
+    for (i, case) in cases.iter().enumerate() {
+        let shape: Vec<usize> = ints(&case["shape"]).iter().map(|&v| v as usize).collect();
+        let q = Qwen2Vl {
+            patch_size: case["patch_size"].as_u64().unwrap() as usize,
+            merge_size: case["merge_size"].as_u64().unwrap() as usize,
+            temporal_patch_size: case["temporal_patch_size"].as_u64().unwrap() as usize,
+        };
+        odd += !shape[0].is_multiple_of(q.temporal_patch_size) as usize;
+        let frames = ints(&case["frames"]);
+        let want = ints(&case["tokens"]);
+        let want_shape: Vec<usize> = ints(&case["tokens_shape"])
+            .iter()
+            .map(|&v| v as usize)
+            .collect();
+        let grid: Vec<usize> = ints(&case["grid"]).iter().map(|&v| v as usize).collect();
+        let f32s: Vec<f32> = frames.iter().map(|&v| v as f32).collect();
+        let u8s: Vec<u8> = frames.iter().map(|&v| v as u8).collect();
+        let layout = Layout::of::<f32>(&shape).unwrap();
+        assert_eq!(&q.grid(&layout).unwrap()[..], &grid[..], "case {i}: grid");
+        let same = q
+            .extract_with(&f32s, &layout, &ExtractOptions::<f32>::new())
+            .unwrap();
+        assert_eq!(same.shape(), &want_shape[..], "case {i}: shape");
+        assert!(
+            same.iter().zip(&want).all(|(g, w)| *g == *w as f32),
+            "case {i}: f32 tokens"
+        );
+        let conv = q
+            .extract_with(
+                &u8s,
+                &Layout::of::<u8>(&shape).unwrap(),
+                &ExtractOptions::<f64>::new(),
+            )
+            .unwrap();
+        assert!(
+            conv.iter().zip(&want).all(|(g, w)| *g == *w as f64),
+            "case {i}: u8 -> f64 tokens"
+        );
+        // The same frames stored with the channel axis reversed (a
+        // negative stride) and read back as [T, C, H, W].
+        let (t, c, h, w) = (shape[0], shape[1], shape[2], shape[3]);
+        let mut flipped = vec![0f32; f32s.len()];
+        for ti in 0..t {
+            for ci in 0..c {
+                let (a, b) = ((ti * c + ci) * h * w, (ti * c + (c - 1 - ci)) * h * w);
+                flipped[b..b + h * w].copy_from_slice(&f32s[a..a + h * w]);
+            }
+        }
+        let strided = Layout::new(
+            &shape,
+            &[(c * h * w) as isize, -((h * w) as isize), w as isize, 1],
+            (c - 1) * h * w,
+            4,
+        )
+        .unwrap();
+        let got = q
+            .extract_with(&flipped, &strided, &ExtractOptions::<f32>::new())
+            .unwrap();
+        assert_eq!(got.data(), same.data(), "case {i}: strided source");
+    }
+    assert!(odd >= 4, "odd frame counts are covered");
+}

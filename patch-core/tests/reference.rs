@@ -500,3 +500,182 @@ proptest! {
         prop_assert_eq!(plan.span_bytes(), ref_span(&layout, &geo, mode));
     }
 }
+
+/// A random split/permute case: every input axis is the product of its
+/// `factors`; the strides lay the axes out in a random order with gaps,
+/// some flipped; `perm` orders the split axes.
+#[derive(Debug, Clone)]
+struct SplitCase {
+    factors: Vec<Vec<usize>>,
+    strides: Vec<isize>,
+    offset: usize,
+    buffer: usize,
+    perm: Vec<usize>,
+    /// Output groups (of consecutive permuted axes) of the copy.
+    groups: Vec<usize>,
+    affine_axis: usize,
+}
+
+fn split_case_strategy() -> impl Strategy<Value = SplitCase> {
+    (1usize..=4)
+        .prop_flat_map(|rank| {
+            (
+                prop::collection::vec(
+                    prop::collection::vec(
+                        prop_oneof![1 => Just(1usize), 6 => 2usize..4, 1 => Just(0usize)],
+                        1..=3,
+                    ),
+                    rank,
+                ),
+                Just((0..rank).collect::<Vec<usize>>()).prop_shuffle(),
+                prop::collection::vec(any::<bool>(), rank),
+                prop::collection::vec(1isize..3, rank),
+                0usize..4,
+                any::<u64>(),
+                0usize..16,
+            )
+        })
+        .prop_map(|(factors, order, flips, gaps, extra, seed, affine_axis)| {
+            let shape: Vec<usize> = factors.iter().map(|f| f.iter().product()).collect();
+            let mut strides = vec![0isize; shape.len()];
+            let mut acc = 1isize;
+            for &a in order.iter().rev() {
+                strides[a] = acc * gaps[a];
+                acc *= (shape[a].max(1) as isize) * gaps[a];
+            }
+            let mut offset = 0usize;
+            for a in 0..shape.len() {
+                if flips[a] && shape[a] > 0 {
+                    offset += (shape[a] - 1) * strides[a] as usize;
+                    strides[a] = -strides[a];
+                }
+            }
+            let layout = Layout::new(&shape, &strides, offset, 8).unwrap();
+            let buffer = layout.required_len() + extra;
+            // A permutation and a grouping of the split axes from the seed.
+            let n: usize = factors.iter().map(|f| f.len()).sum();
+            let mut perm: Vec<usize> = (0..n).collect();
+            let mut s = seed | 1;
+            for i in (1..n).rev() {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                perm.swap(i, (s % (i as u64 + 1)) as usize);
+            }
+            let mut groups = Vec::new();
+            let mut left = n;
+            while left > 0 {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                let g = 1 + (s % left as u64) as usize;
+                groups.push(g);
+                left -= g;
+            }
+            SplitCase {
+                factors,
+                strides,
+                offset,
+                buffer,
+                perm,
+                groups,
+                affine_axis: affine_axis % n,
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(400), ..ProptestConfig::default() })]
+
+    /// Split and permute (by the calls and by an einops pattern) against a
+    /// naive index-by-index reference: every element of every copy (plain,
+    /// converting, with an affine along a random axis) is the element the
+    /// original index names; views of any split/permutation stay inside
+    /// the buffer.
+    #[test]
+    fn split_and_permute_match_the_reference(case in split_case_strategy()) {
+        use patch_core::ArrangedView;
+        let shape: Vec<usize> = case.factors.iter().map(|f| f.iter().product()).collect();
+        let layout = Layout::new(&shape, &case.strides, case.offset, 8).unwrap();
+        let src: Vec<i64> = (0..case.buffer as i64).map(|v| v * 7 - 3).collect();
+        // Split from the last axis down, into the factors.
+        let mut v = ArrangedView::new(&src, &layout).unwrap();
+        for (a, f) in case.factors.iter().enumerate().rev() {
+            for i in 0..f.len() - 1 {
+                let rest: usize = f[i + 1..].iter().product();
+                v = v.split(a + i, [f[i], rest]).unwrap();
+            }
+        }
+        let v = v.permute(&case.perm).unwrap().flatten(&case.groups).unwrap();
+        // The same by a pattern: axis a, part i is named `a{a}_{i}`, every
+        // size given but the first of each axis (inferred when non-zero).
+        let name = |a: usize, i: usize| format!("a{a}_{i}");
+        let left: Vec<String> = case.factors.iter().enumerate().map(|(a, f)| {
+            format!("({})", (0..f.len()).map(|i| name(a, i)).collect::<Vec<_>>().join(" "))
+        }).collect();
+        let parts: Vec<(usize, usize)> = case.factors.iter().enumerate()
+            .flat_map(|(a, f)| (0..f.len()).map(move |i| (a, i))).collect();
+        let mut right = Vec::new();
+        let mut at = 0;
+        for &g in &case.groups {
+            let names: Vec<String> = case.perm[at..at + g].iter().map(|&p| name(parts[p].0, parts[p].1)).collect();
+            right.push(format!("({})", names.join(" ")));
+            at += g;
+        }
+        let pattern = format!("{} -> {}", left.join(" "), right.join(" "));
+        let names: Vec<String> = parts.iter().map(|&(a, i)| name(a, i)).collect();
+        let sizes: Vec<(&str, usize)> = parts.iter().zip(&names)
+            .filter(|((a, i), _)| *i > 0 || case.factors[*a].contains(&0))
+            .map(|(&(a, i), n)| (n.as_str(), case.factors[a][i]))
+            .collect();
+        let by_pattern = ArrangedView::new(&src, &layout).unwrap().rearrange(&pattern, &sizes).unwrap();
+        prop_assert_eq!(by_pattern.shape(), v.shape(), "{}", pattern);
+        prop_assert_eq!(by_pattern.strides(), v.strides(), "{}", pattern);
+        prop_assert_eq!(by_pattern.copy_shape(), v.copy_shape());
+        // The reference: the permuted parts' shape walked in C order; each
+        // original index is rebuilt from its parts.
+        let pshape: Vec<usize> = case.perm.iter().map(|&p| case.factors[parts[p].0][parts[p].1]).collect();
+        let total: usize = pshape.iter().product();
+        let mut want = Vec::with_capacity(total);
+        let mut idx = vec![0usize; pshape.len()];
+        for _ in 0..total {
+            let mut orig = vec![0usize; shape.len()];
+            for (k, &p) in case.perm.iter().enumerate() {
+                let (a, i) = parts[p];
+                let after: usize = case.factors[a][i + 1..].iter().product();
+                orig[a] += idx[k] * after;
+            }
+            let pos = case.offset as isize + orig.iter().zip(&case.strides).map(|(&o, &s)| o as isize * s).sum::<isize>();
+            prop_assert!(pos >= 0 && (pos as usize) < src.len());
+            want.push(src[pos as usize]);
+            prop_assert_eq!(v.get(&idx), Some(&src[pos as usize]));
+            for k in (0..idx.len()).rev() {
+                idx[k] += 1;
+                if idx[k] < pshape[k] { break; }
+                idx[k] = 0;
+            }
+        }
+        let got = v.extract().unwrap();
+        prop_assert_eq!(got.shape(), v.copy_shape());
+        prop_assert_eq!(got.data(), &want[..]);
+        prop_assert_eq!(&v.as_array().to_vec(), &want);
+        let f = v.extract_with(&ExtractOptions::<f64>::new()).unwrap();
+        prop_assert!(f.iter().zip(&want).all(|(g, w)| *g == *w as f64));
+        // An affine along a random axis of the view, in f64: x * s[i] + b[i].
+        let k = case.affine_axis;
+        let n = pshape[k];
+        if n > 0 {
+            let scale: Vec<f64> = (0..n).map(|i| 0.5 + i as f64 * 0.25).collect();
+            let shift: Vec<f64> = (0..n).map(|i| i as f64 - 1.5).collect();
+            let affine = Affine::per_axis(k, &scale, &shift).unwrap();
+            let a = v.extract_with(&ExtractOptions::<f64>::new().affine(affine)).unwrap();
+            let after: usize = pshape[k + 1..].iter().product();
+            for (j, (g, w)) in a.iter().zip(&want).enumerate() {
+                let i = j / after % n;
+                prop_assert_eq!(*g, *w as f64 * scale[i] + shift[i]);
+            }
+            let a32 = v.extract_with(&ExtractOptions::<f32>::new().affine(Affine::scalar(0.5, 1.0))).unwrap();
+            prop_assert!(a32.iter().zip(&want).all(|(g, w)| *g == (*w as f32) * 0.5 + 1.0));
+        }
+    }
+}
