@@ -192,13 +192,26 @@ fn run_view<S: Source, D: Dest>(
         per *= d.len;
     }
     out_strides.reverse();
-    let src_strides: Axes<isize> =
-        Axes::try_from_iter(dims.iter().map(|d| d.stride)).ok_or_else(too_many_axes)?;
-    let offset = plan.layout().offset() as isize;
-    let (n, per) = match dims.first() {
+    // Interleaved pixels: a channel axis read by the deinterleaving kernel,
+    // taken out of the walk (each step of the walk is then a pixel row of
+    // every channel).
+    let chan = Channels::find(&dims, &out_strides, run, step);
+    let (n_all, per_all) = match dims.first() {
         Some(d) => (d.len, per / d.len),
         None => (1, per),
     };
+    if let Some(ch) = &chan {
+        dims.remove(ch.axis);
+        let all = out_strides;
+        out_strides = Axes::new();
+        for (i, &s) in all.iter().enumerate() {
+            let _ = i == ch.axis || out_strides.push(s);
+        }
+    }
+    let src_strides: Axes<isize> =
+        Axes::try_from_iter(dims.iter().map(|d| d.stride)).ok_or_else(too_many_axes)?;
+    let offset = plan.layout().offset() as isize;
+    let (n, per) = (n_all, per_all);
     let bytes = plan.copy_len() * size_of::<D>();
     in_parts::<D, std::convert::Infallible>(
         dst,
@@ -218,7 +231,10 @@ fn run_view<S: Source, D: Dest>(
             }
             walk_box(&ranges, &src_strides, &out_strides, (src0, 0), |a, b| {
                 let b = b as usize;
-                rows.row(first + b, &mut part[b..b + run], src, a as usize, step);
+                match &chan {
+                    None => rows.row(first + b, &mut part[b..b + run], src, a as usize, step),
+                    Some(ch) => rows.pixels(first, part, b, src, a, step, run, ch),
+                }
             });
             Ok(())
         },
@@ -333,6 +349,181 @@ fn row_step<S: Source, D: Dest, const K: usize>(
     }
 }
 
+/// The channel axis of a view copy over interleaved pixels, read by the
+/// deinterleaving kernel: the innermost axis (the pixels of a row) steps
+/// `K` = 3 or 4 elements, and another axis of `C <= K` channels steps one
+/// element forward or back (RGB, RGBA, BGR, BGRA, with or without alpha),
+/// so one pass over a row of pixels reads every channel of each pixel
+/// together and writes the `C` output rows, one per channel.
+struct Channels {
+    /// The index of the channel axis among the merged axes.
+    axis: usize,
+    /// The number of channels.
+    len: usize,
+    /// The channels are read backwards (BGR as RGB).
+    rev: bool,
+    /// The output stride of one channel.
+    out_stride: usize,
+}
+
+impl Channels {
+    /// The channel axis of `dims` (the merged axes but the innermost, of
+    /// `run` elements `step` apart, with their output strides), if the
+    /// kernel reads it. Not the first axis: the copy is split on that one.
+    fn find(dims: &[Merged], out_strides: &[isize], run: usize, step: isize) -> Option<Channels> {
+        if !matches!(step, 3 | 4) || run < 2 {
+            return None;
+        }
+        let axis = (1..dims.len()).rev().find(|&i| dims[i].stride.unsigned_abs() == 1)?;
+        let len = dims[axis].len;
+        let out_stride = usize::try_from(out_strides[axis]).ok()?;
+        let fits = matches!((step, len), (3, 3) | (4, 3) | (4, 4)) && out_stride >= run;
+        fits.then_some(Channels {
+            axis,
+            len,
+            rev: dims[axis].stride < 0,
+            out_stride,
+        })
+    }
+}
+
+impl<A: Acc + PartialEq> RowMap<'_, A> {
+    /// The coefficients of the row of `n` elements at output position
+    /// `out`: `Ok(None)` for a plain conversion, `Err(())` when they are
+    /// not equal along the row.
+    #[inline]
+    fn uniform(&self, out: usize, n: usize) -> std::result::Result<Option<(A, A)>, ()> {
+        let m = self.map;
+        match &m.coeffs {
+            Coeffs::Plain => Ok(None),
+            Coeffs::Scalar(a, b) => Ok(Some((*a, *b))),
+            Coeffs::Feature { scale, shift } => match m.order {
+                PatchOrder::PatchMajor => {
+                    let f = out % m.patch_len;
+                    match self.equal.get(f) {
+                        Some(&e) if e >= n => Ok(Some((scale[f], shift[f]))),
+                        _ => Err(()),
+                    }
+                }
+                PatchOrder::FeatureMajor => {
+                    let f = out / m.num_patches;
+                    if out % m.num_patches + n <= m.num_patches {
+                        Ok(Some((scale[f], shift[f])))
+                    } else {
+                        Err(())
+                    }
+                }
+            },
+        }
+    }
+
+    /// Converts one row of interleaved pixels: `run` pixels `step`
+    /// elements apart from `src[at]` (the first channel of the first
+    /// pixel), channel `c` into `part[b + c * out_stride..][..run]`
+    /// (output position `first + b + ...`). Rows whose coefficients vary
+    /// along them go one channel at a time.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn pixels<S: Source, D: Dest<Acc = A>>(
+        &self,
+        first: usize,
+        part: &mut [D],
+        b: usize,
+        src: &[S],
+        at: isize,
+        step: isize,
+        run: usize,
+        ch: &Channels,
+    ) {
+        let c_step: isize = if ch.rev { -1 } else { 1 };
+        let one_by_one = |part: &mut [D]| {
+            for c in 0..ch.len {
+                let o = b + c * ch.out_stride;
+                let s = at.wrapping_add(c as isize * c_step) as usize;
+                self.row(first + o, &mut part[o..o + run], src, s, step);
+            }
+        };
+        // The source element of the first pixel's channel `j` is the
+        // lowest one plus `j`: channel `j` forwards, `C - 1 - j` backwards.
+        let lo = if ch.rev {
+            at.wrapping_sub(ch.len as isize - 1)
+        } else {
+            at
+        } as usize;
+        let chan = |j: usize| if ch.rev { ch.len - 1 - j } else { j };
+        macro_rules! kernel {
+            ($k:literal, $c:literal) => {{
+                let mut coeffs = [(A::of(1.0), A::of(0.0)); $c];
+                let mut plain = false;
+                for (j, k) in coeffs.iter_mut().enumerate() {
+                    match self.uniform(first + b + chan(j) * ch.out_stride, run) {
+                        Ok(Some(pair)) => *k = pair,
+                        Ok(None) => plain = true,
+                        Err(()) => return one_by_one(part),
+                    }
+                }
+                let ranges: [std::ops::Range<usize>; $c] = std::array::from_fn(|j| {
+                    let o = b + chan(j) * ch.out_stride;
+                    o..o + run
+                });
+                let Ok(rows) = part.get_disjoint_mut(ranges) else {
+                    return one_by_one(part);
+                };
+                D::deinterleave::<S, $k, $c>(rows, src, lo, (!plain).then_some(coeffs));
+            }};
+        }
+        match (step, ch.len) {
+            (3, 3) => kernel!(3, 3),
+            (4, 3) => kernel!(4, 3),
+            (4, 4) => kernel!(4, 4),
+            _ => one_by_one(part),
+        }
+    }
+}
+
+/// The deinterleaving kernel: `rows[j][x] = map_j(src[at + x * K + j])`,
+/// the pixels of a row (`K` elements each) read once, in order, their `C`
+/// channels written to `C` output rows; `map_j` is the plain conversion
+/// (`coeffs` is `None`) or the pair `coeffs[j]`. Each value is the one
+/// [`row_step`] computes.
+#[inline(always)]
+fn deinterleave_direct<S: Source, D: Dest, const K: usize, const C: usize>(
+    rows: [&mut [D]; C],
+    src: &[S],
+    at: usize,
+    coeffs: Option<[(D::Acc, D::Acc); C]>,
+) {
+    let n = rows[0].len();
+    if n == 0 || rows.iter().any(|r| r.len() != n) {
+        return;
+    }
+    let head = n - 1;
+    let (chunks, _) = src[at..at + head * K].as_chunks::<K>();
+    let last = &src[at + head * K..at + head * K + C];
+    match coeffs {
+        None => {
+            for (x, px) in chunks.iter().enumerate() {
+                for j in 0..C {
+                    rows[j][x] = D::plain(px[j]);
+                }
+            }
+            for j in 0..C {
+                rows[j][head] = D::plain(last[j]);
+            }
+        }
+        Some(k) => {
+            for (x, px) in chunks.iter().enumerate() {
+                for j in 0..C {
+                    rows[j][x] = D::from_acc(D::acc(px[j]) * k[j].0 + k[j].1);
+                }
+            }
+            for j in 0..C {
+                rows[j][head] = D::from_acc(D::acc(last[j]) * k[j].0 + k[j].1);
+            }
+        }
+    }
+}
+
 /// A source element type: every [`Element`].
 pub(crate) trait Source: Element {
     /// Whether every value converts to `f32` exactly (so that a 16-bit
@@ -441,6 +632,18 @@ pub(crate) trait Dest: Element + Source {
         }
     }
 
+    /// The deinterleaving kernel into this type (see
+    /// [`deinterleave_direct`]).
+    #[inline(always)]
+    fn deinterleave<S: Source, const K: usize, const C: usize>(
+        rows: [&mut [Self]; C],
+        src: &[S],
+        at: usize,
+        coeffs: Option<[(Self::Acc, Self::Acc); C]>,
+    ) {
+        deinterleave_direct::<S, Self, K, C>(rows, src, at, coeffs);
+    }
+
     /// `dst[i] = plain(chunks[i][0])`.
     #[inline(always)]
     fn plain_chunks<S: Source, const K: usize>(dst: &mut [Self], chunks: &[[S; K]]) {
@@ -543,6 +746,31 @@ macro_rules! dest_half {
                 }
             }
 
+            /// The kernel into `f32`, a chunk of pixels at a time, each
+            /// row then rounded as a slice.
+            fn deinterleave<S: Source, const K: usize, const C: usize>(
+                mut rows: [&mut [Self]; C],
+                src: &[S],
+                at: usize,
+                coeffs: Option<[(f32, f32); C]>,
+            ) {
+                if coeffs.is_none() && !S::EXACT_F32 {
+                    return deinterleave_direct::<S, Self, K, C>(rows, src, at, coeffs);
+                }
+                let n = rows[0].len();
+                let mut tmp = [[0f32; HALF_CHUNK]; C];
+                let mut done = 0;
+                while done < n {
+                    let m = (n - done).min(HALF_CHUNK);
+                    let t = tmp.each_mut().map(|t| &mut t[..m]);
+                    deinterleave_direct::<S, f32, K, C>(t, src, at + done * K, coeffs);
+                    for (r, t) in rows.iter_mut().zip(&tmp) {
+                        <$t as Round>::round_slice(&mut r[done..done + m], &t[..m]);
+                    }
+                    done += m;
+                }
+            }
+
             fn affine_const<S: Source>(dst: &mut [Self], src: &[S], a: f32, b: f32) {
                 let mut tmp = [0f32; HALF_CHUNK];
                 for (d, s) in dst.chunks_mut(HALF_CHUNK).zip(src.chunks(HALF_CHUNK)) {
@@ -559,14 +787,28 @@ macro_rules! dest_half {
 dest_half!(f16, bf16);
 
 /// Rounding an `f32` to a 16-bit float, to nearest even.
-trait Round {
+trait Round: Sized {
     fn round(x: f32) -> Self;
+
+    /// `dst[i] = round(src[i])`.
+    #[inline(always)]
+    fn round_slice(dst: &mut [Self], src: &[f32]) {
+        for (d, &s) in dst.iter_mut().zip(src) {
+            *d = Self::round(s);
+        }
+    }
 }
 
 impl Round for f16 {
     #[inline(always)]
     fn round(x: f32) -> f16 {
         f16::from_f32(x)
+    }
+
+    /// The `half` crate's slice conversion (F16C where the CPU has it).
+    #[inline(always)]
+    fn round_slice(dst: &mut [f16], src: &[f32]) {
+        dst.convert_from_f32_slice(src);
     }
 }
 
