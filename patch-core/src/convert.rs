@@ -200,12 +200,25 @@ fn run_view<S: Source, D: Dest>(
         Some(d) => (d.len, per / d.len),
         None => (1, per),
     };
+    // With a channel axis, the innermost axis left (the rows of a patch)
+    // is walked by the kernel too, unless the copy is split on it.
+    let mut pixel_rows = (1, 0, 0);
     if let Some(ch) = &chan {
         dims.remove(ch.axis);
         let all = out_strides;
         out_strides = Axes::new();
         for (i, &s) in all.iter().enumerate() {
             let _ = i == ch.axis || out_strides.push(s);
+        }
+        if dims.len() >= 2
+            && let (Some(d), Some(&o)) = (dims.pop(), out_strides.last())
+        {
+            pixel_rows = (d.len, d.stride, o as usize);
+            let all = out_strides;
+            out_strides = Axes::new();
+            for &s in &all[..all.len() - 1] {
+                let _ = out_strides.push(s);
+            }
         }
     }
     let src_strides: Axes<isize> =
@@ -229,11 +242,22 @@ fn run_view<S: Source, D: Dest>(
             } else if range.is_empty() {
                 return Ok(());
             }
+            let mut cache = None;
             walk_box(&ranges, &src_strides, &out_strides, (src0, 0), |a, b| {
                 let b = b as usize;
                 match &chan {
                     None => rows.row(first + b, &mut part[b..b + run], src, a as usize, step),
-                    Some(ch) => rows.pixels(first, part, b, src, a, step, run, ch),
+                    Some(ch) => {
+                        let px = Pixels {
+                            first,
+                            b,
+                            at: a,
+                            step,
+                            run,
+                            rows: pixel_rows,
+                        };
+                        rows.pixels(part, src, &px, ch, &mut cache)
+                    }
                 }
             });
             Ok(())
@@ -367,6 +391,13 @@ struct Channels {
 }
 
 impl Channels {
+    /// The channel whose source element is the `j`-th of a pixel's.
+    #[inline]
+    fn chan(&self, j: usize) -> usize {
+        if self.rev { self.len - 1 - j } else { j }
+    }
+
+
     /// The channel axis of `dims` (the merged axes but the innermost, of
     /// `run` elements `step` apart, with their output strides), if the
     /// kernel reads it. Not the first axis: the copy is split on that one.
@@ -417,68 +448,134 @@ impl<A: Acc + PartialEq> RowMap<'_, A> {
         }
     }
 
-    /// Converts one row of interleaved pixels: `run` pixels `step`
-    /// elements apart from `src[at]` (the first channel of the first
-    /// pixel), channel `c` into `part[b + c * out_stride..][..run]`
-    /// (output position `first + b + ...`). Rows whose coefficients vary
-    /// along them go one channel at a time.
-    #[allow(clippy::too_many_arguments)]
+    /// The coefficients of channels `chan(0..C)` of the pixel rows of
+    /// `px`: `Ok(None)` for a plain conversion, `Err(())` when they are not
+    /// equal along each row or from row to row. Patch-major copies repeat
+    /// them patch after patch: `cache` keeps the last answer by position in
+    /// the patch.
+    #[inline]
+    fn channel_coeffs<const C: usize>(
+        &self,
+        px: &Pixels,
+        ch: &Channels,
+        cache: &mut Option<(usize, ChannelCoeffs<A>)>,
+    ) -> ChannelCoeffs<A> {
+        let m = self.map;
+        let out = px.first + px.b;
+        let key = match (&m.coeffs, m.order) {
+            (Coeffs::Plain | Coeffs::Scalar(..), _) => Some(0),
+            (Coeffs::Feature { .. }, PatchOrder::PatchMajor) => Some(out % m.patch_len),
+            (Coeffs::Feature { .. }, PatchOrder::FeatureMajor) => None,
+        };
+        if let (Some(k), Some((ck, v))) = (key, &cache)
+            && k == *ck
+        {
+            return *v;
+        }
+        // The map is plain for every channel or for none.
+        let (mut k, mut plain) = ([(A::of(1.0), A::of(0.0)); 4], false);
+        let mut v = Ok(());
+        'all: for j in 0..C {
+            let o = out + ch.chan(j) * ch.out_stride;
+            let first = self.uniform(o, px.run);
+            for r in 1..px.rows.0 {
+                if first.is_err() || self.uniform(o + r * px.rows.2, px.run) != first {
+                    v = Err(());
+                    break 'all;
+                }
+            }
+            match first {
+                Ok(None) => plain = true,
+                Ok(Some(pair)) => k[j] = pair,
+                Err(()) => {
+                    v = Err(());
+                    break;
+                }
+            }
+        }
+        let v = v.map(|()| (!plain).then_some(k));
+        if let Some(k) = key {
+            *cache = Some((k, v));
+        }
+        v
+    }
+
+    /// Converts the pixel rows of `px` over the channels of `ch`: channel
+    /// `c` of row `r` into `part[b + c * out_stride + r * row_out..][..run]`.
+    /// Rows whose coefficients vary along them go one channel at a time.
     #[inline]
     fn pixels<S: Source, D: Dest<Acc = A>>(
         &self,
-        first: usize,
         part: &mut [D],
-        b: usize,
         src: &[S],
-        at: isize,
-        step: isize,
-        run: usize,
+        px: &Pixels,
         ch: &Channels,
+        cache: &mut Option<(usize, ChannelCoeffs<A>)>,
     ) {
+        let (n_rows, row_src, row_out) = px.rows;
         let c_step: isize = if ch.rev { -1 } else { 1 };
         let one_by_one = |part: &mut [D]| {
-            for c in 0..ch.len {
-                let o = b + c * ch.out_stride;
-                let s = at.wrapping_add(c as isize * c_step) as usize;
-                self.row(first + o, &mut part[o..o + run], src, s, step);
+            for r in 0..n_rows {
+                let at = px.at.wrapping_add((r as isize).wrapping_mul(row_src));
+                for c in 0..ch.len {
+                    let o = px.b + c * ch.out_stride + r * row_out;
+                    let s = at.wrapping_add(c as isize * c_step) as usize;
+                    self.row(px.first + o, &mut part[o..o + px.run], src, s, px.step);
+                }
             }
         };
-        // The source element of the first pixel's channel `j` is the
-        // lowest one plus `j`: channel `j` forwards, `C - 1 - j` backwards.
-        let lo = if ch.rev {
-            at.wrapping_sub(ch.len as isize - 1)
-        } else {
-            at
-        } as usize;
-        let chan = |j: usize| if ch.rev { ch.len - 1 - j } else { j };
         macro_rules! kernel {
             ($k:literal, $c:literal) => {{
-                let mut coeffs = [(A::of(1.0), A::of(0.0)); $c];
-                let mut plain = false;
-                for (j, k) in coeffs.iter_mut().enumerate() {
-                    match self.uniform(first + b + chan(j) * ch.out_stride, run) {
-                        Ok(Some(pair)) => *k = pair,
-                        Ok(None) => plain = true,
-                        Err(()) => return one_by_one(part),
-                    }
-                }
-                let ranges: [std::ops::Range<usize>; $c] = std::array::from_fn(|j| {
-                    let o = b + chan(j) * ch.out_stride;
-                    o..o + run
-                });
-                let Ok(rows) = part.get_disjoint_mut(ranges) else {
+                let Ok(coeffs) = self.channel_coeffs::<$c>(px, ch, cache) else {
                     return one_by_one(part);
                 };
-                D::deinterleave::<S, $k, $c>(rows, src, lo, (!plain).then_some(coeffs));
+                let coeffs = coeffs.map(|k| std::array::from_fn::<_, $c, _>(|j| k[j]));
+                for r in 0..n_rows {
+                    // The source element of the first pixel's channel `j` is
+                    // the lowest one plus `j`.
+                    let at = px.at.wrapping_add((r as isize).wrapping_mul(row_src));
+                    let lo = if ch.rev {
+                        at.wrapping_sub(ch.len as isize - 1)
+                    } else {
+                        at
+                    } as usize;
+                    let ranges: [std::ops::Range<usize>; $c] = std::array::from_fn(|j| {
+                        let o = px.b + ch.chan(j) * ch.out_stride + r * row_out;
+                        o..o + px.run
+                    });
+                    let Ok(rows) = part.get_disjoint_mut(ranges) else {
+                        return one_by_one(part);
+                    };
+                    D::deinterleave::<S, $k, $c>(rows, src, lo, coeffs);
+                }
             }};
         }
-        match (step, ch.len) {
+        match (px.step, ch.len) {
             (3, 3) => kernel!(3, 3),
             (4, 3) => kernel!(4, 3),
             (4, 4) => kernel!(4, 4),
             _ => one_by_one(part),
         }
     }
+}
+
+/// The coefficients of up to 4 channels (see [`RowMap::channel_coeffs`]).
+type ChannelCoeffs<A> = std::result::Result<Option<[(A, A); 4]>, ()>;
+
+/// One step of the walk of a view copy over interleaved pixels.
+struct Pixels {
+    /// The output position of the copy's part.
+    first: usize,
+    /// The output offset (in the part) of the first pixel's first channel.
+    b: usize,
+    /// The source offset of the first pixel's first channel.
+    at: isize,
+    /// The source step from pixel to pixel.
+    step: isize,
+    /// The pixels of a row.
+    run: usize,
+    /// The rows: how many, the source and the output step between them.
+    rows: (usize, isize, usize),
 }
 
 /// The deinterleaving kernel: `rows[j][x] = map_j(src[at + x * K + j])`,
@@ -500,25 +597,28 @@ fn deinterleave_direct<S: Source, D: Dest, const K: usize, const C: usize>(
     let head = n - 1;
     let (chunks, _) = src[at..at + head * K].as_chunks::<K>();
     let last = &src[at + head * K..at + head * K + C];
+    // Rows of exactly `head` elements (and their last ones apart): the
+    // loops index them without bounds checks, and vectorize.
+    let rows = rows.map(|r| r.split_at_mut(head));
     match coeffs {
         None => {
             for (x, px) in chunks.iter().enumerate() {
                 for j in 0..C {
-                    rows[j][x] = D::plain(px[j]);
+                    rows[j].0[x] = D::plain(px[j]);
                 }
             }
             for j in 0..C {
-                rows[j][head] = D::plain(last[j]);
+                rows[j].1[0] = D::plain(last[j]);
             }
         }
         Some(k) => {
             for (x, px) in chunks.iter().enumerate() {
                 for j in 0..C {
-                    rows[j][x] = D::from_acc(D::acc(px[j]) * k[j].0 + k[j].1);
+                    rows[j].0[x] = D::from_acc(D::acc(px[j]) * k[j].0 + k[j].1);
                 }
             }
             for j in 0..C {
-                rows[j][head] = D::from_acc(D::acc(last[j]) * k[j].0 + k[j].1);
+                rows[j].1[0] = D::from_acc(D::acc(last[j]) * k[j].0 + k[j].1);
             }
         }
     }
