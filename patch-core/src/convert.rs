@@ -397,7 +397,6 @@ impl Channels {
         if self.rev { self.len - 1 - j } else { j }
     }
 
-
     /// The channel axis of `dims` (the merged axes but the innermost, of
     /// `run` elements `step` apart, with their output strides), if the
     /// kernel reads it. Not the first axis: the copy is split on that one.
@@ -405,7 +404,9 @@ impl Channels {
         if !matches!(step, 3 | 4) || run < 2 {
             return None;
         }
-        let axis = (1..dims.len()).rev().find(|&i| dims[i].stride.unsigned_abs() == 1)?;
+        let axis = (1..dims.len())
+            .rev()
+            .find(|&i| dims[i].stride.unsigned_abs() == 1)?;
         let len = dims[axis].len;
         let out_stride = usize::try_from(out_strides[axis]).ok()?;
         let fits = matches!((step, len), (3, 3) | (4, 3) | (4, 4)) && out_stride >= run;
