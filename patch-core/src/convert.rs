@@ -786,7 +786,128 @@ macro_rules! dest_float {
         }
     )*};
 }
-dest_float!(f32 => to_f32, f64 => to_f64);
+dest_float!(f64 => to_f64);
+
+impl Dest for f32 {
+    type Acc = f32;
+    #[inline(always)]
+    fn acc<S: Source>(x: S) -> f32 {
+        x.to_f32()
+    }
+    #[inline(always)]
+    fn from_acc(a: f32) -> f32 {
+        a
+    }
+    #[inline(always)]
+    fn plain<S: Source>(x: S) -> f32 {
+        x.to_f32()
+    }
+
+    /// `u8` pixels of 4 elements (RGBA, BGRA) through [`rgba_u8_f32`] a
+    /// group of 4 pixels at a time where the CPU has SSE2 (every x86-64),
+    /// the rest (and every other source) through the portable kernel.
+    #[inline(always)]
+    fn deinterleave<S: Source, const K: usize, const C: usize>(
+        mut rows: [&mut [f32]; C],
+        src: &[S],
+        at: usize,
+        coeffs: Option<[(f32, f32); C]>,
+    ) {
+        let mut done = 0;
+        if K == 4
+            && S::DTYPE == DType::U8
+            && let Some(bytes) = cast::<S, u8>(src)
+        {
+            // A plain u8 value is exactly `x * 1 + 0` in f32.
+            let k = coeffs.unwrap_or([(1.0, 0.0); C]);
+            done = rgba_u8_f32(&mut rows, bytes, at, &k);
+        }
+        if done == 0 {
+            return deinterleave_direct::<S, f32, K, C>(rows, src, at, coeffs);
+        }
+        if done < rows[0].len() {
+            let rest = rows.map(|r| &mut r[done..]);
+            deinterleave_direct::<S, f32, K, C>(rest, src, at + done * K, coeffs);
+        }
+    }
+}
+
+/// `rows[j][x] = f32(src[at + 4 * x + j]) * k[j].0 + k[j].1` (the product
+/// and the sum each rounded, as everywhere) for the first pixels of the
+/// rows, a group of 4 at a time with SSE2: one 16-byte load of 4 pixels,
+/// each channel shifted and masked out of its 32-bit lanes. Returns how
+/// many pixels it wrote (0 off x86-64); the caller does the rest.
+#[inline]
+fn rgba_u8_f32<const C: usize>(
+    rows: &mut [&mut [f32]; C],
+    src: &[u8],
+    at: usize,
+    k: &[(f32, f32); C],
+) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        sse2::rgba_u8_f32(rows, src, at, k)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (rows, src, at, k);
+        0
+    }
+}
+
+/// The SSE2 form of [`rgba_u8_f32`] (SSE2 is part of every x86-64 CPU).
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_add_ps, _mm_and_si128, _mm_cvtepi32_ps, _mm_cvtsi32_si128, _mm_loadu_si128,
+        _mm_mul_ps, _mm_set1_epi32, _mm_set1_ps, _mm_srl_epi32, _mm_storeu_ps,
+    };
+
+    /// See [`super::rgba_u8_f32`].
+    #[inline]
+    pub(super) fn rgba_u8_f32<const C: usize>(
+        rows: &mut [&mut [f32]; C],
+        src: &[u8],
+        at: usize,
+        k: &[(f32, f32); C],
+    ) -> usize {
+        // SAFETY: the function only needs SSE2, which every x86-64 CPU
+        // has (it is in the target's baseline features).
+        unsafe { kernel(rows, src, at, k) }
+    }
+
+    #[target_feature(enable = "sse2")]
+    fn kernel<const C: usize>(
+        rows: &mut [&mut [f32]; C],
+        src: &[u8],
+        at: usize,
+        k: &[(f32, f32); C],
+    ) -> usize {
+        let n = rows.iter().map(|r| r.len()).min().unwrap_or(0);
+        let groups = n.min(src.len().saturating_sub(at) / 4) / 4;
+        let pixels = &src[at..at + groups * 16];
+        let mask = _mm_set1_epi32(0xff);
+        for (j, (row, &(a, b))) in rows.iter_mut().zip(k).enumerate() {
+            let (a, b) = (_mm_set1_ps(a), _mm_set1_ps(b));
+            let shift = _mm_cvtsi32_si128(8 * j as i32);
+            for (d, s) in row[..groups * 4]
+                .chunks_exact_mut(4)
+                .zip(pixels.chunks_exact(16))
+            {
+                // SAFETY: `s` is 16 initialized bytes; the load is
+                // unaligned (`loadu`).
+                let v = unsafe { _mm_loadu_si128(s.as_ptr().cast::<__m128i>()) };
+                let c = _mm_and_si128(_mm_srl_epi32(v, shift), mask);
+                let y = _mm_add_ps(_mm_mul_ps(_mm_cvtepi32_ps(c), a), b);
+                // SAFETY: `d` is 4 f32s of the output row; the store is
+                // unaligned (`storeu`).
+                unsafe { _mm_storeu_ps(d.as_mut_ptr(), y) };
+            }
+        }
+        groups * 4
+    }
+}
 
 /// Values computed in `f32` are rounded to the 16-bit floats through the
 /// `half` crate's slice conversion (vector instructions where the CPU has
@@ -864,7 +985,7 @@ macro_rules! dest_half {
                 while done < n {
                     let m = (n - done).min(HALF_CHUNK);
                     let t = tmp.each_mut().map(|t| &mut t[..m]);
-                    deinterleave_direct::<S, f32, K, C>(t, src, at + done * K, coeffs);
+                    <f32 as Dest>::deinterleave::<S, K, C>(t, src, at + done * K, coeffs);
                     for (r, t) in rows.iter_mut().zip(&tmp) {
                         <$t as Round>::round_slice(&mut r[done..done + m], &t[..m]);
                     }
