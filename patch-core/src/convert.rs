@@ -985,7 +985,7 @@ macro_rules! dest_half {
                 while done < n {
                     let m = (n - done).min(HALF_CHUNK);
                     let t = tmp.each_mut().map(|t| &mut t[..m]);
-                    <f32 as Dest>::deinterleave::<S, K, C>(t, src, at + done * K, coeffs);
+                    deinterleave_direct::<S, f32, K, C>(t, src, at + done * K, coeffs);
                     for (r, t) in rows.iter_mut().zip(&tmp) {
                         <$t as Round>::round_slice(&mut r[done..done + m], &t[..m]);
                     }
