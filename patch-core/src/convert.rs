@@ -476,7 +476,7 @@ impl<A: Acc + PartialEq> RowMap<'_, A> {
         // The map is plain for every channel or for none.
         let (mut k, mut plain) = ([(A::of(1.0), A::of(0.0)); 4], false);
         let mut v = Ok(());
-        'all: for j in 0..C {
+        'all: for (j, slot) in k.iter_mut().enumerate().take(C) {
             let o = out + ch.chan(j) * ch.out_stride;
             let first = self.uniform(o, px.run);
             for r in 1..px.rows.0 {
@@ -487,7 +487,7 @@ impl<A: Acc + PartialEq> RowMap<'_, A> {
             }
             match first {
                 Ok(None) => plain = true,
-                Ok(Some(pair)) => k[j] = pair,
+                Ok(Some(pair)) => *slot = pair,
                 Err(()) => {
                     v = Err(());
                     break;
