@@ -73,6 +73,15 @@ for w in ["audio_frame_400_160", "audio_frame_1024_256"]:
 target("native", "native", "fold_ola", "patch_core", "memcpy", "ratio", 0.9, "≤ 0.9x memcpy (OLA)")
 target("native", "native", "fold_mean_2x2", "patch_core", "memcpy", "ratio", 1.2,
        "≤ 1.2x memcpy (non-overlapping fold)")
+# Issue 11 natively: the fused converting copy (u8 RGBA pixels -> normalized
+# f32/f16/bf16 (C, ph, pw) tokens; windowed frames) in one pass.
+target("native", "native", "vit_preprocess", "patch_core", "memcpy", "ratio", 1.5,
+       "≤ 1.5x memcpy of the f32 output")
+target("native", "native", "vit_preprocess", "patch_core", "copy_then_norm", "speedup", 2.0,
+       "≥ 2x faster than copy-then-normalize")
+for w in ["vit_preprocess_b64", "vit_preprocess_b64_f16", "vit_preprocess_b64_bf16"]:
+    target("native", "native", w, "patch_core", "memcpy", "ratio", 1.5, "≤ 1.5x memcpy of the output")
+target("native", "native", "frame_windowed", "patch_core", "memcpy", "ratio", 1.0, "≤ 1.0x memcpy of the frames")
 # Issue 11 through the C ABI: u8 RGBA -> normalized f32 tokens in one call.
 target("c", "c", "vit_preprocess", "patch_c", "memcpy", "ratio", 1.5, "≤ 1.5x memcpy of the f32 output")
 target("c", "c", "vit_preprocess", "patch_c", "copy_then_normalize", "speedup", 2.0,

@@ -241,13 +241,39 @@ fn run_view<S: Source, D: Dest>(
         per *= d.len;
     }
     out_strides.reverse();
-    let src_strides: Axes<isize> =
-        Axes::try_from_iter(dims.iter().map(|d| d.stride)).ok_or_else(too_many_axes)?;
-    let offset = offset as isize;
-    let (n, per) = match dims.first() {
+    // Interleaved pixels: a channel axis read by the deinterleaving kernel,
+    // taken out of the walk (each step of the walk is then a pixel row of
+    // every channel).
+    let chan = Channels::find(&dims, &out_strides, run, step);
+    let (n_all, per_all) = match dims.first() {
         Some(d) => (d.len, per / d.len),
         None => (1, per),
     };
+    // With a channel axis, the innermost axis left (the rows of a patch)
+    // is walked by the kernel too, unless the copy is split on it.
+    let mut pixel_rows = (1, 0, 0);
+    if let Some(ch) = &chan {
+        dims.remove(ch.axis);
+        let all = out_strides;
+        out_strides = Axes::new();
+        for (i, &s) in all.iter().enumerate() {
+            let _ = i == ch.axis || out_strides.push(s);
+        }
+        if dims.len() >= 2
+            && let (Some(d), Some(&o)) = (dims.pop(), out_strides.last())
+        {
+            pixel_rows = (d.len, d.stride, o as usize);
+            let all = out_strides;
+            out_strides = Axes::new();
+            for &s in &all[..all.len() - 1] {
+                let _ = out_strides.push(s);
+            }
+        }
+    }
+    let src_strides: Axes<isize> =
+        Axes::try_from_iter(dims.iter().map(|d| d.stride)).ok_or_else(too_many_axes)?;
+    let offset = offset as isize;
+    let (n, per) = (n_all, per_all);
     let bytes = copy_len * size_of::<D>();
     in_parts::<D, std::convert::Infallible>(
         dst,
@@ -265,9 +291,23 @@ fn run_view<S: Source, D: Dest>(
             } else if range.is_empty() {
                 return Ok(());
             }
+            let mut cache = None;
             walk_box(&ranges, &src_strides, &out_strides, (src0, 0), |a, b| {
                 let b = b as usize;
-                rows.row(first + b, &mut part[b..b + run], src, a as usize, step);
+                match &chan {
+                    None => rows.row(first + b, &mut part[b..b + run], src, a as usize, step),
+                    Some(ch) => {
+                        let px = Pixels {
+                            first,
+                            b,
+                            at: a,
+                            step,
+                            run,
+                            rows: pixel_rows,
+                        };
+                        rows.pixels(part, src, &px, ch, &mut cache)
+                    }
+                }
             });
             Ok(())
         },
@@ -382,6 +422,258 @@ fn row_step<S: Source, D: Dest, const K: usize>(
     }
 }
 
+/// The channel axis of a view copy over interleaved pixels, read by the
+/// deinterleaving kernel: the innermost axis (the pixels of a row) steps
+/// `K` = 3 or 4 elements, and another axis of `C <= K` channels steps one
+/// element forward or back (RGB, RGBA, BGR, BGRA, with or without alpha),
+/// so one pass over a row of pixels reads every channel of each pixel
+/// together and writes the `C` output rows, one per channel.
+struct Channels {
+    /// The index of the channel axis among the merged axes.
+    axis: usize,
+    /// The number of channels.
+    len: usize,
+    /// The channels are read backwards (BGR as RGB).
+    rev: bool,
+    /// The output stride of one channel.
+    out_stride: usize,
+}
+
+impl Channels {
+    /// The channel whose source element is the `j`-th of a pixel's.
+    #[inline]
+    fn chan(&self, j: usize) -> usize {
+        if self.rev { self.len - 1 - j } else { j }
+    }
+
+    /// The channel axis of `dims` (the merged axes but the innermost, of
+    /// `run` elements `step` apart, with their output strides), if the
+    /// kernel reads it. Not the first axis: the copy is split on that one.
+    fn find(dims: &[Merged], out_strides: &[isize], run: usize, step: isize) -> Option<Channels> {
+        if !matches!(step, 3 | 4) || run < 2 {
+            return None;
+        }
+        let axis = (1..dims.len())
+            .rev()
+            .find(|&i| dims[i].stride.unsigned_abs() == 1)?;
+        let len = dims[axis].len;
+        let out_stride = usize::try_from(out_strides[axis]).ok()?;
+        let fits = matches!((step, len), (3, 3) | (4, 3) | (4, 4)) && out_stride >= run;
+        fits.then_some(Channels {
+            axis,
+            len,
+            rev: dims[axis].stride < 0,
+            out_stride,
+        })
+    }
+}
+
+impl<A: Acc + PartialEq> RowMap<'_, A> {
+    /// The coefficients of the row of `n` elements at output position
+    /// `out`: `Ok(None)` for a plain conversion, `Err(())` when they are
+    /// not equal along the row.
+    #[inline]
+    fn uniform(&self, out: usize, n: usize) -> std::result::Result<Option<(A, A)>, ()> {
+        let m = self.map;
+        match &m.coeffs {
+            Coeffs::Plain => Ok(None),
+            Coeffs::Scalar(a, b) => Ok(Some((*a, *b))),
+            Coeffs::Feature { scale, shift } => match m.order {
+                PatchOrder::PatchMajor => {
+                    let f = out % m.patch_len;
+                    match self.equal.get(f) {
+                        Some(&e) if e >= n => Ok(Some((scale[f], shift[f]))),
+                        _ => Err(()),
+                    }
+                }
+                PatchOrder::FeatureMajor => {
+                    let f = out / m.num_patches;
+                    if out % m.num_patches + n <= m.num_patches {
+                        Ok(Some((scale[f], shift[f])))
+                    } else {
+                        Err(())
+                    }
+                }
+            },
+        }
+    }
+
+    /// The coefficients of channels `chan(0..C)` of the pixel rows of
+    /// `px`: `Ok(None)` for a plain conversion, `Err(())` when they are not
+    /// equal along each row or from row to row. Patch-major copies repeat
+    /// them patch after patch: `cache` keeps the last answer by position in
+    /// the patch.
+    #[inline]
+    fn channel_coeffs<const C: usize>(
+        &self,
+        px: &Pixels,
+        ch: &Channels,
+        cache: &mut Option<(usize, ChannelCoeffs<A>)>,
+    ) -> ChannelCoeffs<A> {
+        let m = self.map;
+        let out = px.first + px.b;
+        let key = match (&m.coeffs, m.order) {
+            (Coeffs::Plain | Coeffs::Scalar(..), _) => Some(0),
+            (Coeffs::Feature { .. }, PatchOrder::PatchMajor) => Some(out % m.patch_len),
+            (Coeffs::Feature { .. }, PatchOrder::FeatureMajor) => None,
+        };
+        if let (Some(k), Some((ck, v))) = (key, &cache)
+            && k == *ck
+        {
+            return *v;
+        }
+        // The map is plain for every channel or for none.
+        let (mut k, mut plain) = ([(A::of(1.0), A::of(0.0)); 4], false);
+        let mut v = Ok(());
+        'all: for (j, slot) in k.iter_mut().enumerate().take(C) {
+            let o = out + ch.chan(j) * ch.out_stride;
+            let first = self.uniform(o, px.run);
+            for r in 1..px.rows.0 {
+                if first.is_err() || self.uniform(o + r * px.rows.2, px.run) != first {
+                    v = Err(());
+                    break 'all;
+                }
+            }
+            match first {
+                Ok(None) => plain = true,
+                Ok(Some(pair)) => *slot = pair,
+                Err(()) => {
+                    v = Err(());
+                    break;
+                }
+            }
+        }
+        let v = v.map(|()| (!plain).then_some(k));
+        if let Some(k) = key {
+            *cache = Some((k, v));
+        }
+        v
+    }
+
+    /// Converts the pixel rows of `px` over the channels of `ch`: channel
+    /// `c` of row `r` into `part[b + c * out_stride + r * row_out..][..run]`.
+    /// Rows whose coefficients vary along them go one channel at a time.
+    #[inline]
+    fn pixels<S: Source, D: Dest<Acc = A>>(
+        &self,
+        part: &mut [D],
+        src: &[S],
+        px: &Pixels,
+        ch: &Channels,
+        cache: &mut Option<(usize, ChannelCoeffs<A>)>,
+    ) {
+        let (n_rows, row_src, row_out) = px.rows;
+        let c_step: isize = if ch.rev { -1 } else { 1 };
+        let one_by_one = |part: &mut [D]| {
+            for r in 0..n_rows {
+                let at = px.at.wrapping_add((r as isize).wrapping_mul(row_src));
+                for c in 0..ch.len {
+                    let o = px.b + c * ch.out_stride + r * row_out;
+                    let s = at.wrapping_add(c as isize * c_step) as usize;
+                    self.row(px.first + o, &mut part[o..o + px.run], src, s, px.step);
+                }
+            }
+        };
+        macro_rules! kernel {
+            ($k:literal, $c:literal) => {{
+                let Ok(coeffs) = self.channel_coeffs::<$c>(px, ch, cache) else {
+                    return one_by_one(part);
+                };
+                let coeffs = coeffs.map(|k| std::array::from_fn::<_, $c, _>(|j| k[j]));
+                for r in 0..n_rows {
+                    // The source element of the first pixel's channel `j` is
+                    // the lowest one plus `j`.
+                    let at = px.at.wrapping_add((r as isize).wrapping_mul(row_src));
+                    let lo = if ch.rev {
+                        at.wrapping_sub(ch.len as isize - 1)
+                    } else {
+                        at
+                    } as usize;
+                    let ranges: [std::ops::Range<usize>; $c] = std::array::from_fn(|j| {
+                        let o = px.b + ch.chan(j) * ch.out_stride + r * row_out;
+                        o..o + px.run
+                    });
+                    let Ok(rows) = part.get_disjoint_mut(ranges) else {
+                        return one_by_one(part);
+                    };
+                    D::deinterleave::<S, $k, $c>(rows, src, lo, coeffs);
+                }
+            }};
+        }
+        match (px.step, ch.len) {
+            (3, 3) => kernel!(3, 3),
+            (4, 3) => kernel!(4, 3),
+            (4, 4) => kernel!(4, 4),
+            _ => one_by_one(part),
+        }
+    }
+}
+
+/// The coefficients of up to 4 channels (see [`RowMap::channel_coeffs`]).
+type ChannelCoeffs<A> = std::result::Result<Option<[(A, A); 4]>, ()>;
+
+/// One step of the walk of a view copy over interleaved pixels.
+struct Pixels {
+    /// The output position of the copy's part.
+    first: usize,
+    /// The output offset (in the part) of the first pixel's first channel.
+    b: usize,
+    /// The source offset of the first pixel's first channel.
+    at: isize,
+    /// The source step from pixel to pixel.
+    step: isize,
+    /// The pixels of a row.
+    run: usize,
+    /// The rows: how many, the source and the output step between them.
+    rows: (usize, isize, usize),
+}
+
+/// The deinterleaving kernel: `rows[j][x] = map_j(src[at + x * K + j])`,
+/// the pixels of a row (`K` elements each) read once, in order, their `C`
+/// channels written to `C` output rows; `map_j` is the plain conversion
+/// (`coeffs` is `None`) or the pair `coeffs[j]`. Each value is the one
+/// [`row_step`] computes.
+#[inline(always)]
+fn deinterleave_direct<S: Source, D: Dest, const K: usize, const C: usize>(
+    rows: [&mut [D]; C],
+    src: &[S],
+    at: usize,
+    coeffs: Option<[(D::Acc, D::Acc); C]>,
+) {
+    let n = rows[0].len();
+    if n == 0 || rows.iter().any(|r| r.len() != n) {
+        return;
+    }
+    let head = n - 1;
+    let (chunks, _) = src[at..at + head * K].as_chunks::<K>();
+    let last = &src[at + head * K..at + head * K + C];
+    // Rows of exactly `head` elements (and their last ones apart): the
+    // loops index them without bounds checks, and vectorize.
+    let rows = rows.map(|r| r.split_at_mut(head));
+    match coeffs {
+        None => {
+            for (x, px) in chunks.iter().enumerate() {
+                for j in 0..C {
+                    rows[j].0[x] = D::plain(px[j]);
+                }
+            }
+            for j in 0..C {
+                rows[j].1[0] = D::plain(last[j]);
+            }
+        }
+        Some(k) => {
+            for (x, px) in chunks.iter().enumerate() {
+                for j in 0..C {
+                    rows[j].0[x] = D::from_acc(D::acc(px[j]) * k[j].0 + k[j].1);
+                }
+            }
+            for j in 0..C {
+                rows[j].1[0] = D::from_acc(D::acc(last[j]) * k[j].0 + k[j].1);
+            }
+        }
+    }
+}
+
 /// A source element type: every [`Element`].
 pub(crate) trait Source: Element {
     /// Whether every value converts to `f32` exactly (so that a 16-bit
@@ -490,6 +782,18 @@ pub(crate) trait Dest: Element + Source {
         }
     }
 
+    /// The deinterleaving kernel into this type (see
+    /// [`deinterleave_direct`]).
+    #[inline(always)]
+    fn deinterleave<S: Source, const K: usize, const C: usize>(
+        rows: [&mut [Self]; C],
+        src: &[S],
+        at: usize,
+        coeffs: Option<[(Self::Acc, Self::Acc); C]>,
+    ) {
+        deinterleave_direct::<S, Self, K, C>(rows, src, at, coeffs);
+    }
+
     /// `dst[i] = plain(chunks[i][0])`.
     #[inline(always)]
     fn plain_chunks<S: Source, const K: usize>(dst: &mut [Self], chunks: &[[S; K]]) {
@@ -531,7 +835,128 @@ macro_rules! dest_float {
         }
     )*};
 }
-dest_float!(f32 => to_f32, f64 => to_f64);
+dest_float!(f64 => to_f64);
+
+impl Dest for f32 {
+    type Acc = f32;
+    #[inline(always)]
+    fn acc<S: Source>(x: S) -> f32 {
+        x.to_f32()
+    }
+    #[inline(always)]
+    fn from_acc(a: f32) -> f32 {
+        a
+    }
+    #[inline(always)]
+    fn plain<S: Source>(x: S) -> f32 {
+        x.to_f32()
+    }
+
+    /// `u8` pixels of 4 elements (RGBA, BGRA) through [`rgba_u8_f32`] a
+    /// group of 4 pixels at a time where the CPU has SSE2 (every x86-64),
+    /// the rest (and every other source) through the portable kernel.
+    #[inline(always)]
+    fn deinterleave<S: Source, const K: usize, const C: usize>(
+        mut rows: [&mut [f32]; C],
+        src: &[S],
+        at: usize,
+        coeffs: Option<[(f32, f32); C]>,
+    ) {
+        let mut done = 0;
+        if K == 4
+            && S::DTYPE == DType::U8
+            && let Some(bytes) = cast::<S, u8>(src)
+        {
+            // A plain u8 value is exactly `x * 1 + 0` in f32.
+            let k = coeffs.unwrap_or([(1.0, 0.0); C]);
+            done = rgba_u8_f32(&mut rows, bytes, at, &k);
+        }
+        if done == 0 {
+            return deinterleave_direct::<S, f32, K, C>(rows, src, at, coeffs);
+        }
+        if done < rows[0].len() {
+            let rest = rows.map(|r| &mut r[done..]);
+            deinterleave_direct::<S, f32, K, C>(rest, src, at + done * K, coeffs);
+        }
+    }
+}
+
+/// `rows[j][x] = f32(src[at + 4 * x + j]) * k[j].0 + k[j].1` (the product
+/// and the sum each rounded, as everywhere) for the first pixels of the
+/// rows, a group of 4 at a time with SSE2: one 16-byte load of 4 pixels,
+/// each channel shifted and masked out of its 32-bit lanes. Returns how
+/// many pixels it wrote (0 off x86-64); the caller does the rest.
+#[inline]
+fn rgba_u8_f32<const C: usize>(
+    rows: &mut [&mut [f32]; C],
+    src: &[u8],
+    at: usize,
+    k: &[(f32, f32); C],
+) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    {
+        sse2::rgba_u8_f32(rows, src, at, k)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (rows, src, at, k);
+        0
+    }
+}
+
+/// The SSE2 form of [`rgba_u8_f32`] (SSE2 is part of every x86-64 CPU).
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_add_ps, _mm_and_si128, _mm_cvtepi32_ps, _mm_cvtsi32_si128, _mm_loadu_si128,
+        _mm_mul_ps, _mm_set1_epi32, _mm_set1_ps, _mm_srl_epi32, _mm_storeu_ps,
+    };
+
+    /// See [`super::rgba_u8_f32`].
+    #[inline]
+    pub(super) fn rgba_u8_f32<const C: usize>(
+        rows: &mut [&mut [f32]; C],
+        src: &[u8],
+        at: usize,
+        k: &[(f32, f32); C],
+    ) -> usize {
+        // SAFETY: the function only needs SSE2, which every x86-64 CPU
+        // has (it is in the target's baseline features).
+        unsafe { kernel(rows, src, at, k) }
+    }
+
+    #[target_feature(enable = "sse2")]
+    fn kernel<const C: usize>(
+        rows: &mut [&mut [f32]; C],
+        src: &[u8],
+        at: usize,
+        k: &[(f32, f32); C],
+    ) -> usize {
+        let n = rows.iter().map(|r| r.len()).min().unwrap_or(0);
+        let groups = n.min(src.len().saturating_sub(at) / 4) / 4;
+        let pixels = &src[at..at + groups * 16];
+        let mask = _mm_set1_epi32(0xff);
+        for (j, (row, &(a, b))) in rows.iter_mut().zip(k).enumerate() {
+            let (a, b) = (_mm_set1_ps(a), _mm_set1_ps(b));
+            let shift = _mm_cvtsi32_si128(8 * j as i32);
+            for (d, s) in row[..groups * 4]
+                .chunks_exact_mut(4)
+                .zip(pixels.chunks_exact(16))
+            {
+                // SAFETY: `s` is 16 initialized bytes; the load is
+                // unaligned (`loadu`).
+                let v = unsafe { _mm_loadu_si128(s.as_ptr().cast::<__m128i>()) };
+                let c = _mm_and_si128(_mm_srl_epi32(v, shift), mask);
+                let y = _mm_add_ps(_mm_mul_ps(_mm_cvtepi32_ps(c), a), b);
+                // SAFETY: `d` is 4 f32s of the output row; the store is
+                // unaligned (`storeu`).
+                unsafe { _mm_storeu_ps(d.as_mut_ptr(), y) };
+            }
+        }
+        groups * 4
+    }
+}
 
 /// Values computed in `f32` are rounded to the 16-bit floats through the
 /// `half` crate's slice conversion (vector instructions where the CPU has
@@ -592,6 +1017,31 @@ macro_rules! dest_half {
                 }
             }
 
+            /// The kernel into `f32`, a chunk of pixels at a time, each
+            /// row then rounded as a slice.
+            fn deinterleave<S: Source, const K: usize, const C: usize>(
+                mut rows: [&mut [Self]; C],
+                src: &[S],
+                at: usize,
+                coeffs: Option<[(f32, f32); C]>,
+            ) {
+                if coeffs.is_none() && !S::EXACT_F32 {
+                    return deinterleave_direct::<S, Self, K, C>(rows, src, at, coeffs);
+                }
+                let n = rows[0].len();
+                let mut tmp = [[0f32; HALF_CHUNK]; C];
+                let mut done = 0;
+                while done < n {
+                    let m = (n - done).min(HALF_CHUNK);
+                    let t = tmp.each_mut().map(|t| &mut t[..m]);
+                    deinterleave_direct::<S, f32, K, C>(t, src, at + done * K, coeffs);
+                    for (r, t) in rows.iter_mut().zip(&tmp) {
+                        <$t as Round>::round_slice(&mut r[done..done + m], &t[..m]);
+                    }
+                    done += m;
+                }
+            }
+
             fn affine_const<S: Source>(dst: &mut [Self], src: &[S], a: f32, b: f32) {
                 let mut tmp = [0f32; HALF_CHUNK];
                 for (d, s) in dst.chunks_mut(HALF_CHUNK).zip(src.chunks(HALF_CHUNK)) {
@@ -608,14 +1058,28 @@ macro_rules! dest_half {
 dest_half!(f16, bf16);
 
 /// Rounding an `f32` to a 16-bit float, to nearest even.
-trait Round {
+trait Round: Sized {
     fn round(x: f32) -> Self;
+
+    /// `dst[i] = round(src[i])`.
+    #[inline(always)]
+    fn round_slice(dst: &mut [Self], src: &[f32]) {
+        for (d, &s) in dst.iter_mut().zip(src) {
+            *d = Self::round(s);
+        }
+    }
 }
 
 impl Round for f16 {
     #[inline(always)]
     fn round(x: f32) -> f16 {
         f16::from_f32(x)
+    }
+
+    /// The `half` crate's slice conversion (F16C where the CPU has it).
+    #[inline(always)]
+    fn round_slice(dst: &mut [f16], src: &[f32]) {
+        dst.convert_from_f32_slice(src);
     }
 }
 

@@ -437,6 +437,57 @@ proptest! {
         check_converting::<f16, f32>(&case, &geo, kind, pick, |v| f16::from_f64(v as f64 * 0.25), |x| x.to_f64())?;
     }
 
+    /// The deinterleaving kernel of view copies over interleaved pixels:
+    /// RGB, RGBA, BGR, BGRA (3 or 4 channels read, forwards or backwards,
+    /// from any element of the pixel), a batch or not, windows of random
+    /// size, step and dilation along H and W, every destination type, no
+    /// affine, a scalar one and one along each patch axis (along H or W
+    /// the kernel hands the rows back one channel at a time), both orders,
+    /// against the reference.
+    #[test]
+    fn interleaved_pixel_copies_match_the_reference(
+        px in 3usize..5, c4 in any::<bool>(), rev in any::<bool>(), start in 0usize..2,
+        batch in 0usize..3, h in 1usize..7, w in 1usize..21,
+        wh in (1usize..4, 1usize..4, prop_oneof![3 => Just(1usize), 1 => Just(2usize)]),
+        ww in (1usize..9, 1usize..9, prop_oneof![3 => Just(1usize), 1 => Just(2usize)]),
+        kind in 0u8..3, pick in 0usize..8, extra in 0usize..5,
+    ) {
+        let c = if c4 && px == 4 { 4 } else { 3 };
+        let first = start.min(px - c) + if rev { c - 1 } else { 0 };
+        let window = |(size, step, dilation): (usize, usize, usize)| AxisRole::Window(Window { size, step, dilation });
+        let (mut shape, mut strides, mut roles) = (
+            vec![c, h, w],
+            vec![if rev { -1 } else { 1 }, (px * w) as isize, px as isize],
+            vec![AxisRole::Whole, window(wh), window(ww)],
+        );
+        if batch > 0 {
+            shape.insert(0, batch);
+            strides.insert(0, (px * w * h) as isize);
+            roles.insert(0, AxisRole::Batch);
+        }
+        let case = Case {
+            buffer: batch.max(1) * h * w * px + extra,
+            shape,
+            strides,
+            offset: first,
+            roles,
+            padding: Padding::valid(),
+            fill: 0,
+        };
+        let Ok(geo) = ref_geometry(&case.shape, &case.roles, &case.padding) else { return Ok(()) };
+        let layout = Layout::new(&case.shape, &case.strides, case.offset, 1).unwrap();
+        if Plan::new(&layout, &PatchSpec::new(case.roles.clone()), &case.padding).is_err() {
+            return Ok(());
+        }
+        check_converting::<u8, f32>(&case, &geo, kind, pick, |v| v.rem_euclid(256) as u8, |x| x as f64)?;
+        check_converting::<u8, f16>(&case, &geo, kind, pick, |v| v.rem_euclid(256) as u8, |x| x as f64)?;
+        check_converting::<u8, bf16>(&case, &geo, kind, pick, |v| v.rem_euclid(256) as u8, |x| x as f64)?;
+        check_converting::<u8, f64>(&case, &geo, kind, pick, |v| v.rem_euclid(256) as u8, |x| x as f64)?;
+        check_converting::<u16, f32>(&case, &geo, kind, pick, |v| (v * 331).rem_euclid(65536) as u16, |x| x as f64)?;
+        check_converting::<f32, bf16>(&case, &geo, kind, pick, |v| v as f32 * 0.37, |x| x as f64)?;
+        check_converting::<i32, f16>(&case, &geo, kind, pick, |v| (v * 1001) as i32, |x| x as f64)?;
+    }
+
     /// The same on f32, where the round trip must also be exact.
     #[test]
     fn f32_round_trip_is_exact(case in case_strategy(3)) {
