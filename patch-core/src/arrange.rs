@@ -293,8 +293,14 @@ impl<'a, T: Element> ArrangedView<'a, T> {
             }
             seen[a] = true;
         }
-        let shape = try_collect(order.iter().map(|&a| self.shape[a]))?;
-        let strides = try_collect(order.iter().map(|&a| self.strides[a]))?;
+        self.select(order)
+    }
+
+    /// The view of the axes `axes` of this one, in that order (checked by
+    /// the caller), its copy unflattened.
+    fn select(self, axes: &[usize]) -> Result<Self> {
+        let shape = try_collect(axes.iter().map(|&a| self.shape[a]))?;
+        let strides = try_collect(axes.iter().map(|&a| self.strides[a]))?;
         let copy_shape = try_to_vec(&shape)?;
         Ok(ArrangedView {
             shape,
@@ -505,15 +511,7 @@ impl<'a, T: Element> ArrangedView<'a, T> {
     /// Drops the length-1 `axis` (`keep` lists the other axes in order).
     fn remove_unit(self, axis: usize, keep: &[usize]) -> Result<Self> {
         debug_assert_eq!(self.shape[axis], 1);
-        let shape = try_collect(keep.iter().map(|&a| self.shape[a]))?;
-        let strides = try_collect(keep.iter().map(|&a| self.strides[a]))?;
-        let copy_shape = try_to_vec(&shape)?;
-        Ok(ArrangedView {
-            shape,
-            strides,
-            copy_shape,
-            ..self
-        })
+        self.select(keep)
     }
 
     /// Keeps the indices `start..start + len` of `axis` (for the frames of

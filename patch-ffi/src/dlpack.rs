@@ -156,6 +156,28 @@ struct Owned<T> {
     _strides: Vec<i64>,
 }
 
+/// Boxes `tensor` with the `shape` and `strides` its `dl_tensor` points
+/// into, stores the box's address in the tensor's `manager_ctx` (reached
+/// through `ctx`) for its deleter, and gives the tensor's address: what the
+/// consumer holds until it calls the deleter.
+fn publish<T>(
+    tensor: T,
+    shape: Vec<i64>,
+    strides: Vec<i64>,
+    ctx: impl FnOnce(&mut T) -> &mut *mut c_void,
+) -> *mut T {
+    let raw = Box::into_raw(Box::new(Owned {
+        tensor,
+        _shape: shape,
+        _strides: strides,
+    }));
+    // SAFETY: `raw` is the live, unique allocation Box::into_raw just
+    // gave; the reference ends before the pointer is handed out.
+    let owned = unsafe { &mut *raw };
+    *ctx(&mut owned.tensor) = raw.cast();
+    &raw mut owned.tensor
+}
+
 /// The parts of a DLPack tensor of `view` over `data` (`data_bytes`
 /// long), everything checked: the view is a strided view and the buffer
 /// holds every element it reaches.
@@ -238,25 +260,14 @@ pub extern "C" fn patch_view_to_dlpack(
     ffi_boundary! {
         let out = out_ref(out, "out")?;
         let (dl_tensor, shape, strides, read_only) = tensor_parts(view, data, data_bytes)?;
-        let owned = Box::new(Owned {
-            tensor: patch_dl_managed_tensor_versioned {
-                version: patch_dl_pack_version { major: 1, minor: 1 },
-                manager_ctx: std::ptr::null_mut(),
-                deleter: Some(delete_versioned),
-                flags: if read_only { READ_ONLY } else { 0 },
-                dl_tensor,
-            },
-            _shape: shape,
-            _strides: strides,
-        });
-        let raw = Box::into_raw(owned);
-        // SAFETY: `raw` is a live allocation just made by Box::into_raw;
-        // `tensor` is its first field (repr(Rust) gives no such guarantee,
-        // so its address is taken, not assumed).
-        let tensor = unsafe { &raw mut (*raw).tensor };
-        // SAFETY: as above; the write stores the owner's address for the deleter.
-        unsafe { (*tensor).manager_ctx = raw.cast() };
-        out.set(tensor);
+        let tensor = patch_dl_managed_tensor_versioned {
+            version: patch_dl_pack_version { major: 1, minor: 1 },
+            manager_ctx: std::ptr::null_mut(),
+            deleter: Some(delete_versioned),
+            flags: if read_only { READ_ONLY } else { 0 },
+            dl_tensor,
+        };
+        out.set(publish(tensor, shape, strides, |t| &mut t.manager_ctx));
         Ok(())
     }
 }
@@ -275,21 +286,12 @@ pub extern "C" fn patch_view_to_dlpack_legacy(
     ffi_boundary! {
         let out = out_ref(out, "out")?;
         let (dl_tensor, shape, strides, _) = tensor_parts(view, data, data_bytes)?;
-        let owned = Box::new(Owned {
-            tensor: patch_dl_managed_tensor {
-                dl_tensor,
-                manager_ctx: std::ptr::null_mut(),
-                deleter: Some(delete_legacy),
-            },
-            _shape: shape,
-            _strides: strides,
-        });
-        let raw = Box::into_raw(owned);
-        // SAFETY: `raw` is a live allocation just made by Box::into_raw.
-        let tensor = unsafe { &raw mut (*raw).tensor };
-        // SAFETY: as above.
-        unsafe { (*tensor).manager_ctx = raw.cast() };
-        out.set(tensor);
+        let tensor = patch_dl_managed_tensor {
+            dl_tensor,
+            manager_ctx: std::ptr::null_mut(),
+            deleter: Some(delete_legacy),
+        };
+        out.set(publish(tensor, shape, strides, |t| &mut t.manager_ctx));
         Ok(())
     }
 }
